@@ -1,0 +1,50 @@
+// The public shapes of the sample audit API. index.ts re-exports them; other folders code against these.
+
+export interface AuditEventsOptions {
+  /** How many synthetic events to generate (0 .. 2^32-1); they are computed on demand, never stored. */
+  count: number;
+  /** Time of the first generated event's window. */
+  start: Date;
+  /** Generated events are spread over [start, start + spanSeconds). */
+  spanSeconds: number;
+  /** Same seed and options → byte-identical events. Default 1. */
+  seed?: number;
+  /** Caller-supplied events (each with at least string `id` and `eventTimestamp`), merged in (eventTimestamp, id) order and served as JSON.stringify of the object. */
+  extraEvents?: object[];
+}
+
+export interface AuditFaults {
+  rateLimit?: { count: number; retryAfterSeconds: number };
+  serverErrors?: { count?: number; rate?: number; status?: number };
+  delayMs?: number;
+  malformed?: { count: number };
+  truncated?: { count: number };
+  reset?: { count: number };
+  late?: { fraction: number; delaySeconds: number };
+}
+
+export interface AuditStats {
+  /** Requests to non-admin paths. */
+  requests: number;
+  /** Events delivered in intact 200 answers (malformed/truncated/reset answers do not count). */
+  served: number;
+  /** Non-admin answers by HTTP status, e.g. { "200": 12, "429": 1 }. */
+  byStatus: Record<string, number>;
+}
+
+export interface AuditApi {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  apiKey: string;
+  setFaults(faults: AuditFaults): void;
+  resetFaults(): void;
+  /** Pins the server clock (visibility of events); null returns to real time. */
+  setNow(now: Date | null): void;
+  stats(): AuditStats;
+  resetStats(): void;
+  /** The events the API will ever serve, in order, as the exact JSON text of each (for tests and the demo's verification); lazy, O(1) memory. */
+  eventsJson(range?: { minDate?: Date; maxDate?: Date }): Iterable<string>;
+  totalEvents: number;
+  stop(): Promise<void>;
+}
