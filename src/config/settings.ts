@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem, isLoopbackHost } from './names';
+import { EXPORT_INTERVALS, INTERVAL_SCHEDULES, scheduleProblem, type ExportInterval } from './schedule';
+
+/** The validated, frozen settings of one export configuration. */
+export interface Settings {
+  auditApiUrl: string;
+  auditApiKeySecretName?: string;
+  interval: ExportInterval;
+  schedule: string;
+  dfsEndpoint: string;
+  fileSystem: string;
+  path: string;
+  keyVaultUrl: string;
+  sasSecretName: string;
+  exportStart?: Date;
+  lagSeconds: number;
+  pageSize: number;
+  timeBudgetSeconds: number;
+  fileMaxBytes: number;
+  /** Host storage for the exporter's state: a connection string or identity-based settings. */
+  stateStorage: { connectionString: string } | { blobServiceUri: string };
+}
+
+export class SettingsError extends Error {
+  readonly code = 'InvalidSettings';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+// Values of these settings may be echoed in errors; all others may hold secrets and never are.
+const ECHOED = new Set([
+  'AUDIT_API_URL', 'AUDIT_API_KEY_SECRET_NAME', 'EXPORT_INTERVAL', 'EXPORT_SCHEDULE', 'ADLS_ACCOUNT_NAME',
+  'ADLS_DFS_ENDPOINT', 'ADLS_FILE_SYSTEM', 'ADLS_PATH', 'KEY_VAULT_URL', 'SAS_SECRET_NAME', 'EXPORT_START',
+  'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES',
+]);
+
+const text = (expects: string) => z.string({ error: `is required: ${expects}` }).trim().min(1, `is empty: ${expects}`);
+const optionalText = z.string().trim().optional().transform((v) => (v === '' ? undefined : v));
+const int = (min: number, max: number, fallback: number, unit: string) =>
+  optionalText.pipe(
+    z.string().regex(/^\d+$/, `must be a whole number of ${unit} from ${min} to ${max}`).optional(),
+  ).transform((v, ctx) => {
+    const n = v === undefined ? fallback : Number(v);
+    if (n < min || n > max) ctx.addIssue({ code: 'custom', message: `must be a whole number of ${unit} from ${min} to ${max}` });
+    return n;
+  });
+const endpoint = (what: string) =>
+  z.string().trim().refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
+    } catch {
+      return false;
+    }
+  }, `must be an https URL of the ${what} (http only for a loopback emulator)`);
+const secretName = (what: string) => z.string().trim().regex(SECRET_NAME, `must be a Key Vault secret name (1-127 letters, digits, hyphens) holding ${what}`);
+
+const schema = z.object({
+  AUDIT_API_URL: text('the base URL of the audit API, e.g. https://your-immuta.example.com').pipe(endpoint('audit API')),
+  AUDIT_API_KEY_SECRET_NAME: optionalText.pipe(secretName('the audit API key').optional()),
+  EXPORT_INTERVAL: optionalText.pipe(z.enum(EXPORT_INTERVALS, { error: `must be one of ${EXPORT_INTERVALS.join(', ')}` }).optional()),
+  EXPORT_SCHEDULE: optionalText.pipe(z.string().refine((v) => !scheduleProblem(v), { error: (i) => `${scheduleProblem(i.input as string)}` }).optional()),
+  ADLS_ACCOUNT_NAME: optionalText.pipe(z.string().regex(ACCOUNT_NAME, 'must be a storage account name: 3-24 lowercase letters and digits').optional()),
+  ADLS_DFS_ENDPOINT: optionalText.pipe(endpoint('Data Lake (dfs) endpoint, e.g. https://account.dfs.core.windows.net').optional()),
+  ADLS_FILE_SYSTEM: text('the file system (container) to write to').pipe(
+    z.string().regex(FILE_SYSTEM_NAME, 'must be a file system name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit'),
+  ),
+  ADLS_PATH: text('the directory inside the file system, e.g. immuta-audit').pipe(
+    z.string().refine((v) => !directoryPathProblem(v), { error: (i) => `${directoryPathProblem(i.input as string)}` }),
+  ),
+  KEY_VAULT_URL: text('the vault URL, e.g. https://your-vault.vault.azure.net').pipe(
+    z.string().refine((v) => { try { return new URL(v).protocol === 'https:'; } catch { return false; } }, 'must be an https URL of the Key Vault, e.g. https://your-vault.vault.azure.net'),
+  ),
+  SAS_SECRET_NAME: text('the Key Vault secret that holds the SAS token').pipe(secretName('the SAS token')),
+  EXPORT_START: optionalText.pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, e.g. 2026-01-01T00:00:00Z' }).optional()),
+  EXPORT_LAG_SECONDS: int(0, 7 * 24 * 3600, 300, 'seconds'),
+  AUDIT_PAGE_SIZE: int(1, 10_000, 1000, 'events'),
+  EXPORT_TIME_BUDGET_SECONDS: int(10, 24 * 3600, 480, 'seconds'),
+  EXPORT_FILE_MAX_BYTES: int(1024 * 1024, 4 * 1024 ** 4, 256 * 1024 * 1024, 'bytes'),
+});
+
+/** Reads and validates the app settings once; every problem is reported at once, naming the setting. */
+export function loadSettings(env: Env = process.env): Readonly<Settings> {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      const value = env[name];
+      const echo = ECHOED.has(name) && value !== undefined && value !== '' ? ` (got "${value}")` : '';
+      problems.push(`${name} ${issue.message}${echo}`);
+    }
+  }
+  // Cross-setting rules read the raw values, so they are reported even when another setting is wrong too.
+  const raw = (name: string) => env[name]?.trim() || undefined;
+  const account = raw('ADLS_ACCOUNT_NAME');
+  const explicit = raw('ADLS_DFS_ENDPOINT');
+  if (!account && !explicit) problems.push('ADLS_ACCOUNT_NAME or ADLS_DFS_ENDPOINT is required: the storage account name, or its dfs endpoint URL');
+  if (account && explicit) problems.push('ADLS_ACCOUNT_NAME and ADLS_DFS_ENDPOINT are both set: set only one of them');
+  const stateStorage = resolveStateStorage(raw);
+  if (!stateStorage) {
+    problems.push('AzureWebJobsStorage is required: the Functions host storage connection string (or AzureWebJobsStorage__blobServiceUri / __accountName for identity-based access)');
+  }
+  if (problems.length > 0 || !parsed.success || !stateStorage) throw new SettingsError(problems);
+  const v = parsed.data;
+
+  const interval = v.EXPORT_INTERVAL ?? 'EVERY_12_HOURS';
+  return Object.freeze({
+    auditApiUrl: v.AUDIT_API_URL.replace(/\/+$/, ''),
+    auditApiKeySecretName: v.AUDIT_API_KEY_SECRET_NAME,
+    interval,
+    schedule: v.EXPORT_SCHEDULE ?? INTERVAL_SCHEDULES[interval],
+    dfsEndpoint: (v.ADLS_DFS_ENDPOINT ?? `https://${v.ADLS_ACCOUNT_NAME}.dfs.core.windows.net`).replace(/\/+$/, ''),
+    fileSystem: v.ADLS_FILE_SYSTEM,
+    path: v.ADLS_PATH.replace(/\/+$/, ''),
+    keyVaultUrl: v.KEY_VAULT_URL.replace(/\/+$/, ''),
+    sasSecretName: v.SAS_SECRET_NAME,
+    exportStart: v.EXPORT_START ? new Date(v.EXPORT_START) : undefined,
+    lagSeconds: v.EXPORT_LAG_SECONDS,
+    pageSize: v.AUDIT_PAGE_SIZE,
+    timeBudgetSeconds: v.EXPORT_TIME_BUDGET_SECONDS,
+    fileMaxBytes: v.EXPORT_FILE_MAX_BYTES,
+    stateStorage,
+  });
+}
+
+function resolveStateStorage(raw: (name: string) => string | undefined): Settings['stateStorage'] | undefined {
+  const connectionString = raw('AzureWebJobsStorage');
+  if (connectionString) return { connectionString };
+  const blobServiceUri = raw('AzureWebJobsStorage__blobServiceUri');
+  if (blobServiceUri) return { blobServiceUri };
+  const accountName = raw('AzureWebJobsStorage__accountName');
+  if (accountName) return { blobServiceUri: `https://${accountName}.blob.core.windows.net` };
+  return undefined;
+}

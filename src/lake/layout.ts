@@ -1,0 +1,18 @@
+import { hourOf } from '../window/window';
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Where the events of one UTC hour land: Hive-style partitions, so query engines can prune by time.
+ * `{root}/year=YYYY/month=MM/day=DD/hour=HH/audit-YYYYMMDDTHH-part-NNNN.ndjson`
+ */
+export function hourFilePath(root: string, eventTime: Date, part: number): string {
+  if (!Number.isInteger(part) || part < 0 || part > 9999) throw new RangeError(`part must be 0..9999, got ${part}`);
+  const h = hourOf(eventTime);
+  const y = String(h.getUTCFullYear()).padStart(4, '0');
+  const m = two(h.getUTCMonth() + 1);
+  const d = two(h.getUTCDate());
+  const hh = two(h.getUTCHours());
+  const prefix = root.replace(/\/+$/, '');
+  return `${prefix}/year=${y}/month=${m}/day=${d}/hour=${hh}/audit-${y}${m}${d}T${hh}-part-${String(part).padStart(4, '0')}.ndjson`;
+}

@@ -1,0 +1,13 @@
+/**
+ * Position-fenced writes into the lake. `append` stages bytes at an offset; nothing is visible until `flush`
+ * commits exactly up to a position, so a retry or a second writer can never add bytes twice.
+ * Errors: ExportError with code `FlushPositionMismatch` when the staged bytes do not run contiguously to
+ * the position (the fence), `PathNotFound`, `AuthorizationFailed`, or a retryable storage error.
+ */
+export interface LakeWriter {
+  /** Creates an empty file, failing with `created: false` if the path already exists (never truncates). */
+  createFile(path: string, options: { abortSignal: AbortSignal }): Promise<{ created: boolean }>;
+  append(path: string, data: Buffer, position: number, options: { abortSignal: AbortSignal }): Promise<void>;
+  /** Commits staged bytes up to `position` and drops any other staged bytes. */
+  flush(path: string, position: number, options: { abortSignal: AbortSignal }): Promise<void>;
+}

@@ -1,0 +1,30 @@
+import { isExportError } from '../errors';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+/**
+ * Whether to try again after `attempt` (1-based) failed with `error`, and after how long. Pure: the caller
+ * sleeps. The peer's Retry-After wins over our backoff; otherwise exponential with full jitter.
+ */
+export function retryDelay(attempt: number, error: unknown, policy: RetryPolicy, random: () => number = Math.random): number | undefined {
+  if (!isExportError(error) || error.kind !== 'retryable') return undefined;
+  if (attempt >= policy.maxAttempts) return undefined;
+  if (error.retryAfterSeconds !== undefined) return Math.min(error.retryAfterSeconds * 1000, policy.maxDelayMs);
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling * random());
+}
+
+/** Retry-After as seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}

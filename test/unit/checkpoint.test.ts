@@ -1,0 +1,31 @@
+import { applyIntent, decodeCheckpoint, dropIntent, encodeCheckpoint, initialCheckpoint, type Checkpoint, type Intent } from '../../src/checkpoint/checkpoint';
+
+const file = { path: 'p/f.ndjson', hour: '2026-01-01T10:00:00.000Z', part: 0, length: 300 };
+const intent: Intent = {
+  file, create: false, from: 100, to: 300, events: 2,
+  next: { watermark: '2026-01-01T10:00:00.000Z', cursor: { window: { start: '2026-01-01T10:00:00.000Z', end: '2026-01-01T11:00:00.000Z' }, offset: 7 } },
+};
+const base: Checkpoint = { ...initialCheckpoint(new Date('2026-01-01T10:00:00Z')), file: { ...file, length: 100 } };
+
+describe('checkpoint', () => {
+  it('round-trips through its JSON form', () => {
+    const c = { ...base, intent };
+    expect(decodeCheckpoint(encodeCheckpoint(c))).toEqual(c);
+  });
+  it('applying an intent advances to its `next` state, records the file length and clears the intent, in one value', () => {
+    const after = applyIntent({ ...base, intent }, intent);
+    expect(after).toEqual({ version: 1, watermark: intent.next.watermark, cursor: intent.next.cursor, file });
+  });
+  it('applying a window-closing intent drops the cursor', () => {
+    const closing = { ...intent, next: { watermark: '2026-01-01T11:00:00.000Z' } };
+    expect(applyIntent({ ...base, cursor: intent.next.cursor, intent: closing }, closing).cursor).toBeUndefined();
+  });
+  it('dropping an intent leaves the rest unchanged', () => {
+    expect(dropIntent({ ...base, intent })).toEqual(base);
+  });
+  it('refuses anything that is not a valid checkpoint, naming the field', () => {
+    expect(() => decodeCheckpoint('nope')).toThrow('checkpoint is not JSON');
+    expect(() => decodeCheckpoint(JSON.stringify({ ...base, version: 2 }))).toThrow(/version/);
+    expect(() => decodeCheckpoint(JSON.stringify({ ...base, intent: { ...intent, to: 50 } }))).toThrow(/intent/);
+  });
+});

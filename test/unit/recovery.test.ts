@@ -1,0 +1,68 @@
+import type { Intent } from '../../src/checkpoint/checkpoint';
+import { ExportError } from '../../src/errors';
+import { afterFlushAtFrom, afterFlushAtTo, type FlushOutcome } from '../../src/pipeline/recovery';
+
+const intent = (create: boolean): Intent => ({
+  file: { path: 'p/year=2026/month=01/day=01/hour=00/audit-20260101T00-part-0000.ndjson', hour: '2026-01-01T00:00:00.000Z', part: 0, length: 300 },
+  create,
+  from: create ? 0 : 100,
+  to: 300,
+  events: 2,
+  next: { watermark: '2026-01-01T01:00:00.000Z' },
+});
+
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return (e as ExportError).code;
+  }
+  return 'no error';
+};
+
+describe('recovery of an intent: flush at `to`, then if needed at `from`', () => {
+  const outcomes: FlushOutcome[] = ['committed', 'mismatch', 'missing'];
+  const expectedAtTo: Record<string, Record<FlushOutcome, string>> = {
+    existing: { committed: 'apply', mismatch: 'flush-at-from', missing: 'FileVanished' },
+    create: { committed: 'apply', mismatch: 'flush-at-from', missing: 'drop' },
+  };
+  const expectedAtFrom: Record<string, Record<FlushOutcome, string>> = {
+    existing: { committed: 'drop', mismatch: 'UnexpectedFileLength', missing: 'FileVanished' },
+    create: { committed: 'drop', mismatch: 'UnexpectedFileLength', missing: 'drop' },
+  };
+
+  for (const kind of ['existing', 'create'] as const) {
+    for (const outcome of outcomes) {
+      it(`${kind} file, flush at to → ${outcome}: ${expectedAtTo[kind]![outcome]}`, () => {
+        const i = intent(kind === 'create');
+        let result: string;
+        try {
+          result = afterFlushAtTo(i, outcome);
+        } catch (e) {
+          result = (e as ExportError).code;
+        }
+        expect(result).toBe(expectedAtTo[kind]![outcome]);
+      });
+      it(`${kind} file, flush at from → ${outcome}: ${expectedAtFrom[kind]![outcome]}`, () => {
+        const i = intent(kind === 'create');
+        let result: string;
+        try {
+          result = afterFlushAtFrom(i, outcome);
+        } catch (e) {
+          result = (e as ExportError).code;
+        }
+        expect(result).toBe(expectedAtFrom[kind]![outcome]);
+      });
+    }
+  }
+
+  it('a changed file is a conflict that tells the operator what to do', () => {
+    expect(codeOf(() => afterFlushAtFrom(intent(false), 'mismatch'))).toBe('UnexpectedFileLength');
+    try {
+      afterFlushAtFrom(intent(false), 'mismatch');
+    } catch (e) {
+      expect((e as ExportError).kind).toBe('conflict');
+      expect((e as Error).message).toMatch(/neither 100 nor 300 bytes long.*stop other exporters/);
+    }
+  });
+});

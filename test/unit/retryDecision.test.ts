@@ -1,0 +1,36 @@
+import { ExportError } from '../../src/errors';
+import { parseRetryAfter, retryDelay } from '../../src/retry/retryDecision';
+
+const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 5000 };
+const retryable = (after?: number) => new ExportError('X', 'x', { kind: 'retryable', retryAfterSeconds: after });
+
+describe('retryDelay', () => {
+  it('backs off exponentially with full jitter, up to the attempt limit', () => {
+    expect(retryDelay(1, retryable(), policy, () => 1)).toBe(100);
+    expect(retryDelay(2, retryable(), policy, () => 1)).toBe(200);
+    expect(retryDelay(3, retryable(), policy, () => 0.5)).toBe(200);
+    expect(retryDelay(4, retryable(), policy, () => 1)).toBeUndefined();
+  });
+  it('honours Retry-After before its own backoff, capped by the policy', () => {
+    expect(retryDelay(1, retryable(2), policy)).toBe(2000);
+    expect(retryDelay(1, retryable(60), policy)).toBe(5000);
+  });
+  it('never retries permanent errors, conflicts or foreign errors', () => {
+    expect(retryDelay(1, new ExportError('P', 'p', { kind: 'permanent' }), policy)).toBeUndefined();
+    expect(retryDelay(1, new ExportError('C', 'c', { kind: 'conflict' }), policy)).toBeUndefined();
+    expect(retryDelay(1, new Error('boom'), policy)).toBeUndefined();
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = new Date('2026-01-01T00:00:00Z');
+  it('reads delta-seconds and HTTP dates', () => {
+    expect(parseRetryAfter('7', now)).toBe(7);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+  });
+  it('ignores what it cannot read', () => {
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+});
