@@ -1,14 +1,15 @@
-// `npm start`: until the exporter lands, a self-check of the local stack along the exporter's data path:
-// managed identity → Key Vault (SAS + API key) → audit API pages → NDJSON → dfs gateway (create/append/flush) → Azurite.
-import { DefaultAzureCredential } from '@azure/identity';
-import { SecretClient } from '@azure/keyvault-secrets';
-import { DataLakeFileSystemClient } from '@azure/storage-file-datalake';
+// `npm start`: the main job end to end on the embedded local stack — start it, seed it like an operator seeds
+// Azure, run exports until every sample event is in the lake, show what landed, stop everything.
+import { loadSettings } from '../../src/config/settings';
+import { exportOnce } from '../../src/exportOnce';
+import { redactingLogger } from '../../src/ports/logger';
+import { exporterEnv } from '../exporterEnv';
 import { adminClient } from '../sas';
 import { seedStack } from '../seed';
 import { startStack } from '../stack';
 import { relaunchTrustingVault } from '../trustVault';
 
-const PAGE_SIZE = 500;
+const MAX_RUNS = 20;
 
 async function main(): Promise<void> {
   await relaunchTrustingVault();
@@ -16,37 +17,38 @@ async function main(): Promise<void> {
   const stack = await startStack();
   try {
     const seeded = await seedStack(stack);
-    process.env.IDENTITY_ENDPOINT = stack.info.identityEndpoint;
-    process.env.IDENTITY_HEADER = stack.info.identityHeader;
-    const secrets = new SecretClient(stack.info.keyVaultUrl, new DefaultAzureCredential(), {
-      disableChallengeResourceVerification: true, // loopback vault: its host cannot match vault.azure.net
-    });
-    const sas = (await secrets.getSecret(seeded.sasSecretName)).value!;
-    const apiKey = (await secrets.getSecret(seeded.auditApiKeySecretName)).value!;
-    console.log(`vault: read ${seeded.sasSecretName} and ${seeded.auditApiKeySecretName} with the managed identity`);
+    const env = exporterEnv(stack.info, seeded, { EXPORT_START: stack.auditEvents.start.toISOString() });
+    Object.assign(process.env, env); // DefaultAzureCredential finds the managed-identity endpoint here, as in Azure
+    const settings = loadSettings(process.env);
+    console.log(`stack up: lake ${settings.dfsEndpoint}/${settings.fileSystem}, vault ${settings.keyVaultUrl}, audit API ${settings.auditApiUrl}`);
 
-    const file = new DataLakeFileSystemClient(`${stack.info.dfsEndpoint}/${seeded.fileSystem}?${sas}`).getFileClient('stack-check/all-events.ndjson');
-    await file.create();
-    const range = `minDate=${stack.auditEvents.start.toISOString()}&maxDate=${new Date().toISOString()}`;
-    let position = 0;
-    for (let offset = 0; offset < 1_000_000; offset += PAGE_SIZE) {
-      const res = await fetch(`${stack.info.auditApiUrl}/audit?${range}&offset=${offset}&size=${PAGE_SIZE}`, {
-        headers: { authorization: `Bearer ${apiKey}` },
-      });
-      if (!res.ok) throw new Error(`audit API answered ${res.status}`);
-      const { hits } = (await res.json()) as { hits: unknown[] };
-      if (hits.length > 0) {
-        const body = Buffer.from(hits.map((h) => JSON.stringify(h) + '\n').join(''));
-        await file.append(body, position, body.length);
-        position += body.length;
-        await file.flush(position);
-      }
-      if (hits.length < PAGE_SIZE) break;
+    const logger = redactingLogger((level, line) => (level === 'info' ? undefined : console.error(line)));
+    let events = 0;
+    let bytes = 0;
+    for (let run = 1; run <= MAX_RUNS && events < stack.auditApi.totalEvents; run++) {
+      const summary = await exportOnce(settings, { logger, abortSignal: AbortSignal.timeout(10 * 60_000) });
+      events += summary.events;
+      bytes += summary.bytes;
+      console.log(`run ${run}: ${summary.events} events, ${summary.bytes} bytes, ${summary.files.length} files, watermark ${summary.watermark} (${summary.status})`);
     }
-    const stored = await adminClient(stack.info).getContainerClient(seeded.fileSystem).getBlobClient('stack-check/all-events.ndjson').downloadToBuffer();
-    const lines = stored.toString('utf8').split('\n').filter(Boolean).length;
-    console.log(`lake: ${lines} lines, ${position} bytes; ${lines === stack.auditApi.totalEvents ? 'OK' : 'MISMATCH'} in ${Date.now() - started} ms`);
-    if (lines !== stack.auditApi.totalEvents) process.exitCode = 1;
+
+    // Read back with the account key: the exporter's SAS can only create and write.
+    const container = adminClient(stack.info).getContainerClient(settings.fileSystem);
+    const files: Array<{ name: string; size: number }> = [];
+    for await (const blob of container.listBlobsFlat({ prefix: `${settings.path}/` })) files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
+    let lines = 0;
+    for (const f of files) lines += (await container.getBlobClient(f.name).downloadToBuffer()).toString('utf8').split('\n').length - 1;
+
+    console.log(`\nexported ${events} of ${stack.auditApi.totalEvents} events, ${bytes} bytes, ${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`lake check: ${lines} NDJSON lines stored — ${lines === stack.auditApi.totalEvents ? 'every event exactly once' : 'MISMATCH'}`);
+    console.log(`\n${settings.fileSystem}/`);
+    for (const f of files) console.log(`  ${f.name}  (${f.size} bytes)`);
+    if (files[0]) {
+      const head = (await container.getBlobClient(files[0].name).downloadToBuffer()).toString('utf8').split('\n').slice(0, 2);
+      console.log(`\nfirst lines of ${files[0].name}:`);
+      for (const line of head) console.log(`  ${line.length > 200 ? line.slice(0, 200) + '…' : line}`);
+    }
+    if (lines !== stack.auditApi.totalEvents || events !== stack.auditApi.totalEvents) process.exitCode = 1;
   } finally {
     await stack.stop();
   }

@@ -1,0 +1,11 @@
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { scheduleFromEnv, settingsAtStartup } from '../src/config/startupSettings';
+import { runOnTimer } from '../src/timerRun';
+
+const settings = settingsAtStartup();
+
+export async function auditExport(timer: Timer, context: InvocationContext): Promise<void> {
+  await runOnTimer(settings, context, timer.isPastDue);
+}
+
+app.timer('auditExport', { schedule: scheduleFromEnv(), handler: auditExport });

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { ExportError, ensureError } from '../../errors';
+import type { AuditEvent, AuditPage, AuditSource, PageRequest } from '../../ports/auditSource';
+import type { Clock } from '../../ports/clock';
+import type { Logger } from '../../ports/logger';
+import type { SecretValue } from '../../redact';
+import { parseRetryAfter, type RetryPolicy } from '../../retry/retryDecision';
+import { withRetries } from '../../retry/withRetries';
+
+export interface HttpAuditSourceOptions {
+  baseUrl: string;
+  apiKey?: SecretValue;
+  /** One request may take this long before it is abandoned and retried. */
+  requestTimeoutMs: number;
+  retry: RetryPolicy;
+  clock: Clock;
+  logger: Logger;
+}
+
+const pageSchema = z.object({
+  count: z.number().int().min(0),
+  hits: z.array(z.looseObject({ id: z.string().min(1), eventTimestamp: z.string() })),
+});
+
+/** Immuta's audit search, `GET /audit?minDate&maxDate&offset&size&sortField=dateTime&sortOrder=asc`. */
+export class HttpAuditSource implements AuditSource {
+  constructor(private readonly options: HttpAuditSourceOptions) {}
+
+  fetchPage(request: PageRequest, { abortSignal }: { abortSignal: AbortSignal }): Promise<AuditPage> {
+    const { clock, logger, retry } = this.options;
+    return withRetries('audit API request', () => this.once(request, abortSignal), { clock, logger, policy: retry, abortSignal });
+  }
+
+  private async once(request: PageRequest, abortSignal: AbortSignal): Promise<AuditPage> {
+    const url = new URL(`${this.options.baseUrl}/audit`);
+    url.searchParams.set('minDate', request.window.start.toISOString());
+    url.searchParams.set('maxDate', request.window.end.toISOString());
+    url.searchParams.set('offset', String(request.offset));
+    url.searchParams.set('size', String(request.size));
+    url.searchParams.set('sortField', 'dateTime');
+    url.searchParams.set('sortOrder', 'asc');
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey.reveal()}`;
+    const where = `window ${request.window.start.toISOString()}..${request.window.end.toISOString()} offset ${request.offset}`;
+
+    let text: string;
+    let status: number;
+    try {
+      const signal = AbortSignal.any([abortSignal, AbortSignal.timeout(this.options.requestTimeoutMs)]);
+      const response = await fetch(url, { headers, signal });
+      status = response.status;
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw statusError(status, response.headers.get('retry-after'), this.options.clock.now(), where);
+      }
+      text = await response.text();
+    } catch (error) {
+      if (error instanceof ExportError) throw error;
+      if (abortSignal.aborted) throw error;
+      throw new ExportError('AuditApiUnreachable', `the audit API at ${this.options.baseUrl} did not answer (${where}): ${ensureError(error).message}`, {
+        kind: 'retryable',
+        cause: error,
+      });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ExportError('InvalidPage', `the audit API returned a body that is not JSON at ${where}`, { kind: 'retryable' });
+    }
+    const parsed = pageSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${issue.path.join('.')}: ${issue.message}`, { kind: 'retryable' });
+    }
+    return { events: parsed.data.hits as AuditEvent[], total: parsed.data.count };
+  }
+}
+
+function statusError(status: number, retryAfter: string | null, now: Date, where: string): ExportError {
+  if (status === 401 || status === 403) {
+    return new ExportError('AuditApiKeyRejected', `the audit API refused the API key (HTTP ${status}); check the key in AUDIT_API_KEY_SECRET_NAME`, { kind: 'permanent' });
+  }
+  const retryable = status === 408 || status === 429 || status >= 500;
+  return new ExportError('AuditApiError', `the audit API answered HTTP ${status} at ${where}`, {
+    kind: retryable ? 'retryable' : 'permanent',
+    retryAfterSeconds: retryable ? parseRetryAfter(retryAfter, now) : undefined,
+  });
+}

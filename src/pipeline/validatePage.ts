@@ -1,0 +1,26 @@
+import { ExportError } from '../errors';
+import type { AuditPage, PageRequest } from '../ports/auditSource';
+
+/**
+ * Checks a page before any of it is written: a page that breaks the contract is refused whole, so a
+ * misbehaving API can never put events in the wrong hour file or leave a half-written page.
+ */
+export function validatePage(page: AuditPage, request: PageRequest): void {
+  const where = `window ${request.window.start.toISOString()}..${request.window.end.toISOString()} offset ${request.offset}`;
+  const fail = (why: string) => {
+    throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${why}`, { kind: 'retryable' });
+  };
+  if (page.events.length > request.size) fail(`${page.events.length} events for a page size of ${request.size}`);
+  const start = request.window.start.getTime();
+  const end = request.window.end.getTime();
+  let previous = -Infinity;
+  for (let i = 0; i < page.events.length; i++) {
+    const event = page.events[i]!;
+    if (typeof event.id !== 'string' || event.id.length === 0) fail(`event ${i} has no "id"`);
+    const t = Date.parse(event.eventTimestamp);
+    if (Number.isNaN(t)) fail(`event ${i} (${event.id}) has no valid "eventTimestamp"`);
+    if (t < start || t >= end) fail(`event ${i} (${event.id}) at ${event.eventTimestamp} lies outside the window`);
+    if (t < previous) fail(`event ${i} (${event.id}) is out of time order`);
+    previous = t;
+  }
+}

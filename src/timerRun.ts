@@ -1,0 +1,32 @@
+import type { Settings } from './config/settings';
+import { ensureError } from './errors';
+import { exportOnce } from './exportOnce';
+import { redactingLogger, type Logger } from './ports/logger';
+import type { RunSummary } from './pipeline/run';
+
+/** What the timer handler needs from the Functions host: a log sink. Kept apart so tests need no host. */
+export interface InvocationLike {
+  log(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/** Leave this much of the function timeout for the last batch to finish and the checkpoint to be saved. */
+const DEADLINE_MARGIN_MS = 60_000;
+const FUNCTION_TIMEOUT_MS = 10 * 60_000;
+
+/** One timer tick: the host gives no cancellation signal, so derive one from the function timeout. */
+export async function runOnTimer(getSettings: () => Settings, context: InvocationLike, isPastDue: boolean): Promise<RunSummary> {
+  const logger: Logger = redactingLogger((level, line) =>
+    level === 'info' ? context.log(line) : level === 'warn' ? context.warn(line) : context.error(line),
+  );
+  if (isPastDue) logger.warn('timer is past due; running now');
+  const settings = getSettings();
+  const abortSignal = AbortSignal.timeout(FUNCTION_TIMEOUT_MS - DEADLINE_MARGIN_MS);
+  try {
+    return await exportOnce(settings, { logger, abortSignal });
+  } catch (error) {
+    logger.error('export run failed', { code: (error as { code?: string }).code, error: ensureError(error).message });
+    throw error;
+  }
+}

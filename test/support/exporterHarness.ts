@@ -1,0 +1,82 @@
+import type { AuditEventsOptions } from '../../dev/auditApi';
+import { exporterEnv } from '../../dev/exporterEnv';
+import { adminClient } from '../../dev/sas';
+import { seedStack, type Seeded } from '../../dev/seed';
+import { startStack, type LocalStack } from '../../dev/stack';
+import { loadSettings, type Settings } from '../../src/config/settings';
+import { exportOnce } from '../../src/exportOnce';
+import type { Clock } from '../../src/ports/clock';
+import { systemClock } from '../../src/ports/clock';
+import { redactingLogger } from '../../src/ports/logger';
+import type { RunSummary } from '../../src/pipeline/run';
+import { useManagedIdentity } from './identityEnv';
+
+export interface Harness {
+  stack: LocalStack;
+  seeded: Seeded;
+  logs: string[];
+  settings(extra?: Record<string, string>): Settings;
+  /** One export run with the exporter's clock (and the audit API's) at `now`. */
+  run(now: Date, extra?: Record<string, string>): Promise<RunSummary>;
+  /** Every file under the export path, read with the account key: path → its NDJSON lines. */
+  readLake(path?: string): Promise<Map<string, string[]>>;
+  /** The audit API's events as JSON text, in order. */
+  apiEvents(range?: { minDate?: Date; maxDate?: Date }): string[];
+  stop(): Promise<void>;
+}
+
+export async function startHarness(events: AuditEventsOptions, baseEnv: Record<string, string> = {}): Promise<Harness> {
+  const stack = await startStack({ audit: events });
+  const restoreEnv = useManagedIdentity(stack.info.identityEndpoint, stack.info.identityHeader);
+  const seeded = await seedStack(stack);
+  const logs: string[] = [];
+  const logger = redactingLogger((level, line) => logs.push(`${level}: ${line}`));
+  const settings = (extra: Record<string, string> = {}) =>
+    loadSettings(exporterEnv(stack.info, seeded, { EXPORT_START: events.start.toISOString(), ...baseEnv, ...extra }));
+  return {
+    stack,
+    seeded,
+    logs,
+    settings,
+    async run(now, extra) {
+      stack.auditApi.setNow(now);
+      const clock: Clock = { now: () => now, sleep: systemClock.sleep };
+      return exportOnce(settings(extra), { logger, clock, abortSignal: AbortSignal.timeout(120_000) });
+    },
+    async readLake(path = 'immuta-audit') {
+      const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);
+      const files = new Map<string, string[]>();
+      for await (const blob of container.listBlobsFlat({ prefix: `${path}/` })) {
+        const text = (await container.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');
+        if (text.length > 0 && !text.endsWith('\n')) throw new Error(`${blob.name} does not end with a newline`);
+        files.set(blob.name, text.length === 0 ? [] : text.slice(0, -1).split('\n'));
+      }
+      return files;
+    },
+    apiEvents(range) {
+      return [...stack.auditApi.eventsJson(range)];
+    },
+    async stop() {
+      restoreEnv();
+      await stack.stop();
+    },
+  };
+}
+
+/** The NDJSON line the exporter must write for an event the API sent as `json`. */
+export function expectedLine(json: string): string {
+  return JSON.stringify(JSON.parse(json)).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** The hour file an event belongs to (first part). */
+export function hourFileOf(json: string, root = 'immuta-audit'): string {
+  const t = new Date(JSON.parse(json).eventTimestamp as string);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const y = t.getUTCFullYear(), m = p(t.getUTCMonth() + 1), d = p(t.getUTCDate()), h = p(t.getUTCHours());
+  return `${root}/year=${y}/month=${m}/day=${d}/hour=${h}/audit-${y}${m}${d}T${h}-part-0000.ndjson`;
+}
+
+/** Lines of all files, in path order (hour partitions and part numbers sort in time order). */
+export function allLines(files: Map<string, string[]>): string[] {
+  return [...files.keys()].sort().flatMap((f) => files.get(f)!);
+}
