@@ -38,7 +38,7 @@ export async function compose(settings: Settings, options: ComposeOptions): Prom
       logger: options.logger,
     }),
     lake: new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: sas.value }),
-    store: new BlobCheckpointStore({ storage: settings.stateStorage, credential, configId: configId(settings) }),
+    store: new BlobCheckpointStore({ storage: settings.stateStorage, credential, configId: configId(settings), leaseSeconds: settings.leaseSeconds }),
     clock,
     logger: options.logger,
   };

@@ -11,6 +11,7 @@ export async function exportOnce(settings: Settings, options: ComposeOptions): P
     lagSeconds: settings.lagSeconds,
     exportStart: settings.exportStart,
     fileMaxBytes: settings.fileMaxBytes,
+    chunkTargetBytes: settings.batchMaxBytes,
     timeBudgetMs: settings.timeBudgetSeconds * 1000,
     abortSignal: options.abortSignal,
   });

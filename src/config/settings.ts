@@ -18,6 +18,8 @@ export interface Settings {
   pageSize: number;
   timeBudgetSeconds: number;
   fileMaxBytes: number;
+  batchMaxBytes: number;
+  leaseSeconds: number;
   /** Host storage for the exporter's state: a connection string or identity-based settings. */
   stateStorage: { connectionString: string } | { blobServiceUri: string };
 }
@@ -36,7 +38,7 @@ type Env = Record<string, string | undefined>;
 const ECHOED = new Set([
   'AUDIT_API_URL', 'AUDIT_API_KEY_SECRET_NAME', 'EXPORT_INTERVAL', 'EXPORT_SCHEDULE', 'ADLS_ACCOUNT_NAME',
   'ADLS_DFS_ENDPOINT', 'ADLS_FILE_SYSTEM', 'ADLS_PATH', 'KEY_VAULT_URL', 'SAS_SECRET_NAME', 'EXPORT_START',
-  'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES',
+  'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS',
 ]);
 
 const text = (expects: string) => z.string({ error: `is required: ${expects}` }).trim().min(1, `is empty: ${expects}`);
@@ -81,7 +83,9 @@ const schema = z.object({
   EXPORT_LAG_SECONDS: int(0, 7 * 24 * 3600, 300, 'seconds'),
   AUDIT_PAGE_SIZE: int(1, 10_000, 1000, 'events'),
   EXPORT_TIME_BUDGET_SECONDS: int(10, 24 * 3600, 480, 'seconds'),
-  EXPORT_FILE_MAX_BYTES: int(1024 * 1024, 4 * 1024 ** 4, 256 * 1024 * 1024, 'bytes'),
+  EXPORT_FILE_MAX_BYTES: int(64 * 1024, 4 * 1024 ** 4, 256 * 1024 * 1024, 'bytes'),
+  EXPORT_BATCH_MAX_BYTES: int(1024, 100 * 1024 * 1024, 4 * 1024 * 1024, 'bytes'),
+  EXPORT_LEASE_SECONDS: int(15, 60, 60, 'seconds'),
 });
 
 /** Reads and validates the app settings once; every problem is reported at once, naming the setting. */
@@ -125,6 +129,8 @@ export function loadSettings(env: Env = process.env): Readonly<Settings> {
     pageSize: v.AUDIT_PAGE_SIZE,
     timeBudgetSeconds: v.EXPORT_TIME_BUDGET_SECONDS,
     fileMaxBytes: v.EXPORT_FILE_MAX_BYTES,
+    batchMaxBytes: v.EXPORT_BATCH_MAX_BYTES,
+    leaseSeconds: v.EXPORT_LEASE_SECONDS,
     stateStorage,
   });
 }

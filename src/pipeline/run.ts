@@ -1,16 +1,11 @@
-import { encodeLine } from '../batch/ndjson';
-import { ChunkBuilder } from '../batch/chunk';
-import { planIntent } from '../batch/planIntent';
-import { initialCheckpoint, type Checkpoint, type Cursor } from '../checkpoint/checkpoint';
+import { initialCheckpoint } from '../checkpoint/checkpoint';
 import type { AuditSource } from '../ports/auditSource';
-import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
+import type { CheckpointStore } from '../ports/checkpointStore';
 import type { Clock } from '../ports/clock';
 import type { LakeWriter } from '../ports/lakeWriter';
 import type { Logger } from '../ports/logger';
-import { planWindows, type Window } from '../window/window';
-import { deliver } from './deliver';
-import { recover } from './recover';
-import { validatePage } from './validatePage';
+import { ExportError } from '../errors';
+import { exportWindows } from './exportWindows';
 
 export interface RunDeps {
   source: AuditSource;
@@ -35,7 +30,8 @@ export interface RunOptions {
 }
 
 export interface RunSummary {
-  status: 'caught-up' | 'time-budget';
+  /** caught-up: nothing left up to now − lag; time-budget: more remains for the next run; skipped: another run holds the lease. */
+  status: 'caught-up' | 'time-budget' | 'skipped';
   events: number;
   bytes: number;
   files: string[];
@@ -45,102 +41,28 @@ export interface RunSummary {
   endedAt: string;
 }
 
-const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
 
-/** One export: recover, then plan windows → fetch pages → NDJSON → append → checkpoint, until caught up or out of time. */
+/** One export: take the single-writer lease (or step aside if another run holds it), export, release. */
 export async function runExport(deps: RunDeps, options: RunOptions): Promise<RunSummary> {
   const { clock, logger } = deps;
   const opts = { abortSignal: options.abortSignal };
   const started = clock.now();
-  const stopAt = started.getTime() + options.timeBudgetMs;
-  const summary = { events: 0, bytes: 0, files: new Set<string>(), windows: 0 };
-
-  const loaded = await deps.store.load(opts);
-  let stored: StoredCheckpoint = loaded ?? { checkpoint: initialCheckpoint(options.exportStart ?? new Date(started.getTime() - FIRST_RUN_LOOKBACK_MS)), etag: '' };
-  if (!loaded) stored.etag = await deps.store.save(stored.checkpoint, undefined, opts);
-  stored = await recover(stored, { ...deps, abortSignal: options.abortSignal });
-  // Windows finished without a write (empty ones) move the watermark in memory; the next save carries it.
-  let pending: Checkpoint = stored.checkpoint;
-
-  const until = new Date(started.getTime() - options.lagSeconds * 1000);
-  let status: RunSummary['status'] = 'caught-up';
-  outer: for (const window of windowsToExport(pending, until)) {
-    let offset = pending.cursor && sameWindow(pending.cursor, window) ? pending.cursor.offset : 0;
-    // A batch never outgrows a file: parts stay within the size limit unless one event alone is larger.
-    const chunk = new ChunkBuilder(Math.min(options.chunkTargetBytes ?? DEFAULT_CHUNK_BYTES, options.fileMaxBytes));
-    const write = async (next: { watermark: string; cursor?: Cursor }) => {
-      const began = Date.now();
-      const events = chunk.events;
-      const data = chunk.take();
-      const intent = planIntent(pending, { window, bytes: data.length, events, next }, options.root, options.fileMaxBytes);
-      stored = await deliver({ checkpoint: pending, etag: stored.etag }, intent, data, { ...deps, abortSignal: options.abortSignal });
-      pending = stored.checkpoint;
-      summary.events += events;
-      summary.bytes += data.length;
-      summary.files.add(intent.file.path);
-      logger.info('batch written', {
-        window: `${window.start.toISOString()}/${window.end.toISOString()}`,
-        offset: offset - events,
-        events, bytes: data.length, file: intent.file.path, ms: Date.now() - began,
-      });
-    };
-
-    for (let pages = 0; ; pages++) {
-      if (clock.now().getTime() >= stopAt) {
-        status = 'time-budget';
-        // What is already fetched is written; the rest of the window waits for the next run.
-        if (chunk.events > 0) await write({ watermark: window.start.toISOString(), cursor: cursorOf(window, offset) });
-        break outer;
-      }
-      const request = { window, offset, size: options.pageSize };
-      const page = await deps.source.fetchPage(request, opts);
-      validatePage(page, request);
-      for (const event of page.events) {
-        const line = encodeLine(event);
-        const lineBytes = Buffer.byteLength(line, 'utf8');
-        if (chunk.wouldOverflow(lineBytes)) await write({ watermark: window.start.toISOString(), cursor: cursorOf(window, offset) });
-        chunk.add(line, lineBytes);
-        offset++;
-      }
-      if (page.events.length < options.pageSize) break;
-    }
-    const done = { watermark: window.end.toISOString() };
-    if (chunk.events > 0) await write(done);
-    else pending = { ...withoutCursor(pending), ...done };
-    summary.windows++;
+  const initial = initialCheckpoint(options.exportStart ?? new Date(started.getTime() - FIRST_RUN_LOOKBACK_MS));
+  let acquired;
+  try {
+    acquired = await deps.store.acquire(initial, opts);
+  } catch (error) {
+    if (!(error instanceof ExportError && error.code === 'AnotherRunActive')) throw error;
+    logger.info('another export run is active; this run exits without changing anything');
+    return { status: 'skipped', events: 0, bytes: 0, files: [], windows: 0, watermark: '', startedAt: started.toISOString(), endedAt: clock.now().toISOString() };
   }
-
-  if (pending !== stored.checkpoint) stored = { checkpoint: pending, etag: await deps.store.save(pending, stored.etag, opts) };
-  return {
-    status,
-    events: summary.events,
-    bytes: summary.bytes,
-    files: [...summary.files],
-    windows: summary.windows,
-    watermark: stored.checkpoint.watermark,
-    startedAt: started.toISOString(),
-    endedAt: clock.now().toISOString(),
-  };
-}
-
-/** Resumes a part-done window exactly as it was planned, then plans hour windows up to `until`. */
-function windowsToExport(checkpoint: Checkpoint, until: Date): Window[] {
-  const c = checkpoint.cursor;
-  if (!c) return planWindows(new Date(checkpoint.watermark), until);
-  const resumed = { start: new Date(c.window.start), end: new Date(c.window.end) };
-  return [resumed, ...planWindows(resumed.end, until)];
-}
-
-function cursorOf(window: Window, offset: number): Cursor {
-  return { window: { start: window.start.toISOString(), end: window.end.toISOString() }, offset };
-}
-
-function sameWindow(c: Cursor, w: Window): boolean {
-  return c.window.start === w.start.toISOString() && c.window.end === w.end.toISOString();
-}
-
-function withoutCursor(c: Checkpoint): Checkpoint {
-  const { cursor: _done, ...rest } = c;
-  return rest;
+  const { lease } = acquired;
+  try {
+    return await exportWindows(deps, options, acquired.stored, AbortSignal.any([options.abortSignal, lease.lost]), started);
+  } catch (error) {
+    throw lease.lost.aborted ? lease.lost.reason : error;
+  } finally {
+    await lease.release();
+  }
 }

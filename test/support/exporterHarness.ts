@@ -16,8 +16,11 @@ export interface Harness {
   seeded: Seeded;
   logs: string[];
   settings(extra?: Record<string, string>): Settings;
-  /** One export run with the exporter's clock (and the audit API's) at `now`. */
-  run(now: Date, extra?: Record<string, string>): Promise<RunSummary>;
+  /**
+   * One export run with the exporter's clock (and the audit API's) at `now`. `tickMs` moves time on at each
+   * clock reading; `abortMs` aborts the run after that long, as the function timeout would.
+   */
+  run(now: Date, extra?: Record<string, string>, options?: { tickMs?: number; abortMs?: number }): Promise<RunSummary>;
   /** Every file under the export path, read with the account key: path → its NDJSON lines. */
   readLake(path?: string): Promise<Map<string, string[]>>;
   /** The audit API's events as JSON text, in order. */
@@ -38,10 +41,11 @@ export async function startHarness(events: AuditEventsOptions, baseEnv: Record<s
     seeded,
     logs,
     settings,
-    async run(now, extra) {
+    async run(now, extra, { tickMs = 0, abortMs = 120_000 } = {}) {
       stack.auditApi.setNow(now);
-      const clock: Clock = { now: () => now, sleep: systemClock.sleep };
-      return exportOnce(settings(extra), { logger, clock, abortSignal: AbortSignal.timeout(120_000) });
+      let t = now.getTime();
+      const clock: Clock = { now: () => new Date((t += tickMs) - tickMs), sleep: systemClock.sleep };
+      return exportOnce(settings(extra), { logger, clock, abortSignal: AbortSignal.timeout(abortMs) });
     },
     async readLake(path = 'immuta-audit') {
       const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);

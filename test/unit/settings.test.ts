@@ -32,6 +32,8 @@ describe('loadSettings', () => {
       pageSize: 1000,
       timeBudgetSeconds: 480,
       fileMaxBytes: 256 * 1024 * 1024,
+      batchMaxBytes: 4 * 1024 * 1024,
+      leaseSeconds: 60,
     });
     expect(s.exportStart).toBeUndefined();
     expect(Object.isFrozen(s)).toBe(true);

@@ -1,8 +1,10 @@
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { randomUUID } from 'node:crypto';
+import { BlobServiceClient, type BlockBlobClient, type ContainerClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/core-auth';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../checkpoint/checkpoint';
 import { ExportError } from '../../errors';
-import type { CheckpointStore, StoredCheckpoint } from '../../ports/checkpointStore';
+import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
+import { BlobLeaseKeeper } from './blobLease';
 import { storageError } from './storageErrors';
 
 export const STATE_CONTAINER = 'audit-exporter';
@@ -13,59 +15,85 @@ export interface BlobCheckpointStoreOptions {
   credential?: TokenCredential;
   /** Names the export configuration, so several exports can share one host storage. */
   configId: string;
+  /** Blob lease length, 15–60 s; renewed at a third of it. */
+  leaseSeconds?: number;
 }
 
-/** The checkpoint as a small JSON blob in the Functions host storage, every write guarded by its ETag. */
+type Opts = { abortSignal: AbortSignal };
+// Bounded like the lake writer's: a checkpoint that cannot be saved within seconds stops the run (the intent covers it).
+const RETRY = { maxTries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 8_000, tryTimeoutInMs: 30_000 };
+const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
+
+/** The checkpoint as a small JSON blob in the Functions host storage: ETag-guarded writes under a blob lease. */
 export class BlobCheckpointStore implements CheckpointStore {
   private readonly container: ContainerClient;
-  private readonly blobName: string;
-  private containerReady = false;
+  private readonly blob: BlockBlobClient;
+  private leaseId: string | undefined;
 
-  constructor(options: BlobCheckpointStoreOptions) {
+  constructor(private readonly options: BlobCheckpointStoreOptions) {
     const service =
       'connectionString' in options.storage
-        ? BlobServiceClient.fromConnectionString(options.storage.connectionString)
-        : new BlobServiceClient(options.storage.blobServiceUri, options.credential);
+        ? BlobServiceClient.fromConnectionString(options.storage.connectionString, { retryOptions: RETRY })
+        : new BlobServiceClient(options.storage.blobServiceUri, options.credential, { retryOptions: RETRY });
     this.container = service.getContainerClient(STATE_CONTAINER);
-    this.blobName = `checkpoints/${options.configId}.json`;
+    this.blob = this.container.getBlockBlobClient(`checkpoints/${options.configId}.json`);
   }
 
-  async load({ abortSignal }: { abortSignal: AbortSignal }): Promise<StoredCheckpoint | undefined> {
+  get blobPath(): string {
+    return `${STATE_CONTAINER}/${this.blob.name}`;
+  }
+
+  async acquire(initial: Checkpoint, { abortSignal }: Opts): Promise<{ stored: StoredCheckpoint; lease: Lease }> {
+    await this.container.createIfNotExists({ abortSignal }).catch((e) => {
+      throw storageError(e, 'create the state container');
+    });
+    await this.createIfAbsent(initial, abortSignal);
+    const keeper = new BlobLeaseKeeper(this.blob.getBlobLeaseClient(randomUUID()), this.options.leaseSeconds ?? 60);
+    await keeper.acquire(abortSignal);
+    this.leaseId = keeper.leaseId;
     try {
-      const blob = this.container.getBlockBlobClient(this.blobName);
-      const body = await blob.downloadToBuffer(undefined, undefined, { abortSignal });
-      const { etag } = await blob.getProperties({ abortSignal });
-      return { checkpoint: decodeCheckpoint(body.toString('utf8')), etag: etag! };
+      const stored = await this.load({ abortSignal });
+      if (!stored) throw new ExportError('CheckpointMissing', `${this.blobPath} vanished while leased`, { kind: 'conflict' });
+      return { stored, lease: { lost: keeper.lost, release: () => keeper.release().finally(() => (this.leaseId = undefined)) } };
+    } catch (error) {
+      await keeper.release();
+      this.leaseId = undefined;
+      throw error;
+    }
+  }
+
+  async load({ abortSignal }: Opts): Promise<StoredCheckpoint | undefined> {
+    let body: Buffer;
+    let etag: string;
+    try {
+      const response = await this.blob.download(0, undefined, { abortSignal });
+      etag = response.etag!;
+      body = await streamToBuffer(response.readableStreamBody!);
     } catch (error) {
       const code = (error as { details?: { errorCode?: string } }).details?.errorCode;
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status === 404 || code === 'BlobNotFound' || code === 'ContainerNotFound') return undefined;
-      if (error instanceof Error && error.message.startsWith('checkpoint ')) {
-        throw new ExportError('CheckpointCorrupt', `${error.message} (${STATE_CONTAINER}/${this.blobName})`, { kind: 'permanent' });
-      }
+      if (statusOf(error) === 404 || code === 'BlobNotFound' || code === 'ContainerNotFound') return undefined;
       throw storageError(error, 'load checkpoint');
+    }
+    try {
+      return { checkpoint: decodeCheckpoint(body.toString('utf8')), etag };
+    } catch (error) {
+      throw new ExportError('CheckpointCorrupt', `${(error as Error).message} (${this.blobPath}); restore it or delete it to start over`, { kind: 'permanent' });
     }
   }
 
-  async save(checkpoint: Checkpoint, etag: string | undefined, { abortSignal }: { abortSignal: AbortSignal }): Promise<string> {
-    if (!this.containerReady) {
-      await this.container.createIfNotExists({ abortSignal }).catch((e) => {
-        throw storageError(e, 'create the state container');
-      });
-      this.containerReady = true;
-    }
+  async save(checkpoint: Checkpoint, etag: string | undefined, { abortSignal }: Opts): Promise<string> {
     const body = encodeCheckpoint(checkpoint);
     try {
-      const result = await this.container.getBlockBlobClient(this.blobName).upload(body, Buffer.byteLength(body), {
-        conditions: etag ? { ifMatch: etag } : { ifNoneMatch: '*' },
+      const result = await this.blob.upload(body, Buffer.byteLength(body), {
+        conditions: { ...(etag ? { ifMatch: etag } : { ifNoneMatch: '*' }), ...(this.leaseId ? { leaseId: this.leaseId } : {}) },
         blobHTTPHeaders: { blobContentType: 'application/json' },
         abortSignal,
       });
       return result.etag!;
     } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode;
+      const status = statusOf(error);
       if (status === 412 || status === 409) {
-        throw new ExportError('CheckpointConflict', 'the checkpoint was changed by another run; this run stops without writing', {
+        throw new ExportError('CheckpointConflict', 'the checkpoint was changed by another run, or this run lost its lease; it stops without writing more', {
           kind: 'conflict',
           cause: error,
         });
@@ -73,4 +101,18 @@ export class BlobCheckpointStore implements CheckpointStore {
       throw storageError(error, 'save checkpoint');
     }
   }
+
+  private async createIfAbsent(initial: Checkpoint, abortSignal: AbortSignal): Promise<void> {
+    try {
+      await this.save(initial, undefined, { abortSignal });
+    } catch (error) {
+      if (!(error instanceof ExportError && error.code === 'CheckpointConflict')) throw error;
+    }
+  }
+}
+
+async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }

@@ -1,0 +1,60 @@
+import type { BlobLeaseClient } from '@azure/storage-blob';
+import { ExportError } from '../../errors';
+import { storageError } from './storageErrors';
+
+/**
+ * Holds a blob lease for as long as a run works: renewed at a third of its length, so one missed renewal
+ * still leaves time for another. If renewal fails the lease may pass to another run: `lost` aborts.
+ */
+export class BlobLeaseKeeper {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private renewedAt = 0;
+
+  constructor(private readonly client: BlobLeaseClient, private readonly seconds: number) {
+    if (seconds < 15 || seconds > 60) throw new RangeError('a blob lease lasts 15 to 60 seconds');
+  }
+
+  get leaseId(): string {
+    return this.client.leaseId;
+  }
+  get lost(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  async acquire(abortSignal: AbortSignal): Promise<void> {
+    try {
+      await this.client.acquireLease(this.seconds, { abortSignal });
+    } catch (error) {
+      const code = (error as { details?: { errorCode?: string } }).details?.errorCode ?? (error as { code?: string }).code;
+      if ((error as { statusCode?: number }).statusCode === 409 || code === 'LeaseAlreadyPresent') {
+        throw new ExportError('AnotherRunActive', 'another export run holds the lease on this export configuration; this run changes nothing', {
+          kind: 'conflict',
+        });
+      }
+      throw storageError(error, 'acquire the checkpoint lease');
+    }
+    this.renewedAt = Date.now();
+    this.timer = setInterval(() => void this.renew(), (this.seconds * 1000) / 3);
+    this.timer.unref();
+  }
+
+  async release(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.controller.signal.aborted) return;
+    await this.client.releaseLease().catch(() => undefined); // it expires by itself anyway
+  }
+
+  private async renew(): Promise<void> {
+    try {
+      await this.client.renewLease({ abortSignal: AbortSignal.timeout((this.seconds * 1000) / 4) });
+      this.renewedAt = Date.now();
+    } catch (error) {
+      // One failed renewal leaves a third of the lease; give up only when the next try would come too late.
+      if (Date.now() - this.renewedAt < (this.seconds * 1000) / 2) return;
+      clearInterval(this.timer);
+      this.controller.abort(new ExportError('LeaseLost', 'the checkpoint lease could not be renewed; the run stops so that no second writer overlaps it', { kind: 'conflict', cause: error }));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// One local stack per test file: the identity library caches its endpoint and tokens per process module registry.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { exporterEnv } from '../../dev/exporterEnv';
+import { projectRoot } from '../../dev/paths';
+import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
+
+const CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
+const START = new Date(Date.now() - 4 * 3600_000);
+
+function cli(env: NodeJS.ProcessEnv): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill(): void } {
+  const child = spawn(process.execPath, [CLI, 'run'], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { done, kill: () => child.kill('SIGKILL') };
+}
+const summaryOf = (stdout: string) => JSON.parse(stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
+
+describe('a single writer per export configuration', () => {
+  let h: Harness;
+  let env: (path: string, extra?: Record<string, string>) => NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    h = await startHarness({ count: 400, start: START, spanSeconds: 3 * 3600, seed: 17 });
+    env = (path, extra = {}) => ({ ...process.env, ...exporterEnv(h.stack.info, h.seeded, { EXPORT_START: START.toISOString(), ADLS_PATH: path, AUDIT_PAGE_SIZE: '20', ...extra }) });
+  });
+  afterAll(() => h?.stop());
+
+  it('two runs started together: one exports, the other says another run is active and exits cleanly', async () => {
+    h.stack.auditApi.setFaults({ delayMs: 40 }); // keep the winner busy long enough to overlap
+    try {
+      const [a, b] = await Promise.all([cli(env('together')).done, cli(env('together')).done]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      const statuses = [summaryOf(a.stdout).status, summaryOf(b.stdout).status].sort();
+      expect(statuses).toEqual(['caught-up', 'skipped']);
+      const loser = summaryOf(a.stdout).status === 'skipped' ? a : b;
+      expect(loser.stdout).toMatch(/another export run is active; this run exits without changing anything/);
+    } finally {
+      h.stack.auditApi.resetFaults();
+    }
+    expect(allLines(await h.readLake('together'))).toEqual(h.apiEvents().map(expectedLine));
+  });
+
+  it('a killed run blocks others only until its lease expires; the next run then recovers and finishes', async () => {
+    const e = env('expiry', { EXPORT_LEASE_SECONDS: '15' });
+    h.stack.auditApi.setFaults({ delayMs: 200 });
+    const first = cli(e);
+    await new Promise((r) => setTimeout(r, 2500)); // it holds the lease and is part-way through
+    first.kill();
+    await first.done;
+    h.stack.auditApi.resetFaults();
+
+    const blocked = await cli(e).done;
+    expect(summaryOf(blocked.stdout).status).toBe('skipped');
+    await new Promise((r) => setTimeout(r, 15_500)); // the 15 s lease runs out
+    const next = await cli(e).done;
+    expect(next.code).toBe(0);
+    expect(summaryOf(next.stdout).status).toBe('caught-up');
+    expect(allLines(await h.readLake('expiry'))).toEqual(h.apiEvents().map(expectedLine));
+  }, 60_000);
+});
