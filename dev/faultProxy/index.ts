@@ -1,0 +1,107 @@
+// Loopback fault-injection HTTP proxy: sits between a storage client and the local storage (dfs gateway
+// or Azurite), forwards everything unchanged unless a rule says to fail the request, and lets tests
+// (in this process or, via /_proxy/..., another one) choose which requests fail and how.
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { close, listen } from '../http/server';
+import { admin, ADMIN_PREFIX } from './admin';
+import { answerStatus, resetAfter, resetClient } from './faults';
+import { forward, type Target } from './forward';
+import { RuleBook } from './rules';
+import type { FaultRule, FaultStats } from './types';
+
+export type { FaultKind, FaultRule, FaultStats } from './types';
+export { InvalidRules } from './rules';
+
+export interface FaultProxy {
+  /** http://127.0.0.1:PORT (origin only) */
+  url: string;
+  port: number;
+  /** Replaces all rules and resets all counters (requests, faulted, byRule). Throws InvalidRules. */
+  setRules(rules: FaultRule[]): void;
+  clearRules(): void;
+  stats(): FaultStats;
+  stop(): Promise<void>;
+}
+
+export interface FaultProxyOptions {
+  /** Origin of the real service, e.g. http://127.0.0.1:10000; loopback only. */
+  target: string;
+  /** 0 (default) = a free port. */
+  port?: number;
+}
+
+export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  const agent = new Agent({ keepAlive: true });
+  const target: Target = { ...parseTarget(options.target), agent };
+  const book = new RuleBook();
+  const delays = new Set<NodeJS.Timeout>();
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (path.startsWith(ADMIN_PREFIX)) {
+      admin(book, path, req, res).catch(() => res.destroy());
+      return;
+    }
+    const picked = book.decide({ method: req.method ?? 'GET', path, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) });
+    if (!picked) return forward(target, req, res);
+    const { rule } = picked;
+    switch (rule.fault) {
+      case 'status':
+        return answerStatus(rule, req, res);
+      case 'reset-before':
+        return resetClient(req);
+      case 'reset-after':
+        return resetAfter(target, req, res);
+      case 'delay':
+        return delayThenForward(rule.delayMs ?? 0, target, req, res, delays);
+    }
+  });
+  const port = await listen(server, options.port ?? 0);
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    setRules: (rules) => book.set(rules),
+    clearRules: () => book.set([]),
+    stats: () => book.stats(),
+    stop: async () => {
+      for (const timer of delays) clearTimeout(timer);
+      delays.clear();
+      await close(server);
+      agent.destroy();
+    },
+  };
+}
+
+/** If the client gives up while waiting, nothing is forwarded: the server never sees the request. */
+function delayThenForward(ms: number, target: Target, req: IncomingMessage, res: ServerResponse, delays: Set<NodeJS.Timeout>): void {
+  const timer = setTimeout(() => {
+    delays.delete(timer);
+    forward(target, req, res);
+  }, ms);
+  delays.add(timer);
+  res.on('close', () => {
+    clearTimeout(timer);
+    delays.delete(timer);
+  });
+}
+
+function parseTarget(origin: string): { host: string; port: number } {
+  const u = new URL(origin);
+  if (u.protocol !== 'http:') throw new Error('fault proxy: the target must be an http:// origin');
+  if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) {
+    throw new Error('fault proxy: the target must be an origin without a path (use viaProxy for endpoints)');
+  }
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (host !== 'localhost' && host !== '::1' && !/^127\.\d+\.\d+\.\d+$/.test(host)) throw new Error('fault proxy: the target must be a loopback address');
+  return { host, port: Number(u.port || 80) };
+}
+
+/** The same URL with its origin replaced by the proxy's; path, query and fragment are kept verbatim. */
+export function viaProxy(url: string, proxy: Pick<FaultProxy, 'url'>): string {
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url);
+  if (!origin) throw new Error('viaProxy: not an absolute URL');
+  return proxy.url + url.slice(origin[0].length);
+}
