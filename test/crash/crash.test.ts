@@ -2,7 +2,6 @@
 // random points — before, during or after any vault, identity, audit API, lake or checkpoint call — then allowed
 // to finish. Afterwards the lake must hold exactly the API's events, each once, in order.
 // CI runs a reduced count; `npm run test:crash` runs the full one (CRASH_SEEDS, CRASH_KILLS).
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { configId } from '../../src/config/configId';
 import { loadSettings } from '../../src/config/settings';
@@ -10,13 +9,13 @@ import { STATE_CONTAINER } from '../../src/adapters/azure/blobCheckpointStore';
 import { exporterEnv } from '../../dev/exporterEnv';
 import { projectRoot } from '../../dev/paths';
 import { adminClient } from '../../dev/sas';
+import { startCli, summaryOf } from '../support/cli';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
 
 const SEEDS = Number(process.env.CRASH_SEEDS ?? 12);
 const KILLS_PER_SEED = Number(process.env.CRASH_KILLS ?? 5);
 const CONCURRENCY = 4;
 const ROOT = projectRoot();
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const TRACE = join(ROOT, 'dist', 'test', 'crash', 'trace.js');
 const START = new Date(Date.now() - 5 * 3600_000);
 
@@ -49,45 +48,33 @@ function killPlan(random: () => number, attempt: number, seed: number): KillPlan
 }
 
 /** Runs the CLI, SIGKILLing it as the plan says; without a plan it runs to the end. */
-function runChild(env: NodeJS.ProcessEnv, plan: KillPlan | undefined, peerOf: (hostPort: string) => string): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', TRACE, CLI, 'run'], { env });
-    let stdout = '';
-    let stderr = '';
-    const seen = new Map<string, number>();
-    let killedAt: string | undefined;
-    let pending = '';
-    const timed = plan && 'afterMs' in plan ? setTimeout(() => {
-      killedAt = 'at a random time';
-      child.kill('SIGKILL');
-    }, plan.afterMs) : undefined;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      pending += chunk.toString();
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (!line.startsWith('TRACE ') || killedAt || !plan || 'afterMs' in plan) continue;
-        const [, phase, hostPort] = line.split(' ');
-        const key = `${peerOf(hostPort!)} ${phase}`;
-        const n = seen.get(key) ?? 0;
-        seen.set(key, n + 1);
-        if (key === `${plan.peer} ${plan.phase}` && n === plan.occurrence) {
-          killedAt = `${phase === 'S' ? 'during' : 'after'} ${plan.peer}`;
-          child.kill('SIGKILL');
-        }
-      }
-    });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(timed);
-      resolve({ code, killed: signal === 'SIGKILL' && killedAt !== undefined, killedAt, stdout, stderr });
-    });
+async function runChild(env: NodeJS.ProcessEnv, plan: KillPlan | undefined, peerOf: (hostPort: string) => string): Promise<ChildResult> {
+  const run = startCli(['run'], env, { nodeArgs: ['--require', TRACE] });
+  const seen = new Map<string, number>();
+  let killedAt: string | undefined;
+  let pending = '';
+  const kill = (at: string) => {
+    killedAt = at;
+    run.kill();
+  };
+  const timed = plan && 'afterMs' in plan ? setTimeout(() => kill('at a random time'), plan.afterMs) : undefined;
+  run.child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (!line.startsWith('TRACE ') || killedAt || !plan || 'afterMs' in plan) continue;
+      const [, phase, hostPort] = line.split(' ');
+      const key = `${peerOf(hostPort!)} ${phase}`;
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      if (key === `${plan.peer} ${plan.phase}` && n === plan.occurrence) kill(`${phase === 'S' ? 'during' : 'after'} ${plan.peer}`);
+    }
   });
+  const result = await run.done;
+  clearTimeout(timed);
+  return { ...result, killed: killedAt !== undefined && run.child.signalCode === 'SIGKILL', killedAt };
 }
 
 describe('crash injection: SIGKILL at any call, then finish', () => {
@@ -149,8 +136,7 @@ describe('crash injection: SIGKILL at any call, then finish', () => {
         const r = await runChild(env, undefined, peerOf);
         totals.runs++;
         if (r.code !== 0) throw new Error(`seed ${seed}: the finishing run failed (exit ${r.code}):\n${r.stderr}`);
-        const summary = JSON.parse(r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
-        if (summary.status === 'caught-up') break;
+        if (summaryOf(r.stdout).status === 'caught-up') break;
       }
 
       const got = allLines(await h.readLake(`crash/seed-${seed}`));

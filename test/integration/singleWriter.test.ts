@@ -1,25 +1,11 @@
 // One local stack per test file: the identity library caches its endpoint and tokens per process module registry.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { exporterEnv } from '../../dev/exporterEnv';
-import { projectRoot } from '../../dev/paths';
+import { startCli, summaryOf } from '../support/cli';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
 
-const CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
-const START = new Date(Date.now() - 4 * 3600_000);
+const cli = (env: NodeJS.ProcessEnv) => startCli(['run'], env);
 
-function cli(env: NodeJS.ProcessEnv): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill(): void } {
-  const child = spawn(process.execPath, [CLI, 'run'], { env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { done, kill: () => child.kill('SIGKILL') };
-}
-const summaryOf = (stdout: string) => JSON.parse(stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
+const START = new Date(Date.now() - 4 * 3600_000);
 
 describe('a single writer per export configuration', () => {
   let h: Harness;
