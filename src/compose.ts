@@ -4,6 +4,11 @@ import { AdlsLakeWriter } from './adapters/azure/adlsLakeWriter';
 import { BlobCheckpointStore } from './adapters/azure/blobCheckpointStore';
 import { KeyVaultSecretProvider } from './adapters/azure/keyVaultSecrets';
 import { HttpAuditSource } from './adapters/auditApi/httpAuditSource';
+import { isLoopbackHost } from './config/names';
+import { ExportError } from './errors';
+import { RotatingLakeWriter } from './lake/rotatingLakeWriter';
+import type { SecretValue } from './redact';
+import { checkSas } from './sas/sasCheck';
 import { configId } from './config/configId';
 import type { Settings } from './config/settings';
 import { systemClock, type Clock } from './ports/clock';
@@ -20,15 +25,44 @@ export interface ComposeOptions {
 
 const AUDIT_REQUEST_TIMEOUT_MS = 60_000;
 
-/** The only place that builds real adapters: reads the secrets, then wires source, lake and checkpoint store. */
-export async function compose(settings: Settings, options: ComposeOptions): Promise<RunDeps> {
+/** The real adapters, and what the SAS check found worth a warning. */
+export interface Composed extends RunDeps {
+  warnings: string[];
+}
+
+/** The only place that builds real adapters: reads and checks the secrets, then wires source, lake and checkpoint store. */
+export async function compose(settings: Settings, options: ComposeOptions): Promise<Composed> {
   const clock = options.clock ?? systemClock;
   const credential = options.credential ?? new DefaultAzureCredential();
   const secrets = new KeyVaultSecretProvider(settings.keyVaultUrl, credential);
   const opts = { abortSignal: options.abortSignal };
   const sas = await secrets.getSecret(settings.sasSecretName, opts);
   const apiKey = settings.auditApiKeySecretName ? await secrets.getSecret(settings.auditApiKeySecretName, opts) : undefined;
+
+  // The SAS is checked before any storage call, and again whenever a rotated version is picked up.
+  const where = `secret "${settings.sasSecretName}" in Key Vault ${settings.keyVaultUrl}`;
+  const check = (value: SecretValue): string[] => {
+    const verdict = checkSas(value.reveal(), {
+      now: clock.now(),
+      warningDays: settings.sasExpiryWarningDays,
+      loopbackEndpoint: isLoopbackHost(new URL(settings.dfsEndpoint).hostname),
+      where,
+    });
+    if (verdict.errors.length > 0) throw new ExportError('SasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
+    return verdict.warnings;
+  };
+  const warnings = check(sas.value);
+  for (const warning of warnings) options.logger.warn(warning);
+  const lake = new RotatingLakeWriter({
+    secrets,
+    initial: sas,
+    where,
+    check,
+    build: (value) => new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: value }),
+    logger: options.logger,
+  });
   return {
+    warnings,
     source: new HttpAuditSource({
       baseUrl: settings.auditApiUrl,
       apiKey: apiKey?.value,
@@ -37,7 +71,7 @@ export async function compose(settings: Settings, options: ComposeOptions): Prom
       clock,
       logger: options.logger,
     }),
-    lake: new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: sas.value }),
+    lake,
     store: new BlobCheckpointStore({ storage: settings.stateStorage, credential, configId: configId(settings), leaseSeconds: settings.leaseSeconds }),
     clock,
     logger: options.logger,

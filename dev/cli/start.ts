@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     const settings = loadSettings(process.env);
     console.log(`stack up: lake ${settings.dfsEndpoint}/${settings.fileSystem}, vault ${settings.keyVaultUrl}, audit API ${settings.auditApiUrl}`);
 
-    const logger = redactingLogger((level, line) => (level === 'info' ? undefined : console.error(line)));
+    const logger = redactingLogger((level, line) => (level === 'info' ? undefined : console.error(`${level === 'warn' ? 'warning' : 'error'}: ${line}`)));
     let events = 0;
     let bytes = 0;
     for (let run = 1; run <= MAX_RUNS && events < stack.auditApi.totalEvents; run++) {

@@ -56,7 +56,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
 async function run(configFile: string | undefined, env: Record<string, string | undefined>, io: Io): Promise<number> {
   const fromFile = configFile ? exportConfigToEnv(parseExportConfig(await readFile(configFile, 'utf8'), configFile)) : {};
   const settings = loadSettings({ ...env, ...fromFile });
-  const logger = redactingLogger((level, line) => (level === 'info' ? io.out(line) : io.err(line)));
+  const logger = redactingLogger((level, line) => (level === 'info' ? io.out(line) : io.err(`${level === 'warn' ? 'warning' : 'error'}: ${line}`)));
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);

@@ -20,6 +20,7 @@ export interface Settings {
   fileMaxBytes: number;
   batchMaxBytes: number;
   leaseSeconds: number;
+  sasExpiryWarningDays: number;
   /** Host storage for the exporter's state: a connection string or identity-based settings. */
   stateStorage: { connectionString: string } | { blobServiceUri: string };
 }
@@ -38,7 +39,7 @@ type Env = Record<string, string | undefined>;
 const ECHOED = new Set([
   'AUDIT_API_URL', 'AUDIT_API_KEY_SECRET_NAME', 'EXPORT_INTERVAL', 'EXPORT_SCHEDULE', 'ADLS_ACCOUNT_NAME',
   'ADLS_DFS_ENDPOINT', 'ADLS_FILE_SYSTEM', 'ADLS_PATH', 'KEY_VAULT_URL', 'SAS_SECRET_NAME', 'EXPORT_START',
-  'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS',
+  'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS', 'SAS_EXPIRY_WARNING_DAYS',
 ]);
 
 const text = (expects: string) => z.string({ error: `is required: ${expects}` }).trim().min(1, `is empty: ${expects}`);
@@ -86,6 +87,7 @@ const schema = z.object({
   EXPORT_FILE_MAX_BYTES: int(64 * 1024, 4 * 1024 ** 4, 256 * 1024 * 1024, 'bytes'),
   EXPORT_BATCH_MAX_BYTES: int(1024, 100 * 1024 * 1024, 4 * 1024 * 1024, 'bytes'),
   EXPORT_LEASE_SECONDS: int(15, 60, 60, 'seconds'),
+  SAS_EXPIRY_WARNING_DAYS: int(0, 365, 7, 'days'),
 });
 
 /** Reads and validates the app settings once; every problem is reported at once, naming the setting. */
@@ -131,6 +133,7 @@ export function loadSettings(env: Env = process.env): Readonly<Settings> {
     fileMaxBytes: v.EXPORT_FILE_MAX_BYTES,
     batchMaxBytes: v.EXPORT_BATCH_MAX_BYTES,
     leaseSeconds: v.EXPORT_LEASE_SECONDS,
+    sasExpiryWarningDays: v.SAS_EXPIRY_WARNING_DAYS,
     stateStorage,
   });
 }

@@ -39,6 +39,8 @@ export interface RunSummary {
   watermark: string;
   startedAt: string;
   endedAt: string;
+  /** Problems worth an operator's attention that did not stop the run (e.g. the SAS expires soon). */
+  warnings?: string[];
 }
 
 const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;

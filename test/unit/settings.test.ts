@@ -34,6 +34,7 @@ describe('loadSettings', () => {
       fileMaxBytes: 256 * 1024 * 1024,
       batchMaxBytes: 4 * 1024 * 1024,
       leaseSeconds: 60,
+      sasExpiryWarningDays: 7,
     });
     expect(s.exportStart).toBeUndefined();
     expect(Object.isFrozen(s)).toBe(true);
