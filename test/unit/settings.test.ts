@@ -30,6 +30,9 @@ describe('loadSettings', () => {
       dfsEndpoint: 'https://auditlake01.dfs.core.windows.net',
       lagSeconds: 300,
       pageSize: 1000,
+      enabled: true,
+      auditRequestTimeoutSeconds: 60,
+      auditMaxAttempts: 5,
       timeBudgetSeconds: 480,
       fileMaxBytes: 256 * 1024 * 1024,
       batchMaxBytes: 4 * 1024 * 1024,
@@ -64,7 +67,7 @@ describe('loadSettings', () => {
     expect(text).toMatch(/ADLS_FILE_SYSTEM must be a file system name/);
     expect(text).toMatch(/ADLS_PATH starts with "\/"/);
     expect(text).toMatch(/AUDIT_PAGE_SIZE must be a whole number of events from 1 to 10000/);
-    expect(text).toMatch(/EXPORT_SCHEDULE has 5 fields; NCRONTAB needs 6/);
+    expect(text).toMatch(/EXPORT_SCHEDULE is not a valid NCRONTAB schedule: has 5 fields; it needs 6/);
     expect(text).toMatch(/EXPORT_START must be an ISO-8601 time/);
   });
 
