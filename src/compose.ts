@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { AdlsLakeWriter } from './adapters/azure/adlsLakeWriter';
 import { BlobCheckpointStore } from './adapters/azure/blobCheckpointStore';
+import { BlobStatusStore } from './adapters/azure/blobStatusStore';
 import { KeyVaultSecretProvider } from './adapters/azure/keyVaultSecrets';
 import { HttpAuditSource } from './adapters/auditApi/httpAuditSource';
 import { isLoopbackHost } from './config/names';
@@ -14,16 +15,25 @@ import type { Settings } from './config/settings';
 import { systemClock, type Clock } from './ports/clock';
 import type { Logger } from './ports/logger';
 import { DEFAULT_RETRY_POLICY } from './retry/retryDecision';
-import type { RunDeps } from './pipeline/run';
+import type { RunDeps, RunProgress } from './pipeline/run';
+
+/** The exporter's own state in the host storage: needs no secret, so it is there even when a run fails early. */
+export function composeState(settings: Settings, credential: TokenCredential) {
+  const id = configId(settings);
+  return {
+    checkpoints: new BlobCheckpointStore({ storage: settings.stateStorage, credential, configId: id, leaseSeconds: settings.leaseSeconds }),
+    status: new BlobStatusStore({ storage: settings.stateStorage, credential, configId: id }),
+  };
+}
 
 export interface ComposeOptions {
   logger: Logger;
   abortSignal: AbortSignal;
+  /** Called after each batch, for progress lines in long catch-ups. */
+  onProgress?: (progress: RunProgress) => void;
   clock?: Clock;
   credential?: TokenCredential;
 }
-
-const AUDIT_REQUEST_TIMEOUT_MS = 60_000;
 
 /** The real adapters, and what the SAS check found worth a warning. */
 export interface Composed extends RunDeps {
@@ -66,13 +76,13 @@ export async function compose(settings: Settings, options: ComposeOptions): Prom
     source: new HttpAuditSource({
       baseUrl: settings.auditApiUrl,
       apiKey: apiKey?.value,
-      requestTimeoutMs: AUDIT_REQUEST_TIMEOUT_MS,
-      retry: DEFAULT_RETRY_POLICY,
+      requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000,
+      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.auditMaxAttempts },
       clock,
       logger: options.logger,
     }),
     lake,
-    store: new BlobCheckpointStore({ storage: settings.stateStorage, credential, configId: configId(settings), leaseSeconds: settings.leaseSeconds }),
+    store: composeState(settings, credential).checkpoints,
     clock,
     logger: options.logger,
   };

@@ -1,27 +1,47 @@
-import { compose, type ComposeOptions } from './compose';
+import { randomUUID } from 'node:crypto';
+import { DefaultAzureCredential } from '@azure/identity';
+import { compose, composeState, type ComposeOptions } from './compose';
 import type { Settings } from './config/settings';
+import { ensureError } from './errors';
 import { runExport, type RunSummary } from './pipeline/run';
+import { systemClock } from './ports/clock';
+import { redact } from './redact';
+import { recordRun } from './status/recordRun';
 
-/** One export run with real adapters: the same code for the timer function and the CLI. */
+/** One export run with real adapters: the same code for the timer function and the CLI. Its outcome is kept for `status`. */
 export async function exportOnce(settings: Settings, options: ComposeOptions): Promise<RunSummary> {
-  const deps = await compose(settings, options);
-  const summary = { ...(await runExport(deps, {
-    root: settings.path,
-    pageSize: settings.pageSize,
-    lagSeconds: settings.lagSeconds,
-    exportStart: settings.exportStart,
-    fileMaxBytes: settings.fileMaxBytes,
-    chunkTargetBytes: settings.batchMaxBytes,
-    timeBudgetMs: settings.timeBudgetSeconds * 1000,
-    abortSignal: options.abortSignal,
-  })), warnings: deps.warnings };
-  options.logger.info('export run finished', {
-    status: summary.status,
-    events: summary.events,
-    bytes: summary.bytes,
-    files: summary.files.length,
-    windows: summary.windows,
-    watermark: summary.watermark,
-  });
-  return summary;
+  const clock = options.clock ?? systemClock;
+  const credential = options.credential ?? new DefaultAzureCredential();
+  const { status } = composeState(settings, credential);
+  const record = { id: randomUUID(), startedAt: clock.now().toISOString() };
+  let warnings: string[] = [];
+  try {
+    const deps = await compose(settings, { ...options, clock, credential });
+    warnings = deps.warnings;
+    const summary: RunSummary = {
+      ...(await runExport(deps, {
+        root: settings.path,
+        pageSize: settings.pageSize,
+        lagSeconds: settings.lagSeconds,
+        exportStart: settings.exportStart,
+        fileMaxBytes: settings.fileMaxBytes,
+        chunkTargetBytes: settings.batchMaxBytes,
+        timeBudgetMs: settings.timeBudgetSeconds * 1000,
+        abortSignal: options.abortSignal,
+        onProgress: options.onProgress,
+      })),
+      warnings,
+    };
+    options.logger.info('export run finished', {
+      status: summary.status, events: summary.events, bytes: summary.bytes, files: summary.files.length,
+      windows: summary.windows, watermark: summary.watermark, ms: Date.parse(summary.endedAt) - Date.parse(summary.startedAt),
+    });
+    if (summary.status !== 'skipped') await recordRun(status, { ...record, outcome: summary, warnings }, clock, options.logger);
+    return summary;
+  } catch (error) {
+    const e = ensureError(error);
+    const failure = { reason: redact(e.message), code: (e as { code?: string }).code };
+    await recordRun(status, { ...record, outcome: failure, warnings }, clock, options.logger);
+    throw error;
+  }
 }

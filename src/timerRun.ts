@@ -16,12 +16,16 @@ const DEADLINE_MARGIN_MS = 60_000;
 const FUNCTION_TIMEOUT_MS = 10 * 60_000;
 
 /** One timer tick: the host gives no cancellation signal, so derive one from the function timeout. */
-export async function runOnTimer(getSettings: () => Settings, context: InvocationLike, isPastDue: boolean): Promise<RunSummary> {
+export async function runOnTimer(getSettings: () => Settings, context: InvocationLike, isPastDue: boolean): Promise<RunSummary | undefined> {
   const logger: Logger = redactingLogger((level, line) =>
     level === 'info' ? context.log(line) : level === 'warn' ? context.warn(line) : context.error(line),
   );
   if (isPastDue) logger.warn('timer is past due; running now');
   const settings = getSettings();
+  if (!settings.enabled) {
+    logger.info('export is disabled (EXPORT_ENABLED=false); skipping this tick');
+    return undefined;
+  }
   const abortSignal = AbortSignal.timeout(FUNCTION_TIMEOUT_MS - DEADLINE_MARGIN_MS);
   try {
     return await exportOnce(settings, { logger, abortSignal });

@@ -6,17 +6,27 @@ import { loadSettings } from '../config/settings';
 import { ensureError } from '../errors';
 import { exportOnce } from '../exportOnce';
 import { redactingLogger } from '../ports/logger';
+import { formatReport, testConnection } from '../connection/testConnection';
 import { redact } from '../redact';
+import { readStatus } from '../status/statusView';
+import { azAppSettingsCommand } from './azCommand';
+import { progressPrinter } from './progress';
 
 const HELP = `Usage: audit-export <command> [options]
 
 Commands:
   run [--config FILE]          export once now, from the last checkpoint up to now minus the lag;
                                settings come from app settings (environment), overlaid by FILE if given
+  status [--config FILE]       print the export's status as JSON (reads state only)
+  test-connection [--config FILE]
+                               check each link in order: settings, identity, vault, SAS, lake, audit API
   config validate FILE         check an export configuration file; lists every wrong field
+  config env FILE [--format json|az]
+                               print the app settings FILE maps to (for local.settings.json, or as an
+                               \`az functionapp config appsettings set\` command)
   help                         show this help
 
-Exit codes: 0 success, 1 the run failed, 2 bad settings, configuration or usage.
+Exit codes: 0 success, 1 the run or a check failed, 2 bad settings, configuration or usage.
 Settings are described in the README ("Settings").`;
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
@@ -26,7 +36,11 @@ const defaultIo: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: Io = defaultIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { config: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (error) {
     io.err(`audit-export: ${ensureError(error).message}\n\n${HELP}`);
     return 2;
@@ -37,10 +51,28 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return command === undefined && !parsed.values.help ? 2 : 0;
   }
   try {
-    if (command === 'run') return await run(parsed.values.config, env, io);
+    if (command === 'run') return await run(await withConfig(parsed.values.config, env), io);
+    if (command === 'status') {
+      const settings = loadSettings(await withConfig(parsed.values.config, env));
+      io.out(JSON.stringify(await readStatus(settings, { abortSignal: AbortSignal.timeout(60_000) }), null, 2));
+      return 0;
+    }
+    if (command === 'test-connection') {
+      const report = await testConnection(await withConfig(parsed.values.config, env), { abortSignal: AbortSignal.timeout(120_000) });
+      io.out(formatReport(report));
+      return report.connectionStatus === 'SUCCESS' ? 0 : 1;
+    }
     if (command === 'config' && sub === 'validate' && file) {
       parseExportConfig(await readFile(file, 'utf8'), file);
       io.out(`${file}: valid`);
+      return 0;
+    }
+    if (command === 'config' && sub === 'env' && file) {
+      const settings = exportConfigToEnv(parseExportConfig(await readFile(file, 'utf8'), file));
+      const format = parsed.values.format ?? 'json';
+      if (format === 'json') io.out(JSON.stringify(settings, null, 2));
+      else if (format === 'az') io.out(azAppSettingsCommand(settings));
+      else throw Object.assign(new Error(`--format must be json or az, got "${format}"`), { code: 'InvalidExportConfig' });
       return 0;
     }
     io.err(`audit-export: unknown command "${[command, sub].filter(Boolean).join(' ')}"\n\n${HELP}`);
@@ -53,15 +85,19 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-async function run(configFile: string | undefined, env: Record<string, string | undefined>, io: Io): Promise<number> {
-  const fromFile = configFile ? exportConfigToEnv(parseExportConfig(await readFile(configFile, 'utf8'), configFile)) : {};
-  const settings = loadSettings({ ...env, ...fromFile });
+/** The environment, overlaid by the settings an export configuration file stands for. */
+async function withConfig(configFile: string | undefined, env: Record<string, string | undefined>): Promise<Record<string, string | undefined>> {
+  return configFile ? { ...env, ...exportConfigToEnv(parseExportConfig(await readFile(configFile, 'utf8'), configFile)) } : env;
+}
+
+async function run(env: Record<string, string | undefined>, io: Io): Promise<number> {
+  const settings = loadSettings(env);
   const logger = redactingLogger((level, line) => (level === 'info' ? io.out(line) : io.err(`${level === 'warn' ? 'warning' : 'error'}: ${line}`)));
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    const summary = await exportOnce(settings, { logger, abortSignal: controller.signal });
+    const summary = await exportOnce(settings, { logger, abortSignal: controller.signal, onProgress: progressPrinter(io.err) });
     io.out(JSON.stringify(summary));
     return 0;
   } finally {

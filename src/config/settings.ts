@@ -4,6 +4,8 @@ import { EXPORT_INTERVALS, INTERVAL_SCHEDULES, scheduleProblem, type ExportInter
 
 /** The validated, frozen settings of one export configuration. */
 export interface Settings {
+  /** false: the timer skips every tick (the reference product's disabled export). */
+  enabled: boolean;
   auditApiUrl: string;
   auditApiKeySecretName?: string;
   interval: ExportInterval;
@@ -16,6 +18,8 @@ export interface Settings {
   exportStart?: Date;
   lagSeconds: number;
   pageSize: number;
+  auditRequestTimeoutSeconds: number;
+  auditMaxAttempts: number;
   timeBudgetSeconds: number;
   fileMaxBytes: number;
   batchMaxBytes: number;
@@ -39,7 +43,7 @@ type Env = Record<string, string | undefined>;
 const ECHOED = new Set([
   'AUDIT_API_URL', 'AUDIT_API_KEY_SECRET_NAME', 'EXPORT_INTERVAL', 'EXPORT_SCHEDULE', 'ADLS_ACCOUNT_NAME',
   'ADLS_DFS_ENDPOINT', 'ADLS_FILE_SYSTEM', 'ADLS_PATH', 'KEY_VAULT_URL', 'SAS_SECRET_NAME', 'EXPORT_START',
-  'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS', 'SAS_EXPIRY_WARNING_DAYS',
+  'EXPORT_ENABLED', 'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'AUDIT_REQUEST_TIMEOUT_SECONDS', 'AUDIT_MAX_ATTEMPTS', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS', 'SAS_EXPIRY_WARNING_DAYS',
 ]);
 
 const text = (expects: string) => z.string({ error: `is required: ${expects}` }).trim().min(1, `is empty: ${expects}`);
@@ -83,6 +87,9 @@ const schema = z.object({
   EXPORT_START: optionalText.pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, e.g. 2026-01-01T00:00:00Z' }).optional()),
   EXPORT_LAG_SECONDS: int(0, 7 * 24 * 3600, 300, 'seconds'),
   AUDIT_PAGE_SIZE: int(1, 10_000, 1000, 'events'),
+  AUDIT_REQUEST_TIMEOUT_SECONDS: int(1, 600, 60, 'seconds'),
+  AUDIT_MAX_ATTEMPTS: int(1, 20, 5, 'attempts'),
+  EXPORT_ENABLED: optionalText.pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
   EXPORT_TIME_BUDGET_SECONDS: int(10, 24 * 3600, 480, 'seconds'),
   EXPORT_FILE_MAX_BYTES: int(64 * 1024, 4 * 1024 ** 4, 256 * 1024 * 1024, 'bytes'),
   EXPORT_BATCH_MAX_BYTES: int(1024, 100 * 1024 * 1024, 4 * 1024 * 1024, 'bytes'),
@@ -117,6 +124,7 @@ export function loadSettings(env: Env = process.env): Readonly<Settings> {
 
   const interval = v.EXPORT_INTERVAL ?? 'EVERY_12_HOURS';
   return Object.freeze({
+    enabled: v.EXPORT_ENABLED !== 'false',
     auditApiUrl: v.AUDIT_API_URL.replace(/\/+$/, ''),
     auditApiKeySecretName: v.AUDIT_API_KEY_SECRET_NAME,
     interval,
@@ -129,6 +137,8 @@ export function loadSettings(env: Env = process.env): Readonly<Settings> {
     exportStart: v.EXPORT_START ? new Date(v.EXPORT_START) : undefined,
     lagSeconds: v.EXPORT_LAG_SECONDS,
     pageSize: v.AUDIT_PAGE_SIZE,
+    auditRequestTimeoutSeconds: v.AUDIT_REQUEST_TIMEOUT_SECONDS,
+    auditMaxAttempts: v.AUDIT_MAX_ATTEMPTS,
     timeBudgetSeconds: v.EXPORT_TIME_BUDGET_SECONDS,
     fileMaxBytes: v.EXPORT_FILE_MAX_BYTES,
     batchMaxBytes: v.EXPORT_BATCH_MAX_BYTES,

@@ -40,6 +40,14 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       summary.events += events;
       summary.bytes += data.length;
       summary.files.add(intent.file.path);
+      options.onProgress?.({
+        events: summary.events,
+        bytes: summary.bytes,
+        reached: new Date(intent.next.cursor ? window.start : intent.next.watermark),
+        until,
+        elapsedMs: clock.now().getTime() - started.getTime(),
+        budgetMs: options.timeBudgetMs,
+      });
       logger.info('batch written', {
         window: `${window.start.toISOString()}/${window.end.toISOString()}`,
         offset: offset - events,

@@ -27,6 +27,18 @@ export interface RunOptions {
   timeBudgetMs: number;
   chunkTargetBytes?: number;
   abortSignal: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunProgress {
+  events: number;
+  bytes: number;
+  /** The event time reached, and the event time the run is heading for (now − lag). */
+  reached: Date;
+  until: Date;
+  /** Time spent, and the run's time budget. */
+  elapsedMs: number;
+  budgetMs: number;
 }
 
 export interface RunSummary {

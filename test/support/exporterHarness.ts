@@ -15,6 +15,8 @@ export interface Harness {
   stack: LocalStack;
   seeded: Seeded;
   logs: string[];
+  /** Every wait the exporter asked its clock for (ms); the harness waits only briefly. */
+  sleeps: number[];
   settings(extra?: Record<string, string>): Settings;
   /**
    * One export run with the exporter's clock (and the audit API's) at `now`. `tickMs` moves time on at each
@@ -33,6 +35,7 @@ export async function startHarness(events: AuditEventsOptions, baseEnv: Record<s
   const restoreEnv = useManagedIdentity(stack.info.identityEndpoint, stack.info.identityHeader);
   const seeded = await seedStack(stack);
   const logs: string[] = [];
+  const sleeps: number[] = [];
   const logger = redactingLogger((level, line) => logs.push(`${level}: ${line}`));
   const settings = (extra: Record<string, string> = {}) =>
     loadSettings(exporterEnv(stack.info, seeded, { EXPORT_START: events.start.toISOString(), ...baseEnv, ...extra }));
@@ -40,11 +43,15 @@ export async function startHarness(events: AuditEventsOptions, baseEnv: Record<s
     stack,
     seeded,
     logs,
+    sleeps,
     settings,
     async run(now, extra, { tickMs = 0, abortMs = 120_000 } = {}) {
       stack.auditApi.setNow(now);
       let t = now.getTime();
-      const clock: Clock = { now: () => new Date((t += tickMs) - tickMs), sleep: systemClock.sleep };
+      const clock: Clock = {
+        now: () => new Date((t += tickMs) - tickMs),
+        sleep: (ms, signal) => (sleeps.push(ms), systemClock.sleep(Math.min(ms, 20), signal)),
+      };
       return exportOnce(settings(extra), { logger, clock, abortSignal: AbortSignal.timeout(abortMs) });
     },
     async readLake(path = 'immuta-audit') {

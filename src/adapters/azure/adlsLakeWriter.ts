@@ -34,6 +34,19 @@ export class AdlsLakeWriter implements LakeWriter {
     }
   }
 
+  /** Writes a small file, replacing any earlier one: what a Create + Write SAS must be able to do. */
+  async writeProbe(path: string, text: string, { abortSignal }: { abortSignal: AbortSignal }): Promise<void> {
+    const data = Buffer.from(text, 'utf8');
+    const file = this.fileSystem.getFileClient(path);
+    try {
+      await file.create({ abortSignal });
+      await file.append(data, 0, data.length, { abortSignal });
+      await file.flush(data.length, { abortSignal });
+    } catch (error) {
+      throw storageError(error, `write ${path}`);
+    }
+  }
+
   async append(path: string, data: Buffer, position: number, { abortSignal }: { abortSignal: AbortSignal }): Promise<void> {
     if (data.length === 0) throw new ExportError('EmptyAppend', `append to ${path} with no data`, { kind: 'permanent' });
     try {

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { BlobServiceClient, type BlockBlobClient, type ContainerClient } from '@azure/storage-blob';
+import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/core-auth';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../checkpoint/checkpoint';
 import { ExportError } from '../../errors';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
 import { BlobLeaseKeeper } from './blobLease';
+import { STATE_CONTAINER, readBody, stateContainer, type HostStorage } from './hostStorage';
 import { storageError } from './storageErrors';
 
-export const STATE_CONTAINER = 'audit-exporter';
+export { STATE_CONTAINER };
 
 export interface BlobCheckpointStoreOptions {
-  storage: { connectionString: string } | { blobServiceUri: string };
+  storage: HostStorage;
   /** For identity-based host storage. */
   credential?: TokenCredential;
   /** Names the export configuration, so several exports can share one host storage. */
@@ -20,8 +21,6 @@ export interface BlobCheckpointStoreOptions {
 }
 
 type Opts = { abortSignal: AbortSignal };
-// Bounded like the lake writer's: a checkpoint that cannot be saved within seconds stops the run (the intent covers it).
-const RETRY = { maxTries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 8_000, tryTimeoutInMs: 30_000 };
 const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
 
 /** The checkpoint as a small JSON blob in the Functions host storage: ETag-guarded writes under a blob lease. */
@@ -31,11 +30,7 @@ export class BlobCheckpointStore implements CheckpointStore {
   private leaseId: string | undefined;
 
   constructor(private readonly options: BlobCheckpointStoreOptions) {
-    const service =
-      'connectionString' in options.storage
-        ? BlobServiceClient.fromConnectionString(options.storage.connectionString, { retryOptions: RETRY })
-        : new BlobServiceClient(options.storage.blobServiceUri, options.credential, { retryOptions: RETRY });
-    this.container = service.getContainerClient(STATE_CONTAINER);
+    this.container = stateContainer(options.storage, options.credential);
     this.blob = this.container.getBlockBlobClient(`checkpoints/${options.configId}.json`);
   }
 
@@ -68,7 +63,7 @@ export class BlobCheckpointStore implements CheckpointStore {
     try {
       const response = await this.blob.download(0, undefined, { abortSignal });
       etag = response.etag!;
-      body = await streamToBuffer(response.readableStreamBody!);
+      body = await readBody(response.readableStreamBody!);
     } catch (error) {
       const code = (error as { details?: { errorCode?: string } }).details?.errorCode;
       if (statusOf(error) === 404 || code === 'BlobNotFound' || code === 'ContainerNotFound') return undefined;
@@ -109,10 +104,4 @@ export class BlobCheckpointStore implements CheckpointStore {
       if (!(error instanceof ExportError && error.code === 'CheckpointConflict')) throw error;
     }
   }
-}
-
-async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

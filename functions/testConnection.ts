@@ -1,0 +1,8 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { testConnectionResponse } from '../src/http/handlers';
+
+export async function testConnection(_request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
+  return testConnectionResponse(process.env);
+}
+
+app.http('testConnection', { route: 'export/test-connection', methods: ['POST'], authLevel: 'function', handler: testConnection });

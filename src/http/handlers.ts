@@ -1,0 +1,34 @@
+import type { Settings } from '../config/settings';
+import { testConnection, type ConnectionReport } from '../connection/testConnection';
+import { ensureError } from '../errors';
+import { redact } from '../redact';
+import { readStatus, type StatusView } from '../status/statusView';
+
+export interface JsonResponse {
+  status: number;
+  jsonBody: StatusView | ConnectionReport | { error: string; code?: string };
+}
+
+/** GET /api/export/status: the same JSON as `audit-export status`. */
+export async function statusResponse(getSettings: () => Settings): Promise<JsonResponse> {
+  try {
+    return { status: 200, jsonBody: await readStatus(getSettings(), { abortSignal: AbortSignal.timeout(30_000) }) };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/** POST /api/export/test-connection: every check, in order; 200 whether or not they pass (the body says). */
+export async function testConnectionResponse(env: Record<string, string | undefined>): Promise<JsonResponse> {
+  try {
+    return { status: 200, jsonBody: await testConnection(env, { abortSignal: AbortSignal.timeout(120_000) }) };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+function failure(error: unknown): JsonResponse {
+  const e = ensureError(error);
+  const code = (e as { code?: string }).code;
+  return { status: code === 'InvalidSettings' ? 400 : 500, jsonBody: { error: redact(e.message), ...(code ? { code } : {}) } };
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * What operators see about past runs, kept beside the checkpoint (not in it: the checkpoint is written only
+ * under the run's lease, while a failed or skipped run must still be able to say what happened).
+ */
+export interface StatusRecord {
+  version: 1;
+  lastRun?: LastRun;
+  /** From the last run or connection test, whichever was later. */
+  connection?: { status: 'SUCCESS' | 'FAILED'; checkedAt: string; by: 'run' | 'test-connection'; failureReason?: string };
+  /** Warnings of the last run or connection test, e.g. the SAS expires soon. */
+  warnings: string[];
+}
+
+export interface LastRun {
+  id: string;
+  startedAt: string;
+  endedAt: string;
+  status: 'caught-up' | 'time-budget' | 'skipped' | 'disabled' | 'failed';
+  events: number;
+  bytes: number;
+  files: number;
+  /** Runs since the last one that did not fail, this one included. */
+  attempts: number;
+  failureReason?: string;
+  failureCode?: string;
+}
+
+const iso = z.iso.datetime();
+const schema = z.object({
+  version: z.literal(1),
+  lastRun: z
+    .object({
+      id: z.string(), startedAt: iso, endedAt: iso,
+      status: z.enum(['caught-up', 'time-budget', 'skipped', 'disabled', 'failed']),
+      events: z.number().int(), bytes: z.number().int(), files: z.number().int(), attempts: z.number().int(),
+      failureReason: z.string().optional(), failureCode: z.string().optional(),
+    })
+    .optional(),
+  connection: z.object({ status: z.enum(['SUCCESS', 'FAILED']), checkedAt: iso, by: z.enum(['run', 'test-connection']), failureReason: z.string().optional() }).optional(),
+  warnings: z.array(z.string()),
+});
+
+export const emptyStatus = (): StatusRecord => ({ version: 1, warnings: [] });
+
+export function decodeStatus(text: string): StatusRecord {
+  const parsed = schema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`status record is not valid: ${parsed.error.issues[0]!.message}`);
+  return parsed.data as StatusRecord;
+}

@@ -1,0 +1,46 @@
+import type { TokenCredential } from '@azure/core-auth';
+import { DefaultAzureCredential } from '@azure/identity';
+import { composeState } from '../compose';
+import { parseNcrontab } from '../config/ncrontab';
+import type { Settings } from '../config/settings';
+import type { LastRun } from './statusRecord';
+
+/** The export's status as operators read it (the reference product's export configuration and job views). */
+export interface StatusView {
+  enabled: boolean;
+  interval: string;
+  schedule: string;
+  /** From the last run or connection test; null before either. */
+  connectionStatus: 'SUCCESS' | 'FAILED' | null;
+  connectionCheckedAt: string | null;
+  lastRun: LastRun | null;
+  /** Every event before this time is in the lake. */
+  watermark: string | null;
+  lagSeconds: number | null;
+  nextRunAt: string | null;
+  /** Warnings of the last run or connection test, such as a SAS that expires soon. */
+  warnings: string[];
+  sasWarnings: string[];
+}
+
+/** Reads state only (checkpoint and status in the host storage): it never needs the vault or the lake. */
+export async function readStatus(settings: Settings, options: { abortSignal: AbortSignal; now?: Date; credential?: TokenCredential }): Promise<StatusView> {
+  const now = options.now ?? new Date();
+  const state = composeState(settings, options.credential ?? new DefaultAzureCredential());
+  const [record, stored] = await Promise.all([state.status.load(options), state.checkpoints.load(options)]);
+  const watermark = stored?.checkpoint.watermark ?? null;
+  const warnings = record?.warnings ?? [];
+  return {
+    enabled: settings.enabled,
+    interval: settings.interval,
+    schedule: settings.schedule,
+    connectionStatus: record?.connection?.status ?? null,
+    connectionCheckedAt: record?.connection?.checkedAt ?? null,
+    lastRun: record?.lastRun ?? null,
+    watermark,
+    lagSeconds: watermark ? Math.max(0, Math.floor((now.getTime() - Date.parse(watermark)) / 1000)) : null,
+    nextRunAt: settings.enabled ? parseNcrontab(settings.schedule).next(now).toISOString() : null,
+    warnings,
+    sasWarnings: warnings.filter((w) => w.startsWith('the SAS ')),
+  };
+}
