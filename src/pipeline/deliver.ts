@@ -7,22 +7,46 @@ export interface DeliverDeps {
   store: CheckpointStore;
   lake: LakeWriter;
   abortSignal: AbortSignal;
+  /** Appends of one batch in flight at once (each at its own position; the flush commits them together). */
+  appendConcurrency?: number;
 }
 
 /**
- * Puts one batch into the lake exactly once: record the intent, (create the file,) append at `from`,
- * flush at `to`, then advance the checkpoint and clear the intent in one conditional write. A crash at
- * any point leaves either no intent (nothing happened or all done) or an intent that recovery resolves.
+ * Puts one batch into the lake exactly once: record the intent (together with the previous batch's advance,
+ * so each batch costs one checkpoint write), (create the file,) append the parts at their positions from
+ * `from`, flush at `to`. Returns the advanced checkpoint, not yet saved: the next intent, or the end of the
+ * run, saves it. A crash before that leaves the intent, which recovery resolves by flushing at `to`.
  */
-export async function deliver(stored: StoredCheckpoint, intent: Intent, data: Buffer, deps: DeliverDeps): Promise<StoredCheckpoint> {
+export async function deliver(stored: StoredCheckpoint, intent: Intent, parts: Buffer[], deps: DeliverDeps): Promise<StoredCheckpoint> {
   const opts = { abortSignal: deps.abortSignal };
   const withIntent: Checkpoint = { ...stored.checkpoint, intent };
   const etag = await deps.store.save(withIntent, stored.etag, opts);
   if (intent.create) await createOrClaim(intent.file.path, deps);
-  await deps.lake.append(intent.file.path, data, intent.from, opts);
+  await appendAll(intent, parts, deps);
   await deps.lake.flush(intent.file.path, intent.to, opts);
-  const advanced = applyIntent(withIntent, intent);
-  return { checkpoint: advanced, etag: await deps.store.save(advanced, etag, opts) };
+  return { checkpoint: applyIntent(withIntent, intent), etag };
+}
+
+/** Appends every part at its own offset, a few at a time; the first failure stops the rest. */
+async function appendAll(intent: Intent, parts: Buffer[], deps: DeliverDeps): Promise<void> {
+  const positions: number[] = [];
+  let at = intent.from;
+  for (const part of parts) positions.push(at), (at += part.length);
+  if (at !== intent.to) throw new Error(`batch parts add up to ${at - intent.from} bytes, the intent says ${intent.to - intent.from}`);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < parts.length && !failed && !deps.abortSignal.aborted) {
+      const i = next++;
+      try {
+        await deps.lake.append(intent.file.path, parts[i]!, positions[i]!, { abortSignal: deps.abortSignal });
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(deps.appendConcurrency ?? 4, parts.length) }, worker));
 }
 
 /**

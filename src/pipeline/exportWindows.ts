@@ -1,93 +1,98 @@
-import { ChunkBuilder } from '../batch/chunk';
-import { encodeLine } from '../batch/ndjson';
+import { BatchBuilder } from '../batch/batchBuilder';
 import { planIntent } from '../batch/planIntent';
 import type { Checkpoint, Cursor } from '../checkpoint/checkpoint';
 import type { StoredCheckpoint } from '../ports/checkpointStore';
 import { planWindows, type Window } from '../window/window';
 import { deliver } from './deliver';
+import { pagesOf } from './pages';
 import { recover } from './recover';
 import type { RunDeps, RunOptions, RunSummary } from './run';
-import { validatePage } from './validatePage';
 
-const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+const DEFAULT_BATCH_BYTES = 16 * 1024 * 1024;
+/** Appends of a few MiB keep request overhead small and let a batch's appends travel in parallel. */
+const APPEND_BYTES = 4 * 1024 * 1024;
 
 /**
- * The export proper, under the lease: recover an interrupted write, then for each window fetch pages, encode
- * NDJSON into batches and deliver each (intent → append → flush → checkpoint), until caught up or out of time.
+ * The export proper, under the lease: recover an interrupted write, then for each window fetch pages, collect
+ * their NDJSON lines into batches and deliver each (intent → append → flush), until caught up or out of time.
  */
 export async function exportWindows(deps: RunDeps, options: RunOptions, leased: StoredCheckpoint, abortSignal: AbortSignal, started: Date): Promise<RunSummary> {
   const { clock, logger } = deps;
-  const opts = { abortSignal };
   const stopAt = started.getTime() + options.timeBudgetMs;
   const summary = { events: 0, bytes: 0, files: new Set<string>(), windows: 0 };
-  let stored = await recover(leased, { ...deps, abortSignal });
-  // Windows finished without a write (empty ones) move the watermark in memory; the next save carries it.
-  let pending: Checkpoint = stored.checkpoint;
+  // `pending` runs ahead of what is saved: a batch's advance and empty windows ride on the next save.
+  let { checkpoint: pending, etag } = await recover(leased, { ...deps, abortSignal });
+  let unsaved = false;
 
   const until = new Date(started.getTime() - options.lagSeconds * 1000);
+  // A batch never outgrows a file: parts stay within the size limit unless one event alone is larger.
+  const batch = new BatchBuilder(Math.min(options.chunkTargetBytes ?? DEFAULT_BATCH_BYTES, options.fileMaxBytes));
   let status: RunSummary['status'] = 'caught-up';
+
   outer: for (const window of windowsToExport(pending, until)) {
     let offset = pending.cursor && sameWindow(pending.cursor, window) ? pending.cursor.offset : 0;
-    // A batch never outgrows a file: parts stay within the size limit unless one event alone is larger.
-    const chunk = new ChunkBuilder(Math.min(options.chunkTargetBytes ?? DEFAULT_CHUNK_BYTES, options.fileMaxBytes));
     const write = async (next: { watermark: string; cursor?: Cursor }) => {
       const began = Date.now();
-      const events = chunk.events;
-      const data = chunk.take();
-      const intent = planIntent(pending, { window, bytes: data.length, events, next }, options.root, options.fileMaxBytes);
-      stored = await deliver({ checkpoint: pending, etag: stored.etag }, intent, data, { ...deps, abortSignal });
-      pending = stored.checkpoint;
+      const { events, bytes } = batch;
+      const parts = batch.take(APPEND_BYTES);
+      const intent = planIntent(pending, { window, bytes, events, next }, options.root, options.fileMaxBytes);
+      ({ checkpoint: pending, etag } = await deliver({ checkpoint: pending, etag }, intent, parts, { ...deps, abortSignal }));
+      unsaved = true;
       summary.events += events;
-      summary.bytes += data.length;
+      summary.bytes += bytes;
       summary.files.add(intent.file.path);
-      options.onProgress?.({
-        events: summary.events,
-        bytes: summary.bytes,
-        reached: new Date(intent.next.cursor ? window.start : intent.next.watermark),
-        until,
-        elapsedMs: clock.now().getTime() - started.getTime(),
-        budgetMs: options.timeBudgetMs,
-      });
+      const elapsedMs = clock.now().getTime() - started.getTime();
+      options.onProgress?.({ events: summary.events, bytes: summary.bytes, reached: new Date(next.cursor ? window.start : next.watermark), until, elapsedMs, budgetMs: options.timeBudgetMs });
       logger.info('batch written', {
         window: `${window.start.toISOString()}/${window.end.toISOString()}`,
-        offset: offset - events,
-        events, bytes: data.length, file: intent.file.path, ms: Date.now() - began,
+        offset: offset - events, events, bytes, file: intent.file.path, ms: Date.now() - began,
       });
     };
+    const midWindow = () => ({ watermark: window.start.toISOString(), cursor: cursorOf(window, offset) });
 
-    for (let pages = 0; ; pages++) {
+    if (clock.now().getTime() >= stopAt) {
+      status = 'time-budget';
+      break;
+    }
+    for await (const { page } of pagesOf(deps.source, window, offset, options.pageSize, abortSignal)) {
+      const ends = page.lineEnds;
+      for (let i = 0; i < ends.length; ) {
+        // Take as many whole lines as fit (at least one into an empty batch), as one slice of the page.
+        const from = i === 0 ? 0 : ends[i - 1]!;
+        let j = i;
+        while (j < ends.length && (ends[j]! - from <= batch.room || (batch.events === 0 && j === i))) j++;
+        if (j > i) {
+          batch.add(page.ndjson.subarray(from, ends[j - 1]!), j - i);
+          offset += j - i;
+          i = j;
+        }
+        // The batch is full (the next line does not fit): deliver it; the empty batch then takes at least one line.
+        if (i < ends.length) await write(midWindow());
+      }
       if (clock.now().getTime() >= stopAt) {
-        status = 'time-budget';
         // What is already fetched is written; the rest of the window waits for the next run.
-        if (chunk.events > 0) await write({ watermark: window.start.toISOString(), cursor: cursorOf(window, offset) });
+        status = 'time-budget';
+        if (batch.events > 0) await write(midWindow());
         break outer;
       }
-      const request = { window, offset, size: options.pageSize };
-      const page = await deps.source.fetchPage(request, opts);
-      validatePage(page, request);
-      for (const event of page.events) {
-        const line = encodeLine(event);
-        const lineBytes = Buffer.byteLength(line, 'utf8');
-        if (chunk.wouldOverflow(lineBytes)) await write({ watermark: window.start.toISOString(), cursor: cursorOf(window, offset) });
-        chunk.add(line, lineBytes);
-        offset++;
-      }
-      if (page.events.length < options.pageSize) break;
     }
     const done = { watermark: window.end.toISOString() };
-    if (chunk.events > 0) await write(done);
-    else pending = { ...withoutCursor(pending), ...done };
+    if (batch.events > 0) await write(done);
+    else {
+      pending = { ...withoutCursor(pending), ...done };
+      unsaved = true;
+    }
     summary.windows++;
   }
 
-  if (pending !== stored.checkpoint) stored = { checkpoint: pending, etag: await deps.store.save(pending, stored.etag, opts) };
+  if (unsaved) etag = await deps.store.save(pending, etag, { abortSignal });
   return {
     status,
     events: summary.events,
     bytes: summary.bytes,
     files: [...summary.files],
     windows: summary.windows,
-    watermark: stored.checkpoint.watermark,
+    watermark: pending.watermark,
     startedAt: started.toISOString(),
     endedAt: clock.now().toISOString(),
   };

@@ -10,17 +10,18 @@ export function validatePage(page: AuditPage, request: PageRequest): void {
   const fail = (why: string) => {
     throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${why}`, { kind: 'retryable' });
   };
-  if (page.events.length > request.size) fail(`${page.events.length} events for a page size of ${request.size}`);
+  const count = page.lineEnds.length;
+  if (count > request.size) fail(`${count} events for a page size of ${request.size}`);
   const start = request.window.start.getTime();
   const end = request.window.end.getTime();
   let previous = -Infinity;
-  for (let i = 0; i < page.events.length; i++) {
-    const event = page.events[i]!;
-    if (typeof event.id !== 'string' || event.id.length === 0) fail(`event ${i} has no "id"`);
-    const t = Date.parse(event.eventTimestamp);
-    if (Number.isNaN(t)) fail(`event ${i} (${event.id}) has no valid "eventTimestamp"`);
-    if (t < start || t >= end) fail(`event ${i} (${event.id}) at ${event.eventTimestamp} lies outside the window`);
-    if (t < previous) fail(`event ${i} (${event.id}) is out of time order`);
+  for (let i = 0; i < count; i++) {
+    const id = page.ids[i];
+    const timestamp = page.eventTimestamps[i]!;
+    const t = Date.parse(timestamp);
+    if (Number.isNaN(t)) fail(`event ${i} (${id}) has no valid "eventTimestamp"`);
+    if (t < start || t >= end) fail(`event ${i} (${id}) at ${timestamp} lies outside the window`);
+    if (t < previous) fail(`event ${i} (${id}) is out of time order`);
     previous = t;
   }
 }

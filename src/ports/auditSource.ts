@@ -1,18 +1,24 @@
 import type { Window } from '../window/window';
 
-/** One audit event as the API sent it: the exporter keeps every field unchanged. */
-export type AuditEvent = Record<string, unknown> & { id: string; eventTimestamp: string };
-
 export interface PageRequest {
   window: Window;
   offset: number;
   size: number;
 }
 
+/**
+ * One page of audit events, already as NDJSON lines cut from the API's own bytes (every field unchanged,
+ * compact, U+2028/U+2029 escaped): the exporter never re-serializes an event.
+ */
 export interface AuditPage {
-  events: AuditEvent[];
   /** Events in the whole window, as the API counts them (for progress and backlog). */
   total: number;
+  /** The page's events, each one line ending in "\n". */
+  ndjson: Buffer;
+  /** lineEnds[i] = byte offset in `ndjson` just after event i's "\n". */
+  lineEnds: number[];
+  ids: string[];
+  eventTimestamps: string[];
 }
 
 /** Where audit events come from, a window and an offset at a time. */

@@ -63,7 +63,7 @@ describe('audit API calls are retried with backoff, honouring Retry-After, and a
     const before = allLines(await h.readLake('bad-page'));
     api().setFaults({ truncated: { count: 1000 } });
     const error = await failure(h.run(NOW, env('bad-page', { AUDIT_MAX_ATTEMPTS: '2', EXPORT_BATCH_MAX_BYTES: '4096' })));
-    expect(error?.message).toMatch(/the audit API returned a body that is not JSON at window 2026-04-01T01:0\d:00.000Z\.\.2026-04-01T02:00:00.000Z offset 0/);
+    expect(error?.message).toMatch(/the audit API returned an invalid page at window 2026-04-01T01:0\d:00.000Z\.\.2026-04-01T02:00:00.000Z offset 0: /);
     expect(allLines(await h.readLake('bad-page'))).toEqual(before);
     api().resetFaults();
     await h.run(NOW, env('bad-page'));
