@@ -26,7 +26,10 @@ export class BatchBuilder {
     this.#events += events;
   }
 
-  /** The batch as consecutive appends of at most `appendMaxBytes` (a longer single run stays whole); the builder is emptied. */
+  /**
+   * The batch as consecutive appends of at most `appendMaxBytes`: whole runs are grouped while they fit (a group
+   * of several is copied into one buffer), and a run longer than that is split into views; the builder is emptied.
+   */
   take(appendMaxBytes: number): Buffer[] {
     const parts: Buffer[] = [];
     let group: Buffer[] = [];
@@ -37,13 +40,13 @@ export class BatchBuilder {
       size = 0;
     };
     for (const run of this.#runs) {
-      for (let at = 0; at < run.length; ) {
-        const piece = run.subarray(at, at + Math.max(1, appendMaxBytes - size));
-        group.push(piece);
-        size += piece.length;
-        at += piece.length;
-        if (size >= appendMaxBytes) close();
+      if (size > 0 && size + run.length > appendMaxBytes) close();
+      if (run.length > appendMaxBytes) {
+        for (let at = 0; at < run.length; at += appendMaxBytes) parts.push(run.subarray(at, at + appendMaxBytes));
+        continue;
       }
+      group.push(run);
+      size += run.length;
     }
     close();
     this.#runs = [];
