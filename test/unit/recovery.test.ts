@@ -11,13 +11,13 @@ const intent = (create: boolean): Intent => ({
   next: { watermark: '2026-01-01T01:00:00.000Z' },
 });
 
-const codeOf = (f: () => unknown) => {
+/** The decision, or the code of the error it throws. */
+const decide = (f: () => string): string => {
   try {
-    f();
+    return f();
   } catch (e) {
     return (e as ExportError).code;
   }
-  return 'no error';
 };
 
 describe('recovery of an intent: flush at `to`, then if needed at `from`', () => {
@@ -34,30 +34,16 @@ describe('recovery of an intent: flush at `to`, then if needed at `from`', () =>
   for (const kind of ['existing', 'create'] as const) {
     for (const outcome of outcomes) {
       it(`${kind} file, flush at to → ${outcome}: ${expectedAtTo[kind]![outcome]}`, () => {
-        const i = intent(kind === 'create');
-        let result: string;
-        try {
-          result = afterFlushAtTo(i, outcome);
-        } catch (e) {
-          result = (e as ExportError).code;
-        }
-        expect(result).toBe(expectedAtTo[kind]![outcome]);
+        expect(decide(() => afterFlushAtTo(intent(kind === 'create'), outcome))).toBe(expectedAtTo[kind]![outcome]);
       });
       it(`${kind} file, flush at from → ${outcome}: ${expectedAtFrom[kind]![outcome]}`, () => {
-        const i = intent(kind === 'create');
-        let result: string;
-        try {
-          result = afterFlushAtFrom(i, outcome);
-        } catch (e) {
-          result = (e as ExportError).code;
-        }
-        expect(result).toBe(expectedAtFrom[kind]![outcome]);
+        expect(decide(() => afterFlushAtFrom(intent(kind === 'create'), outcome))).toBe(expectedAtFrom[kind]![outcome]);
       });
     }
   }
 
   it('a changed file is a conflict that tells the operator what to do', () => {
-    expect(codeOf(() => afterFlushAtFrom(intent(false), 'mismatch'))).toBe('UnexpectedFileLength');
+    expect(decide(() => afterFlushAtFrom(intent(false), 'mismatch'))).toBe('UnexpectedFileLength');
     try {
       afterFlushAtFrom(intent(false), 'mismatch');
     } catch (e) {
