@@ -5,11 +5,10 @@ import { BlobCheckpointStore } from './adapters/azure/blobCheckpointStore';
 import { BlobStatusStore } from './adapters/azure/blobStatusStore';
 import { KeyVaultSecretProvider } from './adapters/azure/keyVaultSecrets';
 import { HttpAuditSource } from './adapters/auditApi/httpAuditSource';
-import { isLoopbackHost } from './config/names';
 import { ExportError } from './errors';
 import { RotatingLakeWriter } from './lake/rotatingLakeWriter';
 import type { SecretValue } from './redact';
-import { checkSas } from './sas/sasCheck';
+import { checkConfiguredSas, configuredSasWhere } from './sas/sasCheck';
 import { configId } from './config/configId';
 import type { Settings } from './config/settings';
 import { systemClock, type Clock } from './ports/clock';
@@ -50,14 +49,9 @@ export async function compose(settings: Settings, options: ComposeOptions): Prom
   const apiKey = settings.auditApiKeySecretName ? await secrets.getSecret(settings.auditApiKeySecretName, opts) : undefined;
 
   // The SAS is checked before any storage call, and again whenever a rotated version is picked up.
-  const where = `secret "${settings.sasSecretName}" in Key Vault ${settings.keyVaultUrl}`;
+  const where = configuredSasWhere(settings);
   const check = (value: SecretValue): string[] => {
-    const verdict = checkSas(value.reveal(), {
-      now: clock.now(),
-      warningDays: settings.sasExpiryWarningDays,
-      loopbackEndpoint: isLoopbackHost(new URL(settings.dfsEndpoint).hostname),
-      where,
-    });
+    const verdict = checkConfiguredSas(settings, value.reveal(), clock.now());
     if (verdict.errors.length > 0) throw new ExportError('SasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
     return verdict.warnings;
   };

@@ -4,14 +4,13 @@ import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
 import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
 import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
 import { composeState } from '../compose';
-import { isLoopbackHost } from '../config/names';
 import { loadSettings, type Settings } from '../config/settings';
 import { ensureError } from '../errors';
 import { systemClock } from '../ports/clock';
 import { redactingLogger } from '../ports/logger';
 import type { Secret } from '../ports/secretProvider';
 import { redact } from '../redact';
-import { checkSas } from '../sas/sasCheck';
+import { checkConfiguredSas } from '../sas/sasCheck';
 import { hourOf } from '../window/window';
 
 export interface Check {
@@ -77,12 +76,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
   let sasOk = false;
   if (!sas) skip('sas', 'the SAS secret');
   else {
-    const verdict = checkSas(sas.value.reveal(), {
-      now: new Date(),
-      warningDays: settings.sasExpiryWarningDays,
-      loopbackEndpoint: isLoopbackHost(new URL(settings.dfsEndpoint).hostname),
-      where: `secret "${settings.sasSecretName}" in Key Vault ${settings.keyVaultUrl}`,
-    });
+    const verdict = checkConfiguredSas(settings, sas.value.reveal(), new Date());
     const expiring = verdict.warnings.filter((w) => w.includes('rotate it before then'));
     if (verdict.errors.length > 0 || expiring.length > 0) {
       fail('sas', new Error([...verdict.errors, ...expiring].join('; ')), 'create a SAS with Create + Write and a later expiry; set it as a new version of the secret');

@@ -1,3 +1,5 @@
+import { isLoopbackHost } from '../config/names';
+import type { Settings } from '../config/settings';
 import { normalizeSasToken } from './sasToken';
 
 /** What a SAS token says about itself (fields absent when a stored access policy supplies them). */
@@ -83,4 +85,23 @@ export function checkSas(
     warnings.push(`the SAS in ${where} allows plain HTTP (spr=${facts.protocol}); make it HTTPS only`);
   }
   return { errors, warnings, facts };
+}
+
+/** checkSas for the configured SAS secret: the one place that says how the run and test-connection check it. */
+export function checkConfiguredSas(
+  settings: Pick<Settings, 'sasSecretName' | 'keyVaultUrl' | 'sasExpiryWarningDays' | 'dfsEndpoint'>,
+  value: string,
+  now: Date,
+): SasVerdict {
+  return checkSas(value, {
+    now,
+    warningDays: settings.sasExpiryWarningDays,
+    loopbackEndpoint: isLoopbackHost(new URL(settings.dfsEndpoint).hostname),
+    where: configuredSasWhere(settings),
+  });
+}
+
+/** How messages name the SAS secret: `secret "…" in Key Vault …`. */
+export function configuredSasWhere(settings: Pick<Settings, 'sasSecretName' | 'keyVaultUrl'>): string {
+  return `secret "${settings.sasSecretName}" in Key Vault ${settings.keyVaultUrl}`;
 }
