@@ -11,6 +11,7 @@ import { redactingLogger } from '../ports/logger';
 import type { Secret } from '../ports/secretProvider';
 import { redact } from '../redact';
 import { checkConfiguredSas } from '../sas/sasCheck';
+import { updateStatus } from '../status/updateStatus';
 import { hourOf } from '../window/window';
 
 export interface Check {
@@ -120,22 +121,17 @@ export async function testConnection(env: Record<string, string | undefined>, op
   return report;
 }
 
-async function recordConnection(settings: Settings, credential: TokenCredential, report: ConnectionReport): Promise<void> {
-  const { status } = composeState(settings, credential);
-  const abortSignal = AbortSignal.timeout(15_000);
-  try {
-    const previous = (await status.load({ abortSignal })) ?? { version: 1 as const, warnings: [] };
-    const failed = report.checks.find((c) => c.result === 'FAIL');
-    await status.save(
-      {
-        ...previous,
-        connection: { status: report.connectionStatus, checkedAt: new Date().toISOString(), by: 'test-connection', ...(failed ? { failureReason: `${failed.name}: ${failed.detail}` } : {}) },
-      },
-      { abortSignal },
-    );
-  } catch {
-    // The report itself is the answer; not being able to keep it (e.g. host storage unreachable) changes nothing.
-  }
+/** Keeps the outcome as the connection status; the report itself is the answer, so a failure to keep it changes nothing. */
+function recordConnection(settings: Settings, credential: TokenCredential, report: ConnectionReport): Promise<void> {
+  const failed = report.checks.find((c) => c.result === 'FAIL');
+  return updateStatus(
+    composeState(settings, credential).status,
+    (previous) => ({
+      ...previous,
+      connection: { status: report.connectionStatus, checkedAt: new Date().toISOString(), by: 'test-connection', ...(failed ? { failureReason: `${failed.name}: ${failed.detail}` } : {}) },
+    }),
+    () => undefined,
+  );
 }
 
 /** One line per check, with the fix under a failure. */

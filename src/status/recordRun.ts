@@ -2,7 +2,7 @@ import type { RunSummary } from '../pipeline/run';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { StatusStore } from '../ports/statusStore';
-import { emptyStatus, type StatusRecord } from './statusRecord';
+import { updateStatus } from './updateStatus';
 
 export interface RunOutcome {
   id: string;
@@ -11,29 +11,25 @@ export interface RunOutcome {
   warnings: string[];
 }
 
-/**
- * Keeps a run's outcome for `status`. Best effort: failing to write status is logged, never allowed to hide
- * the run's own result or error.
- */
-export async function recordRun(store: StatusStore, run: RunOutcome, clock: Clock, logger: Logger): Promise<void> {
-  const abortSignal = AbortSignal.timeout(15_000);
-  try {
-    const previous = (await store.load({ abortSignal })) ?? emptyStatus();
-    const failed = 'reason' in run.outcome;
-    const attempts = failed && previous.lastRun?.status === 'failed' ? previous.lastRun.attempts + 1 : 1;
-    const endedAt = clock.now().toISOString();
-    const o = run.outcome;
-    const record: StatusRecord = {
-      version: 1,
-      lastRun:
-        'reason' in o
-          ? { id: run.id, startedAt: run.startedAt, endedAt, status: 'failed', events: 0, bytes: 0, files: 0, attempts, failureReason: o.reason, ...(o.code ? { failureCode: o.code } : {}) }
-          : { id: run.id, startedAt: run.startedAt, endedAt, status: o.status, events: o.events, bytes: o.bytes, files: o.files.length, attempts },
-      connection: { status: failed ? 'FAILED' : 'SUCCESS', checkedAt: endedAt, by: 'run', ...('reason' in o ? { failureReason: o.reason } : {}) },
-      warnings: run.warnings,
-    };
-    await store.save(record, { abortSignal });
-  } catch (error) {
-    logger.warn('could not record the run for status', { error: (error as Error).message });
-  }
+/** Keeps a run's outcome for `status`; failing to write it is logged, never allowed to hide the run's result. */
+export function recordRun(store: StatusStore, run: RunOutcome, clock: Clock, logger: Logger): Promise<void> {
+  return updateStatus(
+    store,
+    (previous) => {
+      const o = run.outcome;
+      const failed = 'reason' in o;
+      const attempts = failed && previous.lastRun?.status === 'failed' ? previous.lastRun.attempts + 1 : 1;
+      const endedAt = clock.now().toISOString();
+      return {
+        version: 1,
+        lastRun:
+          'reason' in o
+            ? { id: run.id, startedAt: run.startedAt, endedAt, status: 'failed', events: 0, bytes: 0, files: 0, attempts, failureReason: o.reason, ...(o.code ? { failureCode: o.code } : {}) }
+            : { id: run.id, startedAt: run.startedAt, endedAt, status: o.status, events: o.events, bytes: o.bytes, files: o.files.length, attempts },
+        connection: { status: failed ? 'FAILED' : 'SUCCESS', checkedAt: endedAt, by: 'run', ...('reason' in o ? { failureReason: o.reason } : {}) },
+        warnings: run.warnings,
+      };
+    },
+    (error) => logger.warn('could not record the run for status', { error: (error as Error).message }),
+  );
 }
