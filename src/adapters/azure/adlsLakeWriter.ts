@@ -3,7 +3,7 @@ import { ExportError } from '../../errors';
 import type { LakeWriter } from '../../ports/lakeWriter';
 import type { SecretValue } from '../../redact';
 import { normalizeSasToken } from '../../sas/sasToken';
-import { storageError } from './storageErrors';
+import { restErrorInfo, storageError } from './storageErrors';
 
 export interface AdlsLakeWriterOptions {
   dfsEndpoint: string;
@@ -28,8 +28,7 @@ export class AdlsLakeWriter implements LakeWriter {
       await this.fileSystem.getFileClient(path).create({ conditions: { ifNoneMatch: '*' }, abortSignal });
       return { created: true };
     } catch (error) {
-      const code = (error as { details?: { errorCode?: string } }).details?.errorCode;
-      if (code === 'PathAlreadyExists') return { created: false };
+      if (restErrorInfo(error).code === 'PathAlreadyExists') return { created: false };
       throw storageError(error, `create ${path}`);
     }
   }

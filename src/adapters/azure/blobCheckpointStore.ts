@@ -6,7 +6,7 @@ import { ExportError } from '../../errors';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
 import { BlobLeaseKeeper } from './blobLease';
 import { STATE_CONTAINER, readBody, stateContainer, type HostStorage } from './hostStorage';
-import { storageError } from './storageErrors';
+import { restErrorInfo, storageError } from './storageErrors';
 
 export { STATE_CONTAINER };
 
@@ -21,7 +21,6 @@ export interface BlobCheckpointStoreOptions {
 }
 
 type Opts = { abortSignal: AbortSignal };
-const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
 
 /** The checkpoint as a small JSON blob in the Functions host storage: ETag-guarded writes under a blob lease. */
 export class BlobCheckpointStore implements CheckpointStore {
@@ -65,8 +64,8 @@ export class BlobCheckpointStore implements CheckpointStore {
       etag = response.etag!;
       body = await readBody(response.readableStreamBody!);
     } catch (error) {
-      const code = (error as { details?: { errorCode?: string } }).details?.errorCode;
-      if (statusOf(error) === 404 || code === 'BlobNotFound' || code === 'ContainerNotFound') return undefined;
+      const { status, code } = restErrorInfo(error);
+      if (status === 404 || code === 'BlobNotFound' || code === 'ContainerNotFound') return undefined;
       throw storageError(error, 'load checkpoint');
     }
     try {
@@ -86,7 +85,7 @@ export class BlobCheckpointStore implements CheckpointStore {
       });
       return result.etag!;
     } catch (error) {
-      const status = statusOf(error);
+      const { status } = restErrorInfo(error);
       if (status === 412 || status === 409) {
         throw new ExportError('CheckpointConflict', 'the checkpoint was changed by another run, or this run lost its lease; it stops without writing more', {
           kind: 'conflict',

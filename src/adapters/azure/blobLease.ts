@@ -1,6 +1,6 @@
 import type { BlobLeaseClient } from '@azure/storage-blob';
 import { ExportError } from '../../errors';
-import { storageError } from './storageErrors';
+import { restErrorInfo, storageError } from './storageErrors';
 
 /**
  * Holds a blob lease for as long as a run works: renewed at a third of its length, so one missed renewal
@@ -26,8 +26,8 @@ export class BlobLeaseKeeper {
     try {
       await this.client.acquireLease(this.seconds, { abortSignal });
     } catch (error) {
-      const code = (error as { details?: { errorCode?: string } }).details?.errorCode ?? (error as { code?: string }).code;
-      if ((error as { statusCode?: number }).statusCode === 409 || code === 'LeaseAlreadyPresent') {
+      const { status, code } = restErrorInfo(error);
+      if (status === 409 || code === 'LeaseAlreadyPresent') {
         throw new ExportError('AnotherRunActive', 'another export run holds the lease on this export configuration; this run changes nothing', {
           kind: 'conflict',
         });

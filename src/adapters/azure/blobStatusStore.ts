@@ -3,7 +3,7 @@ import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import type { StatusStore } from '../../ports/statusStore';
 import { decodeStatus, type StatusRecord } from '../../status/statusRecord';
 import { readBody, stateContainer, type HostStorage } from './hostStorage';
-import { storageError } from './storageErrors';
+import { restErrorInfo, storageError } from './storageErrors';
 
 /** The status record as a JSON blob beside the checkpoint, in the Functions host storage. */
 export class BlobStatusStore implements StatusStore {
@@ -20,8 +20,7 @@ export class BlobStatusStore implements StatusStore {
       const response = await this.blob.download(0, undefined, { abortSignal });
       return decodeStatus((await readBody(response.readableStreamBody!)).toString('utf8'));
     } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status === 404) return undefined;
+      if (restErrorInfo(error).status === 404) return undefined;
       if (error instanceof SyntaxError || (error instanceof Error && error.message.startsWith('status record'))) return undefined;
       throw storageError(error, 'load status');
     }
@@ -33,7 +32,7 @@ export class BlobStatusStore implements StatusStore {
     try {
       await upload().catch(async (error) => {
         // A run that failed before taking its lease may be the first to write here.
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        if (restErrorInfo(error).status !== 404) throw error;
         await this.container.createIfNotExists({ abortSignal });
         await upload();
       });

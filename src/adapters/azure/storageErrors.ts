@@ -12,6 +12,15 @@ const AUTH_CODES = new Set([
   'AuthorizationServiceMismatch',
 ]);
 
+/**
+ * The HTTP status and service error code of a storage SDK error. The code travels in `x-ms-error-code`
+ * (details.errorCode) or, for some dfs operations, only in the JSON body (RestError.code).
+ */
+export function restErrorInfo(error: unknown): { status?: number; code?: string } {
+  const e = error as { statusCode?: number; code?: string; details?: { errorCode?: string } } | undefined;
+  return { status: e?.statusCode, code: e?.details?.errorCode ?? e?.code };
+}
+
 /** Storage SDK errors as ExportErrors: classified once, here, and with no request URL or header in the text. */
 export function storageError(error: unknown, what: string): ExportError {
   if (error instanceof ExportError) return error;
@@ -20,8 +29,9 @@ export function storageError(error: unknown, what: string): ExportError {
     if (e.name === 'AbortError') return new ExportError('Aborted', `${what}: aborted`, { kind: 'retryable', cause: e });
     return new ExportError('StorageUnreachable', `${what}: ${redact(e.message)}`, { kind: 'retryable' });
   }
-  const status = error.statusCode ?? 0;
-  const code = (error.details as { errorCode?: string } | undefined)?.errorCode ?? error.code ?? `HTTP${status}`;
+  const info = restErrorInfo(error);
+  const status = info.status ?? 0;
+  const code = info.code ?? `HTTP${status}`;
   const message = `${what}: ${status} ${code}`;
   if (code === 'InvalidFlushPosition') return new ExportError('FlushPositionMismatch', message, { kind: 'conflict' });
   if (code === 'PathNotFound' || code === 'BlobNotFound') return new ExportError('PathNotFound', message, { kind: 'permanent' });
