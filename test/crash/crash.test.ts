@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { configId } from '../../src/config/configId';
 import { loadSettings } from '../../src/config/settings';
-import { STATE_CONTAINER } from '../../src/adapters/azure/blobCheckpointStore';
+import { STATE_CONTAINER } from '../../src/adapters/azure/hostStorage';
 import { exporterEnv } from '../../dev/exporterEnv';
 import { projectRoot } from '../../dev/paths';
 import { adminClient } from '../../dev/sas';

@@ -1,5 +1,5 @@
 // One local stack per test file: the identity library caches its endpoint and tokens per process module registry.
-import { STATE_CONTAINER } from '../../src/adapters/azure/blobCheckpointStore';
+import { STATE_CONTAINER } from '../../src/adapters/azure/hostStorage';
 import { configId } from '../../src/config/configId';
 import { adminClient } from '../../dev/sas';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';

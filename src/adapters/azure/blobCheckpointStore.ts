@@ -8,7 +8,6 @@ import { BlobLeaseKeeper } from './blobLease';
 import { STATE_CONTAINER, readBody, stateContainer, type HostStorage } from './hostStorage';
 import { restErrorInfo, storageError } from './storageErrors';
 
-export { STATE_CONTAINER };
 
 export interface BlobCheckpointStoreOptions {
   storage: HostStorage;
