@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const spanSeconds = 24 * 3600;
   const start = new Date(Date.now() - 15 * 60_000 - spanSeconds * 1000);
   console.log(`bench: starting the local stack with ${events} sample events over 24 hours…`);
-  const stack = await startStack({ audit: { count: events, start, spanSeconds, seed: 42 } });
+  const stack = await startStack({ audit: { count: events, start, spanSeconds, seed: 42, prerender: true } });
   try {
     const seeded = await seedStack(stack);
     const env: NodeJS.ProcessEnv = {

@@ -24,7 +24,7 @@ export async function startAuditApi(options: { events: AuditEventsOptions; apiKe
   }
   const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
   const timeline = new Timeline(options.events);
-  const stream = new EventStream(timeline);
+  const stream = new EventStream(timeline, { prerender: options.events.prerender });
   const faults = new FaultState(timeline.key);
   const clock = new Clock();
   const stats = new Stats();

@@ -17,6 +17,9 @@ export interface AuditServerState {
   apiKey: string;
 }
 
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');
+
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 500: 'Internal Server Error',
 };
@@ -68,25 +71,31 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
       if (e instanceof BadRequest) return answer(400, e.message);
       throw e;
     }
-    const body = Buffer.from(`{"count":${page.count},"hits":[${page.hits.join(',')}]}`);
+    const parts: Buffer[] = [Buffer.from(`{"count":${page.count},"hits":[`)];
+    page.chunks.forEach((chunk, k) => parts.push(...(k > 0 ? [COMMA, chunk] : [chunk])));
+    parts.push(CLOSE);
+    const length = parts.reduce((n, p) => n + p.length, 0);
     const json = { 'content-type': 'application/json; charset=utf-8' };
     const fault = faults.bodyFault();
-    stats.answered(200, fault ? 0 : page.hits.length);
+    stats.answered(200, fault ? 0 : page.hits);
     if (fault === 'malformed') {
       // Looks like a proxy's error page that kept the upstream's status and content type.
       const text = Buffer.from('<html><body><h1>502 Bad Gateway</h1><p>upstream sent an invalid response</p></body></html>');
       res.writeHead(200, { ...json, 'content-length': text.length });
       res.end(text);
     } else if (fault === 'truncated') {
-      const half = body.subarray(0, Math.floor(body.length / 2));
+      const half = Buffer.concat(parts, length).subarray(0, Math.floor(length / 2));
       res.writeHead(200, { ...json, 'content-length': half.length });
       res.end(half);
     } else if (fault === 'reset') {
-      res.writeHead(200, { ...json, 'content-length': body.length });
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
+      res.writeHead(200, { ...json, 'content-length': length });
+      res.write(Buffer.concat(parts, length).subarray(0, Math.floor(length / 2)), () => res.destroy());
     } else {
-      res.writeHead(200, { ...json, 'content-length': body.length });
-      res.end(body);
+      // The chunks are slices of prerendered events (or built for this page): written as they are, no copy.
+      res.writeHead(200, { ...json, 'content-length': length });
+      res.cork();
+      for (const part of parts) res.write(part);
+      res.end();
     }
   }
 

@@ -1,7 +1,8 @@
-// The merged, ordered event stream: generated events (built on demand) interleaved with extras,
-// filtered by visibility, cut into pages. A page costs O(log n + extras in range + size) plus the
+// The merged, ordered event stream: generated events (built on demand, or prerendered) interleaved with
+// extras, filtered by visibility, cut into pages. A page costs O(log n + extras in range + size) plus the
 // visibility window (see visibility.ts); nothing proportional to the total event count.
 import { generateEventJson, generatorContext, type GeneratedEventContext } from './generator';
+import { RenderedEvents } from './rendered';
 import type { ExtraEvent, Timeline } from './timeline';
 import { VisibilityIndex, lagMs, type Lateness } from './visibility';
 
@@ -17,8 +18,10 @@ export interface PageRequest {
 export interface Page {
   /** Visible events in the range. */
   count: number;
-  /** The JSON text of each event on the page, in order. */
-  hits: string[];
+  /** Events on the page. */
+  hits: number;
+  /** The page's events as JSON text, in order: each chunk holds one or more events joined by ",". */
+  chunks: Buffer[];
 }
 
 function lowerBound(sorted: number[], x: number): number {
@@ -35,10 +38,12 @@ function lowerBound(sorted: number[], x: number): number {
 export class EventStream {
   private readonly ctx: GeneratedEventContext;
   private readonly visibility: VisibilityIndex;
+  private readonly rendered: RenderedEvents | undefined;
 
-  constructor(readonly timeline: Timeline) {
+  constructor(readonly timeline: Timeline, options: { prerender?: boolean } = {}) {
     this.ctx = generatorContext(timeline.key);
     this.visibility = new VisibilityIndex(timeline);
+    this.rendered = options.prerender ? new RenderedEvents(timeline.count, (i) => this.generatedJson(i, undefined)) : undefined;
   }
 
   /** JSON text of generated event i; receivedTimestamp depends on the `late` fault. */
@@ -58,8 +63,8 @@ export class EventStream {
     }
     const generatedCount = end - lo - hidden.length;
     const count = generatedCount + extras.length;
-    const hits: string[] = [];
-    if (req.offset >= count || req.size === 0) return { count, hits };
+    const chunks: Buffer[] = [];
+    if (req.offset >= count || req.size === 0) return { count, hits: 0, chunks };
 
     // Visible generated events with index < r.
     const visibleBefore = (r: number): number => {
@@ -82,19 +87,41 @@ export class EventStream {
       x++;
       h++;
     }
-    while (hits.length < req.size) {
+    // Consecutive visible generated events travel as one chunk.
+    let hits = 0;
+    let run = x;
+    const closeRun = () => {
+      if (run < x) chunks.push(this.generatedRun(run, x, late));
+      run = x;
+    };
+    while (hits < req.size) {
       if (j < extras.length && (x >= end || extras[j].rank <= x)) {
-        hits.push(extras[j++].json);
+        closeRun();
+        chunks.push(Buffer.from(extras[j++].json));
+        hits++;
       } else if (x < end) {
-        hits.push(this.generatedJson(x, late));
         x++;
-        while (h < hidden.length && hidden[h] === x) {
-          x++;
-          h++;
+        hits++;
+        if (h < hidden.length && hidden[h] === x) {
+          closeRun();
+          while (h < hidden.length && hidden[h] === x) {
+            x++;
+            h++;
+          }
+          run = x;
         }
       } else break;
     }
-    return { count, hits };
+    closeRun();
+    return { count, hits, chunks };
+  }
+
+  /** Generated events [from, to) joined by ","; the lateness fault changes their bytes, so it renders anew. */
+  private generatedRun(from: number, to: number, late: Lateness | undefined): Buffer {
+    if (this.rendered && late === undefined) return this.rendered.run(from, to);
+    const json: string[] = [];
+    for (let i = from; i < to; i++) json.push(this.generatedJson(i, late));
+    return Buffer.from(json.join(','));
   }
 
   /** Every event in [minMs, maxMs) regardless of the clock, in order, lazily. */
