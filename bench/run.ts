@@ -11,6 +11,7 @@ import { adminClient, fileSystemSas } from '../dev/sas';
 import { seedStack } from '../dev/seed';
 import { startStack } from '../dev/stack';
 import { ensureDevCertificate } from '../dev/tls';
+import { ownCpuSeconds, processCpuSeconds, reapedChildrenCpuSeconds } from './cpu';
 
 const ROOT = projectRoot();
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     let ms = 0;
     let rssKiB = 0;
     let cpuUs = 0;
+    const stackCpu = cpuMeter(stack.azurite.pid);
     for (let run = 1; run <= MAX_RUNS; run++) {
       const r = await runExporter(env, nodeArgs);
       if (r.code !== 0) throw new Error(`the exporter failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
       const summary = JSON.parse(r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
       if (summary.status === 'caught-up') break;
     }
+    const exportCpu = stackCpu.read();
 
     // What landed: sizes from the listing; the bytes must match the API's events as NDJSON.
     const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);
@@ -82,10 +85,14 @@ async function main(): Promise<void> {
     console.log(`exporter: ${events} events, ${(bytes / 1e6).toFixed(1)} MB in ${files.length} files, ${(ms / 1000).toFixed(1)} s — ${Math.round(exporterRate)} events/s, ${mbps.toFixed(1)} MB/s, peak RSS ${(rssKiB / 1024).toFixed(0)} MiB`);
     // The exporter's own cost, apart from the local stack's (the sample API and the dfs gateway share this machine).
     console.log(`exporter CPU: ${(cpuUs / 1e6).toFixed(1)} s (${(cpuUs / events).toFixed(1)} µs/event, ${((bytes / 1e6) / (cpuUs / 1e6)).toFixed(0)} MB per CPU-second)`);
+    console.log(`CPU during the export: exporter ${(cpuUs / 1e6).toFixed(1)} s, ${exportCpu}`);
 
-    const rclone = await rcloneUpload(stack.info, container, files);
-    const rcloneRate = rclone === undefined ? undefined : (events * 1000) / rclone;
-    if (rclone !== undefined) console.log(`rclone: the same ${(bytes / 1e6).toFixed(1)} MB in ${(rclone / 1000).toFixed(1)} s — ${Math.round(rcloneRate!)} events/s, ${(bytes / 1e6 / (rclone / 1000)).toFixed(1)} MB/s`);
+    const rclone = await rcloneUpload(stack.info, container, files, stack.azurite.pid);
+    const rcloneRate = rclone === undefined ? undefined : (events * 1000) / rclone.ms;
+    if (rclone !== undefined) {
+      console.log(`rclone: the same ${(bytes / 1e6).toFixed(1)} MB in ${(rclone.ms / 1000).toFixed(1)} s — ${Math.round(rcloneRate!)} events/s, ${(bytes / 1e6 / (rclone.ms / 1000)).toFixed(1)} MB/s`);
+      console.log(`CPU during the upload: ${rclone.cpu}`);
+    }
     const ratio = rcloneRate === undefined ? 'n/a' : (exporterRate / rcloneRate).toFixed(2);
     console.log(`bench: exporter ${Math.round(exporterRate)} events/s, rclone ${rcloneRate === undefined ? 'n/a' : Math.round(rcloneRate)} events/s, ratio ${ratio}, peak RSS ${(rssKiB / 1024).toFixed(0)} MiB`);
   } finally {
@@ -93,12 +100,26 @@ async function main(): Promise<void> {
   }
 }
 
-/** Uploads the exporter's files with rclone to a fresh container of the same Azurite; returns ms, or undefined without rclone. */
+/** CPU seconds of the local stack (this process: gateway, sample API, vault) and Azurite since it was made. */
+function cpuMeter(azuritePid: number | undefined): { read(): string } {
+  const stack0 = ownCpuSeconds();
+  const azurite0 = processCpuSeconds(azuritePid);
+  return {
+    read() {
+      const azurite1 = processCpuSeconds(azuritePid);
+      const azurite = azurite0 === undefined || azurite1 === undefined ? 'n/a' : `${(azurite1 - azurite0).toFixed(1)} s`;
+      return `local stack ${(ownCpuSeconds() - stack0).toFixed(1)} s, Azurite ${azurite}`;
+    },
+  };
+}
+
+/** Uploads the exporter's files with rclone to a fresh container of the same Azurite; undefined without rclone. */
 async function rcloneUpload(
   info: { blobEndpoint: string; accountName: string; accountKey: string },
   container: ReturnType<ReturnType<typeof adminClient>['getContainerClient']>,
   files: Array<{ name: string; size: number }>,
-): Promise<number | undefined> {
+  azuritePid: number | undefined,
+): Promise<{ ms: number; cpu: string } | undefined> {
   if (spawnSync('rclone', ['version'], { stdio: 'ignore' }).status !== 0) {
     console.log('rclone: not installed (apt-get install rclone); skipping the comparison');
     return undefined;
@@ -111,6 +132,8 @@ async function rcloneUpload(
       await writeFile(target, await container.getBlobClient(f.name).downloadToBuffer());
     }
     await adminClient(info).getContainerClient('bench-rclone').createIfNotExists();
+    const meter = cpuMeter(azuritePid);
+    const children0 = reapedChildrenCpuSeconds();
     const began = process.hrtime.bigint();
     // A container SAS URL: rclone 1.60 reads --azureblob-endpoint as a host suffix, which a path-style emulator URL is not.
     const sas = fileSystemSas(info, { fileSystem: 'bench-rclone', permissions: 'racwdl' });
@@ -120,7 +143,9 @@ async function rcloneUpload(
     ], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 30 * 60_000 });
     const ms = Number(process.hrtime.bigint() - began) / 1e6;
     if (r.status !== 0) throw new Error(`rclone failed: ${r.stderr.slice(-1000)}`);
-    return ms;
+    const children1 = reapedChildrenCpuSeconds();
+    const rcloneCpu = children0 === undefined || children1 === undefined ? 'n/a' : `${(children1 - children0).toFixed(1)} s`;
+    return { ms, cpu: `rclone ${rcloneCpu}, ${meter.read()}` };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -19,6 +19,8 @@ export interface AzuriteOptions {
 
 export interface Azurite {
   port: number;
+  /** The Azurite child's process id (for tooling that measures it). */
+  pid: number | undefined;
   /** Path-style blob endpoint, e.g. http://127.0.0.1:PORT/devstoreaccount1 */
   blobEndpoint: string;
   accountName: string;
@@ -49,6 +51,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   const blobEndpoint = `http://127.0.0.1:${port}/${EMULATOR_ACCOUNT_NAME}`;
   return {
     port,
+    pid: child.pid,
     blobEndpoint,
     accountName: EMULATOR_ACCOUNT_NAME,
     accountKey: EMULATOR_ACCOUNT_KEY,

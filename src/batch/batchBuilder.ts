@@ -1,9 +1,13 @@
 /**
- * Collects runs of NDJSON lines (views into page buffers, not copies) into one batch, and hands them over as
- * appends of at most `appendMaxBytes` each: a batch is flushed once, but its appends can travel in parallel.
+ * Collects NDJSON lines into one batch, copied into a buffer that is reused from batch to batch, and hands the
+ * batch over as appends of at most `appendMaxBytes`: views of that buffer, no further copies. Two buffers take
+ * turns, so the next batch can be collected while the last one is still being delivered; the caller must not
+ * add() after a take() until the batch taken before that one is delivered (its buffer is the one refilled).
+ * Memory stays at two batches whatever the backlog.
  */
 export class BatchBuilder {
-  #runs: Buffer[] = [];
+  readonly #buffers: [Buffer, Buffer] = [Buffer.alloc(0), Buffer.alloc(0)];
+  #turn: 0 | 1 = 0;
   #bytes = 0;
   #events = 0;
 
@@ -21,37 +25,32 @@ export class BatchBuilder {
   }
 
   add(lines: Buffer, events: number): void {
-    this.#runs.push(lines);
-    this.#bytes += lines.length;
+    const need = this.#bytes + lines.length;
+    const buffer = need <= this.#buffers[this.#turn].length ? this.#buffers[this.#turn] : this.#grow(need);
+    lines.copy(buffer, this.#bytes);
+    this.#bytes = need;
     this.#events += events;
   }
 
-  /**
-   * The batch as consecutive appends of at most `appendMaxBytes`: whole runs are grouped while they fit (a group
-   * of several is copied into one buffer), and a run longer than that is split into views; the builder is emptied.
-   */
+  /** The batch as consecutive appends of at most `appendMaxBytes` each; the builder is emptied and turns buffers. */
   take(appendMaxBytes: number): Buffer[] {
+    const buffer = this.#buffers[this.#turn];
     const parts: Buffer[] = [];
-    let group: Buffer[] = [];
-    let size = 0;
-    const close = () => {
-      if (group.length > 0) parts.push(group.length === 1 ? group[0]! : Buffer.concat(group, size));
-      group = [];
-      size = 0;
-    };
-    for (const run of this.#runs) {
-      if (size > 0 && size + run.length > appendMaxBytes) close();
-      if (run.length > appendMaxBytes) {
-        for (let at = 0; at < run.length; at += appendMaxBytes) parts.push(run.subarray(at, at + appendMaxBytes));
-        continue;
-      }
-      group.push(run);
-      size += run.length;
-    }
-    close();
-    this.#runs = [];
+    for (let at = 0; at < this.#bytes; at += appendMaxBytes) parts.push(buffer.subarray(at, Math.min(at + appendMaxBytes, this.#bytes)));
     this.#bytes = 0;
     this.#events = 0;
+    this.#turn = this.#turn === 0 ? 1 : 0;
     return parts;
+  }
+
+  /** Buffers start small and double up to the target (a small export never holds two full batches); a single
+   * event larger than the target gets room of its own. */
+  #grow(need: number): Buffer {
+    const old = this.#buffers[this.#turn];
+    const size = Math.max(need, Math.min(this.targetBytes, Math.max(64 * 1024, old.length * 2)));
+    const grown = Buffer.allocUnsafeSlow(size);
+    old.copy(grown, 0, 0, this.#bytes);
+    this.#buffers[this.#turn] = grown;
+    return grown;
   }
 }

@@ -35,6 +35,8 @@ export function scanPage(body: Buffer): ScannedPage {
   return new Scanner(body).page();
 }
 
+/** 1 for bytes that need no attention inside a string (not '"', '\\', a control character or 0xE2); 0 past the end. */
+const PLAIN = new Uint8Array(256).map((_, c) => (c > 0x22 && c !== 0x5c && c !== 0xe2) || c === 0x20 || c === 0x21 ? 1 : 0);
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39; // false for undefined (read past the end)
 const isHex = (c: number) => isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
@@ -213,9 +215,9 @@ class Scanner {
     const { b, n } = this;
     let esc = false;
     for (i++; i < n; i++) {
-      const c = b[i];
       // The hot loop. Only '"', '\', control characters and 0xE2 (may start U+2028/9) need a closer look.
-      if (c > 0x22 && c !== 0x5c && c !== 0xe2) continue;
+      while (PLAIN[b[i]!] === 1) i++;
+      const c = b[i]!;
       if (c === 0x22) {
         this.esc = esc;
         return i + 1;

@@ -4,6 +4,7 @@ import type { Checkpoint, Cursor } from '../checkpoint/checkpoint';
 import type { StoredCheckpoint } from '../ports/checkpointStore';
 import { planWindows, type Window } from '../window/window';
 import { deliver } from './deliver';
+import { DeliveryLine } from './deliveryLine';
 import { pagesOf } from './pages';
 import { recover } from './recover';
 import type { RunDeps, RunOptions, RunSummary } from './run';
@@ -15,13 +16,15 @@ const APPEND_BYTES = 4 * 1024 * 1024;
 /**
  * The export proper, under the lease: recover an interrupted write, then for each window fetch pages, collect
  * their NDJSON lines into batches and deliver each (intent → append → flush), until caught up or out of time.
+ * A batch is delivered while the next one is collected; deliveries themselves go one at a time, in order.
  */
 export async function exportWindows(deps: RunDeps, options: RunOptions, leased: StoredCheckpoint, abortSignal: AbortSignal, started: Date): Promise<RunSummary> {
   const { clock, logger } = deps;
   const stopAt = started.getTime() + options.timeBudgetMs;
   const summary = { events: 0, bytes: 0, files: new Set<string>(), windows: 0 };
-  // `pending` runs ahead of what is saved: a batch's advance and empty windows ride on the next save.
-  let { checkpoint: pending, etag } = await recover(leased, { ...deps, abortSignal });
+  const recovered = await recover(leased, { ...deps, abortSignal });
+  // A batch's advance and empty windows ride on the next save: the line's checkpoint runs ahead of the stored one.
+  const line = new DeliveryLine(recovered);
   let unsaved = false;
 
   const until = new Date(started.getTime() - options.lagSeconds * 1000);
@@ -29,24 +32,31 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   const batch = new BatchBuilder(Math.min(options.chunkTargetBytes ?? DEFAULT_BATCH_BYTES, options.fileMaxBytes));
   let status: RunSummary['status'] = 'caught-up';
 
-  outer: for (const window of windowsToExport(pending, until)) {
-    let offset = pending.cursor && sameWindow(pending.cursor, window) ? pending.cursor.offset : 0;
+  outer: for (const window of windowsToExport(recovered.checkpoint, until)) {
+    const resumed = recovered.checkpoint.cursor;
+    let offset = resumed && sameWindow(resumed, window) ? resumed.offset : 0;
     const write = async (next: { watermark: string; cursor?: Cursor }) => {
-      const began = Date.now();
       const { events, bytes } = batch;
+      const at = offset - events;
       const parts = batch.take(APPEND_BYTES);
-      const intent = planIntent(pending, { window, bytes, events, next }, options.root, options.fileMaxBytes);
-      ({ checkpoint: pending, etag } = await deliver({ checkpoint: pending, etag }, intent, parts, { ...deps, abortSignal }));
-      unsaved = true;
-      summary.events += events;
-      summary.bytes += bytes;
-      summary.files.add(intent.file.path);
-      const elapsedMs = clock.now().getTime() - started.getTime();
-      options.onProgress?.({ events: summary.events, bytes: summary.bytes, reached: new Date(next.cursor ? window.start : next.watermark), until, elapsedMs, budgetMs: options.timeBudgetMs });
-      logger.info('batch written', {
-        window: `${window.start.toISOString()}/${window.end.toISOString()}`,
-        offset: offset - events, events, bytes, file: intent.file.path, ms: Date.now() - began,
+      // The batch before this one used the buffer the builder fills next: it must be in the lake first.
+      await line.settled();
+      line.queue(async (stored) => {
+        const began = Date.now();
+        const intent = planIntent(stored.checkpoint, { window, bytes, events, next }, options.root, options.fileMaxBytes);
+        const delivered = await deliver(stored, intent, parts, { ...deps, abortSignal });
+        summary.events += events;
+        summary.bytes += bytes;
+        summary.files.add(intent.file.path);
+        const elapsedMs = clock.now().getTime() - started.getTime();
+        options.onProgress?.({ events: summary.events, bytes: summary.bytes, reached: new Date(next.cursor ? window.start : next.watermark), until, elapsedMs, budgetMs: options.timeBudgetMs });
+        logger.info('batch written', {
+          window: `${window.start.toISOString()}/${window.end.toISOString()}`,
+          offset: at, events, bytes, file: intent.file.path, ms: Date.now() - began,
+        });
+        return delivered;
       });
+      unsaved = true;
     };
     const midWindow = () => ({ watermark: window.start.toISOString(), cursor: cursorOf(window, offset) });
 
@@ -69,6 +79,8 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
         // The batch is full (the next line does not fit): deliver it; the empty batch then takes at least one line.
         if (i < ends.length) await write(midWindow());
       }
+      // A failed delivery ends the run (settled() below throws it); nothing more is fetched for it.
+      if (line.failed) break outer;
       if (clock.now().getTime() >= stopAt) {
         // What is already fetched is written; the rest of the window waits for the next run.
         status = 'time-budget';
@@ -79,20 +91,21 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
     const done = { watermark: window.end.toISOString() };
     if (batch.events > 0) await write(done);
     else {
-      pending = { ...withoutCursor(pending), ...done };
+      line.queue((stored) => ({ checkpoint: { ...withoutCursor(stored.checkpoint), ...done }, etag: stored.etag }));
       unsaved = true;
     }
     summary.windows++;
   }
 
-  if (unsaved) etag = await deps.store.save(pending, etag, { abortSignal });
+  let { checkpoint, etag } = await line.settled();
+  if (unsaved) etag = await deps.store.save(checkpoint, etag, { abortSignal });
   return {
     status,
     events: summary.events,
     bytes: summary.bytes,
     files: [...summary.files],
     windows: summary.windows,
-    watermark: pending.watermark,
+    watermark: checkpoint.watermark,
     startedAt: started.toISOString(),
     endedAt: clock.now().toISOString(),
   };
