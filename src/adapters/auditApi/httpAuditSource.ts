@@ -6,6 +6,10 @@ import type { Logger } from '../../ports/logger';
 import type { SecretValue } from '../../redact';
 import { parseRetryAfter, type RetryPolicy } from '../../retry/retryDecision';
 import { withRetries } from '../../retry/withRetries';
+import { BodyTooLarge, HttpGetter } from './httpGet';
+
+/** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */
+const MAX_PAGE_BYTES = 512 * 1024 * 1024;
 
 export interface HttpAuditSourceOptions {
   baseUrl: string;
@@ -19,6 +23,8 @@ export interface HttpAuditSourceOptions {
 
 /** Immuta's audit search, `GET /audit?minDate&maxDate&offset&size&sortField=dateTime&sortOrder=asc`. */
 export class HttpAuditSource implements AuditSource {
+  readonly #http = new HttpGetter();
+
   constructor(private readonly options: HttpAuditSourceOptions) {}
 
   fetchPage(request: PageRequest, { abortSignal }: { abortSignal: AbortSignal }): Promise<AuditPage> {
@@ -41,14 +47,16 @@ export class HttpAuditSource implements AuditSource {
     let body: Buffer;
     try {
       const signal = AbortSignal.any([abortSignal, AbortSignal.timeout(this.options.requestTimeoutMs)]);
-      const response = await fetch(url, { headers, signal });
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw statusError(response.status, response.headers.get('retry-after'), this.options.clock.now(), where);
+      const answer = await this.#http.get(url, headers, { abortSignal: signal, maxBytes: MAX_PAGE_BYTES });
+      if (answer.status < 200 || answer.status >= 300) {
+        throw statusError(answer.status, headerText(answer.headers['retry-after']), this.options.clock.now(), where);
       }
-      body = Buffer.from(await response.arrayBuffer());
+      body = answer.body;
     } catch (error) {
       if (error instanceof ExportError) throw error;
+      if (error instanceof BodyTooLarge) {
+        throw new ExportError('InvalidPage', `the audit API sent a page larger than ${MAX_PAGE_BYTES / 1024 / 1024} MiB at ${where}; lower AUDIT_PAGE_SIZE`, { kind: 'permanent' });
+      }
       if (abortSignal.aborted) throw error;
       throw new ExportError('AuditApiUnreachable', `the audit API at ${this.options.baseUrl} did not answer (${where}): ${ensureError(error).message}`, {
         kind: 'retryable',
@@ -64,6 +72,10 @@ export class HttpAuditSource implements AuditSource {
       throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${error.message}`, { kind: 'retryable' });
     }
   }
+}
+
+function headerText(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
 function statusError(status: number, retryAfter: string | null, now: Date, where: string): ExportError {

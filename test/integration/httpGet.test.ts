@@ -1,0 +1,89 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { BodyTooLarge, HttpGetter } from '../../src/adapters/auditApi/httpGet';
+
+// A loopback server whose answer each test sets.
+let answer: (res: ServerResponse) => void = (res) => res.end();
+let server: Server;
+let url: URL;
+const seenHeaders: Array<Record<string, unknown>> = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seenHeaders.push(req.headers);
+    answer(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/audit?offset=0`);
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const http = new HttpGetter();
+const get = (maxBytes = 1 << 20, abortSignal = new AbortController().signal) => http.get(url, { accept: 'application/json' }, { abortSignal, maxBytes });
+const page = Buffer.from(JSON.stringify({ count: 2, hits: [{ id: 'a' }, { id: 'é' }] }));
+
+describe('HttpGetter', () => {
+  it('reads a 2xx body byte-exact and sends the caller headers', async () => {
+    answer = (res) => res.writeHead(200, { 'content-length': page.length }).end(page);
+    const got = await get();
+    expect(got.status).toBe(200);
+    expect(got.body.equals(page)).toBe(true);
+    expect(seenHeaders.at(-1)).toMatchObject({ accept: 'application/json', 'accept-encoding': 'gzip, deflate, br' });
+  });
+
+  it('reads a chunked body of unknown length, growing its buffer', async () => {
+    const big = Buffer.alloc(200_000, 0x61);
+    answer = (res) => {
+      res.writeHead(200);
+      for (let at = 0; at < big.length; at += 30_000) res.write(big.subarray(at, at + 30_000));
+      res.end();
+    };
+    expect((await get()).body.equals(big)).toBe(true);
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ] as const)('decodes a %s body', async (encoding, encode) => {
+    const packed = encode(page);
+    answer = (res) => res.writeHead(200, { 'content-encoding': encoding, 'content-length': packed.length }).end(packed);
+    expect((await get()).body.equals(page)).toBe(true);
+  });
+
+  it('hands back a non-2xx status and its headers, without the body', async () => {
+    answer = (res) => res.writeHead(429, { 'retry-after': '7' }).end('slow down');
+    const got = await get();
+    expect([got.status, got.headers['retry-after'], got.body.length]).toEqual([429, '7', 0]);
+  });
+
+  it('refuses a body over the limit, declared or streamed', async () => {
+    answer = (res) => res.writeHead(200, { 'content-length': page.length }).end(page);
+    await expect(get(10)).rejects.toBeInstanceOf(BodyTooLarge);
+    const packed = gzipSync(Buffer.alloc(100_000));
+    answer = (res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(packed);
+    await expect(get(50_000)).rejects.toBeInstanceOf(BodyTooLarge);
+  });
+
+  it('fails when the connection drops before the declared length arrived', async () => {
+    answer = (res) => {
+      res.writeHead(200, { 'content-length': page.length });
+      res.write(page.subarray(0, 5), () => res.destroy());
+    };
+    await expect(get()).rejects.toThrow();
+  });
+
+  it('stops when the signal aborts', async () => {
+    answer = () => undefined; // never answers
+    const controller = new AbortController();
+    const pending = get(1 << 20, controller.signal);
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('refuses an unknown content-encoding', async () => {
+    answer = (res) => res.writeHead(200, { 'content-encoding': 'zstd' }).end(page);
+    await expect(get()).rejects.toThrow(/content-encoding "zstd"/);
+  });
+});
