@@ -2,6 +2,7 @@
 // as an NDJSON line without building objects. Each line keeps the hit's bytes as sent (keys, order, escapes,
 // number spellings, so large integers stay exact), minus whitespace outside strings, with U+2028/U+2029 escaped.
 import { isUtf8 } from 'node:buffer';
+import { eventTimeOf } from './eventTime';
 
 export class PageSyntaxError extends Error {
   readonly code = 'InvalidPage';
@@ -19,9 +20,10 @@ export interface ScannedPage {
   ndjson: Buffer;
   /** lineEnds[i] = byte offset in `ndjson` just after event i's "\n". */
   lineEnds: number[];
-  /** Each event's top-level "id" and "eventTimestamp" string values (JSON-unescaped). */
-  ids: string[];
-  eventTimestamps: string[];
+  /** Each event's top-level "eventTimestamp" as Date.parse reads it (NaN if it is not a date). */
+  eventTimes: number[];
+  /** Event i's top-level "id" and "eventTimestamp" string values (JSON-unescaped), decoded on demand for messages. */
+  describe(i: number): { id: string; eventTimestamp: string };
 }
 
 export function scanPage(body: Buffer): ScannedPage {
@@ -55,9 +57,16 @@ class Scanner {
   private readonly stack: number[] = []; // closing byte of each container open inside value()
   private count = -1;
   private sawHits = false;
-  private id: string | undefined;
-  private ts: string | undefined;
-  private readonly lists: Pick<ScannedPage, 'lineEnds' | 'ids' | 'eventTimestamps'> = { lineEnds: [], ids: [], eventTimestamps: [] };
+  // The current hit's "id" and "eventTimestamp" string tokens in b (quotes included); -1 until seen.
+  private idAt = -1;
+  private idEnd = -1;
+  private tsAt = -1;
+  private tsEnd = -1;
+  private tsEsc = false;
+  private readonly lineEnds: number[] = [];
+  private readonly eventTimes: number[] = [];
+  /** Per hit: id start, id end, timestamp start, timestamp end (tokens in b): no strings per event. */
+  private readonly spans: number[] = [];
 
   constructor(private readonly b: Buffer) {
     this.n = b.length;
@@ -75,7 +84,15 @@ class Scanner {
     if (!this.sawHits) this.fail('page has no "hits"', 0, false);
     // Hand back a right-sized copy when whitespace removal left most of the buffer unused.
     const used = this.out.subarray(0, this.outPos);
-    return { count: this.count, ndjson: this.outPos * 2 < this.out.length ? Buffer.from(used) : used, ...this.lists };
+    const { b, spans } = this;
+    const text = (start: number, end: number) => JSON.parse(b.toString('utf8', start, end)) as string;
+    return {
+      count: this.count,
+      ndjson: this.outPos * 2 < this.out.length ? Buffer.from(used) : used,
+      lineEnds: this.lineEnds,
+      eventTimes: this.eventTimes,
+      describe: (i) => ({ id: text(spans[4 * i]!, spans[4 * i + 1]!), eventTimestamp: text(spans[4 * i + 2]!, spans[4 * i + 3]!) }),
+    };
   }
 
   private readonly pageMember: Member = (key, keyAt, i) => {
@@ -94,7 +111,7 @@ class Scanner {
     i = this.ws(i + 1);
     if (b[i] === 0x5d) return i + 1;
     for (;;) {
-      this.hit = this.lists.lineEnds.length;
+      this.hit = this.lineEnds.length;
       i = this.ws(this.hitObject(i));
       this.hit = -1;
       if (b[i] === 0x5d) return i + 1;
@@ -107,29 +124,27 @@ class Scanner {
   private hitObject(start: number): number {
     if (this.b[start] !== 0x7b) this.fail('hit is not an object', start);
     this.runStart = start;
-    this.id = this.ts = undefined;
+    this.idAt = this.tsAt = -1;
     const end = this.object(start, ['id', 'eventTimestamp'], this.hitMember);
-    const { id, ts, lists } = this;
-    if (id === undefined || id === '') this.fail(id === undefined ? 'no "id"' : 'empty "id"', start, false);
-    if (ts === undefined) this.fail('no "eventTimestamp"', start, false);
+    // An empty id is the token "" (escapes always leave at least one character).
+    if (this.idAt < 0 || this.idEnd - this.idAt === 2) this.fail(this.idAt < 0 ? 'no "id"' : 'empty "id"', start, false);
+    if (this.tsAt < 0) this.fail('no "eventTimestamp"', start, false);
     this.flush(end); // usually the whole hit in one copy
     this.out[this.outPos++] = 0x0a;
     this.runStart = -1;
-    lists.lineEnds.push(this.outPos);
-    lists.ids.push(id);
-    lists.eventTimestamps.push(ts);
+    this.lineEnds.push(this.outPos);
+    this.eventTimes.push(eventTimeOf(this.b, this.tsAt, this.tsEnd, this.tsEsc));
+    this.spans.push(this.idAt, this.idEnd, this.tsAt, this.tsEnd);
     return end;
   }
 
   private readonly hitMember: Member = (key, keyAt, i) => {
     const name = key === 1 ? '"id"' : '"eventTimestamp"';
-    if ((key === 1 ? this.id : this.ts) !== undefined) this.fail(`duplicate ${name}`, keyAt);
+    if ((key === 1 ? this.idAt : this.tsAt) >= 0) this.fail(`duplicate ${name}`, keyAt);
     if (this.b[i] !== 0x22) this.fail(`${name} must be a string`, i);
     const end = this.string(i);
-    // Mostly no escapes: a plain UTF-8 slice; else let JSON.parse unescape this small slice.
-    const s = this.esc ? (JSON.parse(this.b.toString('utf8', i, end)) as string) : this.b.toString('utf8', i + 1, end - 1);
-    if (key === 1) this.id = s;
-    else this.ts = s;
+    if (key === 1) (this.idAt = i), (this.idEnd = end);
+    else (this.tsAt = i), (this.tsEnd = end), (this.tsEsc = this.esc);
     return end;
   };
 

@@ -17,8 +17,10 @@ export interface AuditPage {
   ndjson: Buffer;
   /** lineEnds[i] = byte offset in `ndjson` just after event i's "\n". */
   lineEnds: number[];
-  ids: string[];
-  eventTimestamps: string[];
+  /** Each event's "eventTimestamp" as epoch ms (NaN when it is not a date). */
+  eventTimes: number[];
+  /** Event i's "id" and "eventTimestamp" text, for messages. */
+  describe(i: number): { id: string; eventTimestamp: string };
 }
 
 /** Where audit events come from, a window and an offset at a time. */

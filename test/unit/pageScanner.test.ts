@@ -19,6 +19,9 @@ const int = (r: Rand, n: number) => Math.floor(r() * n);
 const escapeSeparators = (s: string) => s.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 const buf = (s: string) => Buffer.from(s, 'utf8');
 
+const idsOf = (p: ScannedPage) => p.lineEnds.map((_, i) => p.describe(i).id);
+const timestampsOf = (p: ScannedPage) => p.lineEnds.map((_, i) => p.describe(i).eventTimestamp);
+
 /** The page's lines as strings, checking the lineEnds/ndjson invariants on the way. */
 function linesOf(p: ScannedPage): string[] {
   const out: string[] = [];
@@ -32,8 +35,9 @@ function linesOf(p: ScannedPage): string[] {
     start = end;
   }
   expect(start).toBe(p.ndjson.length);
-  expect(out).toHaveLength(p.ids.length);
-  expect(out).toHaveLength(p.eventTimestamps.length);
+  expect(out).toHaveLength(p.eventTimes.length);
+  // Each event's time is what Date.parse makes of its eventTimestamp.
+  expect(p.eventTimes).toEqual(timestampsOf(p).map((t) => Date.parse(t)));
   return out;
 }
 
@@ -139,8 +143,8 @@ describe('scanPage: output lines', () => {
       const lines = linesOf(scanned);
       hits.forEach((hit, i) => {
         expect(lines[i]).toBe(escapeSeparators(JSON.stringify(JSON.parse(JSON.stringify(hit)))));
-        expect(scanned.ids[i]).toBe(hit.id);
-        expect(scanned.eventTimestamps[i]).toBe(hit.eventTimestamp);
+        expect(scanned.describe(i).id).toBe(hit.id);
+        expect(scanned.describe(i).eventTimestamp).toBe(hit.eventTimestamp);
       });
       events += hits.length;
     }
@@ -155,7 +159,9 @@ describe('scanPage: output lines', () => {
       for (const indent of [2, '\t', '\r\n ']) {
         const pretty = scanPage(buf(JSON.stringify(value, null, indent)));
         expect(pretty.ndjson.equals(compact.ndjson)).toBe(true);
-        expect(pretty).toEqual(compact);
+        expect([pretty.count, pretty.lineEnds, pretty.eventTimes, idsOf(pretty), timestampsOf(pretty)]).toEqual([
+          compact.count, compact.lineEnds, compact.eventTimes, idsOf(compact), timestampsOf(compact),
+        ]);
       }
     }
   });
@@ -187,7 +193,7 @@ describe('scanPage: output lines', () => {
     const p = scanPage(buf(JSON.stringify({ count: 1, hits: [hit, hit] })));
     expect(p.ndjson.length).toBeGreaterThan(buf(JSON.stringify({ count: 1, hits: [hit, hit] })).length);
     expect(linesOf(p)).toEqual([1, 2].map(() => escapeSeparators(JSON.stringify(hit))));
-    expect(p.ids).toEqual(['a\u2028', 'a\u2028']);
+    expect(idsOf(p)).toEqual(['a\u2028', 'a\u2028']);
     // Next to U+2027 and U+202A, which stay raw.
     expect(linesOf(scanPage(buf('{"count":0,"hits":[{"id":"\u2027\u2028\u2029\u202a","eventTimestamp":""}]}')))).toEqual([
       '{"id":"\u2027\\u2028\\u2029\u202a","eventTimestamp":""}',
@@ -195,7 +201,8 @@ describe('scanPage: output lines', () => {
   });
 
   it('handles an empty hits array, extra top-level keys in any order and deep nesting', () => {
-    expect(scanPage(buf('{"count":0,"hits":[]}'))).toEqual({ count: 0, ndjson: Buffer.alloc(0), lineEnds: [], ids: [], eventTimestamps: [] });
+    const empty = scanPage(buf('{"count":0,"hits":[]}'));
+    expect([empty.count, empty.ndjson, empty.lineEnds, empty.eventTimes]).toEqual([0, Buffer.alloc(0), [], []]);
     expect(scanPage(buf('{"count":-0,"hits":[]}')).count).toBe(0); // toBe tells -0 from 0
     expect(scanPage(buf('{"count":25e1,"hits":[]}')).count).toBe(250); // integer-valued, as JSON.parse + zod .int() saw it
     const p = scanPage(buf(' {"next":{"hits":[1],"count":-1},"hits":[{"id":"x","eventTimestamp":"y"}],"more":[{}],"count":7}\n'));
@@ -217,8 +224,8 @@ describe('scanPage: ids and eventTimestamps', () => {
       '{"id":"Zoë 日本\u2028","eventTimestamp":"🚀"}',
     ];
     const p = scanPage(buf(`{"count":5,"hits":[${hits.join(',')}]}`));
-    expect(p.ids).toEqual(['plain', 'a"b\\c/dé🚀\n', 'escaped-key', '\ud800', 'Zoë 日本\u2028']);
-    expect(p.eventTimestamps).toEqual(['2026-01-01T00:00:00Z', 't1', 'ts', '', '🚀']);
+    expect(idsOf(p)).toEqual(['plain', 'a"b\\c/dé🚀\n', 'escaped-key', '\ud800', 'Zoë 日本\u2028']);
+    expect(timestampsOf(p)).toEqual(['2026-01-01T00:00:00Z', 't1', 'ts', '', '🚀']);
     expect(linesOf(p)).toEqual(hits.map(escapeSeparators));
   });
 });
@@ -311,7 +318,7 @@ describe('scanPage: invalid pages', () => {
   it('accepts lone surrogate escapes and raw DEL, which are valid JSON', () => {
     const h = '{"id":"\\udc00x","eventTimestamp":"\\ud83d","s":"\u007f\\uDFFF"}';
     const p = scanPage(buf(page(h)));
-    expect([p.ids, p.eventTimestamps, linesOf(p)]).toEqual([['\udc00x'], ['\ud83d'], [h]]);
+    expect([idsOf(p), timestampsOf(p), linesOf(p)]).toEqual([['\udc00x'], ['\ud83d'], [h]]);
   });
 
   it('reports where the problem is: hit index and byte offset', () => {
@@ -346,7 +353,7 @@ describe('scanPage: invalid pages', () => {
       if (reference && typeof reference === 'object' && Number.isSafeInteger(reference.count) && (reference.count as number) >= 0 && hitsOk(reference.hits)) {
         const p = scanPage(mutated);
         expect(linesOf(p).map((l) => JSON.parse(l))).toEqual(reference.hits);
-        expect(p.ids).toEqual(reference.hits.map((h) => h.id));
+        expect(idsOf(p)).toEqual(reference.hits.map((h) => h.id));
         valid++;
       } else {
         scanError(mutated);

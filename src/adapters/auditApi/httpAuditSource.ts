@@ -66,7 +66,7 @@ export class HttpAuditSource implements AuditSource {
     // One pass over the bytes validates the page and cuts out each event's line, unchanged: no parse, no re-stringify.
     try {
       const page = scanPage(body);
-      return { total: page.count, ndjson: page.ndjson, lineEnds: page.lineEnds, ids: page.ids, eventTimestamps: page.eventTimestamps };
+      return { total: page.count, ndjson: page.ndjson, lineEnds: page.lineEnds, eventTimes: page.eventTimes, describe: page.describe };
     } catch (error) {
       if (!(error instanceof PageSyntaxError)) throw error;
       throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${error.message}`, { kind: 'retryable' });
