@@ -1,5 +1,6 @@
 import type { AuditPage, AuditSource } from '../ports/auditSource';
 import type { Window } from '../window/window';
+import { linkedSignal } from '../abort/linkedSignal';
 import { validatePage } from './validatePage';
 
 /**
@@ -15,12 +16,11 @@ export async function* pagesOf(
   abortSignal: AbortSignal,
 ): AsyncGenerator<{ page: AuditPage; offset: number }> {
   const fetch = (at: number) => {
-    const controller = new AbortController();
-    const signal = AbortSignal.any([abortSignal, controller.signal]);
+    const linked = linkedSignal(abortSignal);
     const request = { window, offset: at, size };
-    const promise = source.fetchPage(request, { abortSignal: signal }).then((page) => (validatePage(page, request), page));
-    promise.catch(() => undefined); // observed when awaited; a prefetch that is abandoned must not crash the process
-    return { promise, cancel: () => controller.abort() };
+    const promise = source.fetchPage(request, { abortSignal: linked.signal }).then((page) => (validatePage(page, request), page));
+    promise.then(linked.dispose, linked.dispose); // also keeps an abandoned prefetch's failure from crashing the process
+    return { promise, cancel: () => linked.abort() };
   };
   let current = fetch(offset);
   try {

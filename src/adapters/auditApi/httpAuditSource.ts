@@ -6,6 +6,7 @@ import type { Logger } from '../../ports/logger';
 import type { SecretValue } from '../../redact';
 import { parseRetryAfter, type RetryPolicy } from '../../retry/retryDecision';
 import { withRetries } from '../../retry/withRetries';
+import { linkedSignal } from '../../abort/linkedSignal';
 import { BodyTooLarge, HttpGetter } from './httpGet';
 
 /** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */
@@ -45,9 +46,9 @@ export class HttpAuditSource implements AuditSource {
     const where = `window ${request.window.start.toISOString()}..${request.window.end.toISOString()} offset ${request.offset}`;
 
     let body: Buffer;
+    const linked = linkedSignal(abortSignal, { timeoutMs: this.options.requestTimeoutMs });
     try {
-      const signal = AbortSignal.any([abortSignal, AbortSignal.timeout(this.options.requestTimeoutMs)]);
-      const answer = await this.#http.get(url, headers, { abortSignal: signal, maxBytes: MAX_PAGE_BYTES });
+      const answer = await this.#http.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES });
       if (answer.status < 200 || answer.status >= 300) {
         throw statusError(answer.status, headerText(answer.headers['retry-after']), this.options.clock.now(), where);
       }
@@ -62,6 +63,8 @@ export class HttpAuditSource implements AuditSource {
         kind: 'retryable',
         cause: error,
       });
+    } finally {
+      linked.dispose();
     }
     // One pass over the bytes validates the page and cuts out each event's line, unchanged: no parse, no re-stringify.
     try {
