@@ -1,7 +1,7 @@
 // `npm run bench [-- --events N]`: the exporter from an empty state to caught-up over N sample events on the
 // local stack, against rclone uploading the exporter's own output bytes to the same Azurite.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,7 +38,7 @@ function runExporter(env: NodeJS.ProcessEnv, extraNodeArgs: string[]): Promise<C
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { events: { type: 'string' }, profile: { type: 'boolean' } } });
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { events: { type: 'string' }, profile: { type: 'boolean' }, 'node-args': { type: 'string' } } });
   const events = Number(values.events ?? 1_000_000);
   if (!Number.isInteger(events) || events < 1) throw new Error(`--events must be a positive whole number, got "${values.events}"`);
   const { certPath } = await ensureDevCertificate();
@@ -54,7 +54,10 @@ async function main(): Promise<void> {
       ...exporterEnv(stack.info, seeded, { EXPORT_START: start.toISOString(), ADLS_PATH: 'bench', EXPORT_TIME_BUDGET_SECONDS: '3600' }),
     };
     const profileDir = join(ROOT, 'bench', 'profiles');
-    const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    // The exporter runs with the Node arguments the deployment gives the worker, unless --node-args="…" says otherwise.
+    const workerArgs = values['node-args'] ?? (await deployedNodeArguments());
+    console.log(`bench: exporter Node arguments: ${workerArgs || '(none)'}`);
+    const nodeArgs = [...workerArgs.split(' ').filter(Boolean), ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
 
     let ms = 0;
     let rssKiB = 0;
@@ -98,6 +101,14 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+}
+
+/** The worker's Node arguments as infra/main.bicep sets them (languageWorkers__node__arguments). */
+async function deployedNodeArguments(): Promise<string> {
+  const bicep = await readFile(join(ROOT, 'infra', 'main.bicep'), 'utf8');
+  const match = /name: 'languageWorkers__node__arguments', value: '([^']*)'/.exec(bicep);
+  if (!match) throw new Error('infra/main.bicep sets no languageWorkers__node__arguments; pass --node-args="…"');
+  return match[1]!;
 }
 
 /** CPU seconds of the local stack (this process: gateway, sample API, vault) and Azurite since it was made. */

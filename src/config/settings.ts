@@ -92,7 +92,7 @@ const schema = z.object({
   EXPORT_ENABLED: optionalText.pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
   EXPORT_TIME_BUDGET_SECONDS: int(10, 24 * 3600, 480, 'seconds'),
   EXPORT_FILE_MAX_BYTES: int(64 * 1024, 4 * 1024 ** 4, 256 * 1024 * 1024, 'bytes'),
-  EXPORT_BATCH_MAX_BYTES: int(1024, 100 * 1024 * 1024, 16 * 1024 * 1024, 'bytes'),
+  EXPORT_BATCH_MAX_BYTES: int(1024, 100 * 1024 * 1024, 8 * 1024 * 1024, 'bytes'),
   EXPORT_LEASE_SECONDS: int(15, 60, 60, 'seconds'),
   SAS_EXPIRY_WARNING_DAYS: int(0, 365, 7, 'days'),
 });

@@ -260,6 +260,8 @@ describe('infra/main.bicep', () => {
     expect(value('SAS_SECRET_NAME')).toBe('audit-export-sas');
     expect(value('AUDIT_API_KEY_SECRET_NAME')).toBe('audit-api-key');
     expect(value('AzureWebJobsStorage__credential')).toBe('managedidentity');
+    // The benchmark reads this setting to run the exporter as deployed.
+    expect(value('languageWorkers__node__arguments')).toBe('--max-semi-space-size=2');
     expect(settings.get('EXPORT_LAG_SECONDS')).toMatchObject({ t: 'expr', text: 'string(exportLagSeconds)' });
     expect(evaluate(t, declared(t, 'param', 'exportLagSeconds')?.value)).toBe(300);
   });
