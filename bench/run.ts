@@ -1,17 +1,18 @@
 // `npm run bench [-- --events N]`: the exporter from an empty state to caught-up over N sample events on the
-// local stack, against rclone uploading the exporter's own output bytes to the same Azurite.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+// local stack, against rclone uploading the exporter's own output bytes to the same Azurite (directly, and through
+// the dfs gateway's pass-through).
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exporterEnv } from '../dev/exporterEnv';
 import { projectRoot } from '../dev/paths';
-import { adminClient, fileSystemSas } from '../dev/sas';
+import { adminClient } from '../dev/sas';
 import { seedStack } from '../dev/seed';
 import { startStack } from '../dev/stack';
 import { ensureDevCertificate } from '../dev/tls';
-import { ownCpuSeconds, processCpuSeconds, reapedChildrenCpuSeconds } from './cpu';
+import { downloadTo, rcloneCopy, rcloneInstalled, type Upload } from './rclone';
+import { ownCpuSeconds, processCpuSeconds } from './cpu';
 
 const ROOT = projectRoot();
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -90,11 +91,27 @@ async function main(): Promise<void> {
     console.log(`exporter CPU: ${(cpuUs / 1e6).toFixed(1)} s (${(cpuUs / events).toFixed(1)} µs/event, ${((bytes / 1e6) / (cpuUs / 1e6)).toFixed(0)} MB per CPU-second)`);
     console.log(`CPU during the export: exporter ${(cpuUs / 1e6).toFixed(1)} s, ${exportCpu}`);
 
-    const rclone = await rcloneUpload(stack.info, container, files, stack.azurite.pid);
-    const rcloneRate = rclone === undefined ? undefined : (events * 1000) / rclone.ms;
-    if (rclone !== undefined) {
-      console.log(`rclone: the same ${(bytes / 1e6).toFixed(1)} MB in ${(rclone.ms / 1000).toFixed(1)} s — ${Math.round(rcloneRate!)} events/s, ${(bytes / 1e6 / (rclone.ms / 1000)).toFixed(1)} MB/s`);
-      console.log(`CPU during the upload: ${rclone.cpu}`);
+    let rcloneRate: number | undefined;
+    if (!rcloneInstalled()) console.log('rclone: not installed (apt-get install rclone); skipping the comparison');
+    else {
+      const local = await downloadTo(container, files.map((f) => f.name));
+      try {
+        const rate = (upload: Upload) => (events * 1000) / upload.ms;
+        const line = (upload: Upload) =>
+          `${(upload.ms / 1000).toFixed(1)} s — ${Math.round(rate(upload))} events/s, ${(bytes / 1e6 / (upload.ms / 1000)).toFixed(1)} MB/s`;
+        const rcloneCpu = (upload: Upload) => `rclone ${upload.rcloneCpuSeconds === undefined ? 'n/a' : `${upload.rcloneCpuSeconds.toFixed(1)} s`}`;
+        let meter = cpuMeter(stack.azurite.pid);
+        const direct = await rcloneCopy(stack.info, local.dir, stack.info.blobEndpoint, 'bench-rclone');
+        console.log(`rclone: the same ${(bytes / 1e6).toFixed(1)} MB in ${line(direct)}`);
+        console.log(`CPU during the upload: ${rcloneCpu(direct)}, ${meter.read()}`);
+        rcloneRate = rate(direct);
+        // The same upload through the dfs gateway's blob pass-through: what the gateway's byte moving costs rclone.
+        meter = cpuMeter(stack.azurite.pid);
+        const viaGateway = await rcloneCopy(stack.info, local.dir, stack.info.dfsEndpoint, 'bench-rclone-gateway');
+        console.log(`rclone through the local dfs gateway: ${line(viaGateway)} (exporter/this ${(exporterRate / rate(viaGateway)).toFixed(2)}); CPU: ${rcloneCpu(viaGateway)}, ${meter.read()}`);
+      } finally {
+        await local.remove();
+      }
     }
     const ratio = rcloneRate === undefined ? 'n/a' : (exporterRate / rcloneRate).toFixed(2);
     console.log(`bench: exporter ${Math.round(exporterRate)} events/s, rclone ${rcloneRate === undefined ? 'n/a' : Math.round(rcloneRate)} events/s, ratio ${ratio}, peak RSS ${(rssKiB / 1024).toFixed(0)} MiB`);
@@ -122,44 +139,6 @@ function cpuMeter(azuritePid: number | undefined): { read(): string } {
       return `local stack ${(ownCpuSeconds() - stack0).toFixed(1)} s, Azurite ${azurite}`;
     },
   };
-}
-
-/** Uploads the exporter's files with rclone to a fresh container of the same Azurite; undefined without rclone. */
-async function rcloneUpload(
-  info: { blobEndpoint: string; accountName: string; accountKey: string },
-  container: ReturnType<ReturnType<typeof adminClient>['getContainerClient']>,
-  files: Array<{ name: string; size: number }>,
-  azuritePid: number | undefined,
-): Promise<{ ms: number; cpu: string } | undefined> {
-  if (spawnSync('rclone', ['version'], { stdio: 'ignore' }).status !== 0) {
-    console.log('rclone: not installed (apt-get install rclone); skipping the comparison');
-    return undefined;
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'bench-rclone-'));
-  try {
-    for (const f of files) {
-      const target = join(dir, f.name);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, await container.getBlobClient(f.name).downloadToBuffer());
-    }
-    await adminClient(info).getContainerClient('bench-rclone').createIfNotExists();
-    const meter = cpuMeter(azuritePid);
-    const children0 = reapedChildrenCpuSeconds();
-    const began = process.hrtime.bigint();
-    // A container SAS URL: rclone 1.60 reads --azureblob-endpoint as a host suffix, which a path-style emulator URL is not.
-    const sas = fileSystemSas(info, { fileSystem: 'bench-rclone', permissions: 'racwdl' });
-    const r = spawnSync('rclone', [
-      'copy', dir, ':azureblob:bench-rclone', '--azureblob-sas-url', `${info.blobEndpoint}/bench-rclone?${sas}`,
-      '--transfers', '4', '--no-check-dest', '--config', '/dev/null',
-    ], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 30 * 60_000 });
-    const ms = Number(process.hrtime.bigint() - began) / 1e6;
-    if (r.status !== 0) throw new Error(`rclone failed: ${r.stderr.slice(-1000)}`);
-    const children1 = reapedChildrenCpuSeconds();
-    const rcloneCpu = children0 === undefined || children1 === undefined ? 'n/a' : `${(children1 - children0).toFixed(1)} s`;
-    return { ms, cpu: `rclone ${rcloneCpu}, ${meter.read()}` };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 main().catch((error) => {
