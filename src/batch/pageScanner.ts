@@ -1,6 +1,8 @@
 // One pass over a page's bytes (`{"count": N, "hits": [event, …]}`): validates it as JSON and cuts every hit out
 // as an NDJSON line without building objects. Each line keeps the hit's bytes as sent (keys, order, escapes,
 // number spellings, so large integers stay exact), minus whitespace outside strings, with U+2028/U+2029 escaped.
+// The lines are compacted in place, in the page's own buffer: for a compact page that is only the "," between hits
+// becoming "\n", with no copy and no new memory.
 import { isUtf8 } from 'node:buffer';
 import { eventTimeOf } from './eventTime';
 
@@ -16,7 +18,7 @@ export class PageSyntaxError extends Error {
 export interface ScannedPage {
   /** The page's "count" (a non-negative integer). */
   count: number;
-  /** All hits as NDJSON: each event as compact JSON, then "\n". */
+  /** All hits as NDJSON: each event as compact JSON, then "\n" (a view into the scanned body, usually). */
   ndjson: Buffer;
   /** lineEnds[i] = byte offset in `ndjson` just after event i's "\n". */
   lineEnds: number[];
@@ -26,6 +28,7 @@ export interface ScannedPage {
   describe(i: number): { id: string; eventTimestamp: string };
 }
 
+/** Scans `body`, which it takes over: its bytes are rewritten into the lines. */
 export function scanPage(body: Buffer): ScannedPage {
   if (!isUtf8(body)) {
     // Error path only: about where decoding fails = the first byte that differs once bad sequences became U+FFFD.
@@ -47,32 +50,35 @@ type Member = (key: number, keyAt: number, i: number) => number;
 
 class Scanner {
   private readonly n: number;
+  /** Where lines are written: the body itself, behind the read position, until a U+2028/9 escape needs more room. */
   private out: Buffer;
+  /** Where the first line starts in `out`; -1 before the first hit. */
+  private outBase = -1;
   private outPos = 0;
   /** Start of the current hit's bytes not yet copied to `out`; -1 outside hits (nothing is written). */
   private runStart = -1;
   private hit = -1; // index of the hit being scanned, for messages
   private esc = false; // whether the last scanned string had a backslash
-  private keyEnd = 0; // end of the last key scanned by key()
+  private keyNo = 0; // which of the names given to key() the last key was (1-based), 0 if none
   private readonly stack: number[] = []; // closing byte of each container open inside value()
   private count = -1;
   private sawHits = false;
-  // The current hit's "id" and "eventTimestamp" string tokens in b (quotes included); -1 until seen.
+  // The current hit's "id" and "eventTimestamp" string tokens in the lines (quotes included, from outBase); -1 until seen.
   private idAt = -1;
   private idEnd = -1;
   private tsAt = -1;
   private tsEnd = -1;
-  private tsEsc = false;
+  private ts = NaN;
   private readonly lineEnds: number[] = [];
   private readonly eventTimes: number[] = [];
-  /** Per hit: id start, id end, timestamp start, timestamp end (tokens in b): no strings per event. */
+  /** Per hit: id start, id end, timestamp start, timestamp end (tokens in the lines): no strings per event. */
   private readonly spans: number[] = [];
 
   constructor(private readonly b: Buffer) {
     this.n = b.length;
-    // Enough unless there are U+2028/9 escapes (lineSep() grows it then): a valid page spends at least one byte
-    // outside its hits per hit ('[' or ','), which pays for that hit's "\n".
-    this.out = Buffer.allocUnsafe(this.n);
+    // In place, lines never overtake the bytes still to be read: a page spends at least one byte outside its hits
+    // per hit ('[' or ','), which pays for that hit's "\n". Only escaping U+2028/9 can need more (see lineSep()).
+    this.out = b;
   }
 
   page(): ScannedPage {
@@ -83,12 +89,12 @@ class Scanner {
     if (this.count < 0) this.fail('page has no "count"', 0, false);
     if (!this.sawHits) this.fail('page has no "hits"', 0, false);
     // Hand back a right-sized copy when whitespace removal left most of the buffer unused.
-    const used = this.out.subarray(0, this.outPos);
-    const { b, spans } = this;
-    const text = (start: number, end: number) => JSON.parse(b.toString('utf8', start, end)) as string;
+    const ndjson = this.outBase < 0 ? Buffer.alloc(0) : this.out.subarray(this.outBase, this.outPos);
+    const { spans } = this;
+    const text = (start: number, end: number) => JSON.parse(ndjson.toString('utf8', start, end)) as string;
     return {
       count: this.count,
-      ndjson: this.outPos * 2 < this.out.length ? Buffer.from(used) : used,
+      ndjson,
       lineEnds: this.lineEnds,
       eventTimes: this.eventTimes,
       describe: (i) => ({ id: text(spans[4 * i]!, spans[4 * i + 1]!), eventTimestamp: text(spans[4 * i + 2]!, spans[4 * i + 3]!) }),
@@ -110,17 +116,22 @@ class Scanner {
     this.sawHits = true;
     i = this.ws(i + 1);
     if (b[i] === 0x5d) return i + 1;
+    if (b[i] === 0x7b) this.outBase = this.outPos = i; // lines start where the first hit does
     for (;;) {
       this.hit = this.lineEnds.length;
       i = this.ws(this.hitObject(i));
+      const separator = b[i];
+      if (separator !== 0x5d && separator !== 0x2c) this.fail('expected "," or "]" after a hit', i);
       this.hit = -1;
-      if (b[i] === 0x5d) return i + 1;
-      if (b[i] !== 0x2c) this.fail('expected "," or "]" after a hit', i);
+      // Read before written: in a compact page this "\n" lands on the separator itself.
+      this.out[this.outPos++] = 0x0a;
+      this.lineEnds.push(this.outPos - this.outBase);
+      if (separator === 0x5d) return i + 1;
       i = this.ws(i + 1);
     }
   };
 
-  /** One hit: validated, its top-level "id"/"eventTimestamp" taken, written to `out` as one line. */
+  /** One hit: validated, its top-level "id"/"eventTimestamp" taken, its bytes moved into its line (no "\n" yet). */
   private hitObject(start: number): number {
     if (this.b[start] !== 0x7b) this.fail('hit is not an object', start);
     this.runStart = start;
@@ -129,22 +140,27 @@ class Scanner {
     // An empty id is the token "" (escapes always leave at least one character).
     if (this.idAt < 0 || this.idEnd - this.idAt === 2) this.fail(this.idAt < 0 ? 'no "id"' : 'empty "id"', start, false);
     if (this.tsAt < 0) this.fail('no "eventTimestamp"', start, false);
-    this.flush(end); // usually the whole hit in one copy
-    this.out[this.outPos++] = 0x0a;
+    this.flush(end); // usually nothing to move
     this.runStart = -1;
-    this.lineEnds.push(this.outPos);
-    this.eventTimes.push(eventTimeOf(this.b, this.tsAt, this.tsEnd, this.tsEsc));
+    this.eventTimes.push(this.ts);
     this.spans.push(this.idAt, this.idEnd, this.tsAt, this.tsEnd);
     return end;
   }
 
   private readonly hitMember: Member = (key, keyAt, i) => {
     const name = key === 1 ? '"id"' : '"eventTimestamp"';
-    if ((key === 1 ? this.idAt : this.tsAt) >= 0) this.fail(`duplicate ${name}`, keyAt);
+    if ((key === 1 ? this.idAt : this.tsAt) >= 0) this.fail(`duplicate ${name}`, keyAt, false);
     if (this.b[i] !== 0x22) this.fail(`${name} must be a string`, i);
+    const at = this.lineAt(i);
     const end = this.string(i);
-    if (key === 1) (this.idAt = i), (this.idEnd = end);
-    else (this.tsAt = i), (this.tsEnd = end), (this.tsEsc = this.esc);
+    const to = this.lineAt(end);
+    if (key === 1) (this.idAt = at), (this.idEnd = to);
+    else {
+      this.tsAt = at;
+      this.tsEnd = to;
+      // Read from the input unless a U+2028/9 inside the token already moved part of it (then from its line).
+      this.ts = this.runStart <= i ? eventTimeOf(this.b, i, end, this.esc) : Date.parse(this.movedToken(at, end));
+    }
     return end;
   };
 
@@ -155,8 +171,8 @@ class Scanner {
     if (b[i] === 0x7d) return i + 1;
     for (;;) {
       const keyAt = i;
-      i = this.key(i);
-      const key = this.keyNumber(keyAt, this.keyEnd, names);
+      i = this.key(i, names);
+      const key = this.keyNo;
       i = this.ws(key === 0 ? this.value(i) : member(key, keyAt, i));
       if (b[i] === 0x7d) return i + 1;
       if (b[i] !== 0x2c) this.fail('expected "," or "}"', i);
@@ -164,17 +180,32 @@ class Scanner {
     }
   }
 
-  /** `"key" :` at i (sets keyEnd); returns where the value starts. */
-  private key(i: number): number {
+  /** `"key" :` at i (sets keyNo from `names`); returns where the value starts. */
+  private key(i: number, names?: string[]): number {
     if (this.b[i] !== 0x22) this.fail('expected a "quoted" object key', i);
-    i = this.ws((this.keyEnd = this.string(i)));
+    const at = this.runStart >= 0 ? this.lineAt(i) : 0;
+    const end = this.string(i);
+    // Before ws(): moving the line along may overwrite the key's bytes (as a U+2028/9 in the key already did).
+    this.keyNo = !names ? 0 : this.runStart > i ? this.keyNumber(0, 0, names, this.movedToken(at, end)) : this.keyNumber(i, end, names);
+    i = this.ws(end);
     if (this.b[i] !== 0x3a) this.fail('expected ":" after an object key', i);
     return this.ws(i + 1);
   }
 
-  /** Which of `names` (1-based) the just-scanned key b[i..end) is, 0 if none. Compares bytes: no allocation. */
-  private keyNumber(i: number, end: number, names: string[]): number {
-    const decoded = this.esc ? (JSON.parse(this.b.toString('utf8', i, end)) as string) : undefined;
+  /** Where b[i], inside the current hit, lands in the lines (from outBase): the pending run moves unchanged. */
+  private lineAt(i: number): number {
+    return this.outPos + (i - this.runStart) - this.outBase;
+  }
+
+  /** The string token that ends at b[end] and starts at line position `at`, unescaped from its line. */
+  private movedToken(at: number, end: number): string {
+    this.flush(end);
+    return JSON.parse(this.out.toString('utf8', at + this.outBase, this.outPos)) as string;
+  }
+
+  /** Which of `names` (1-based) the just-scanned key b[i..end) (or its `decoded` text) is, 0 if none. Compares bytes: no allocation. */
+  private keyNumber(i: number, end: number, names: string[], decoded?: string): number {
+    if (decoded === undefined && this.esc) decoded = JSON.parse(this.b.toString('utf8', i, end)) as string;
     for (let k = 0; k < names.length; k++) if (decoded === undefined ? this.is(i + 1, end - 1, names[k]) : decoded === names[k]) return k + 1;
     return 0;
   }
@@ -284,13 +315,16 @@ class Scanner {
     return i;
   }
 
-  /** Copies the pending run b[runStart..end) to `out`; short runs (between whitespace) by hand, cheaper than a call. */
+  /** Moves the pending run b[runStart..end) into the line: nothing to do when it is already in place; short runs
+   * (between whitespace) by hand, cheaper than a call. In place the copy goes backwards in the buffer (memmove). */
   private flush(end: number): void {
     const { b, out } = this;
     let k = this.runStart;
     let o = this.outPos;
-    if (end - k > 32) o += b.copy(out, o, k, end);
-    else while (k < end) out[o++] = b[k++];
+    if (out === b && o === k) o = end;
+    else if (end - k <= 32) while (k < end) out[o++] = b[k++];
+    else if (out === b) (b.copyWithin(o, k, end), (o += end - k));
+    else o += b.copy(out, o, k, end);
     this.outPos = o;
     this.runStart = end;
   }
@@ -298,11 +332,14 @@ class Scanner {
   /** U+2028/9 at i (3 bytes) becomes the 6 ASCII bytes \u2028 / \u2029. */
   private lineSep(i: number): void {
     this.flush(i);
-    const need = this.outPos + 6 + (this.n - i - 3); // the rest of the input plus this escape (see constructor)
-    if (need > this.out.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, this.out.length + (this.out.length >> 1)));
-      this.out.copy(grown, 0, 0, this.outPos);
-      this.out = grown;
+    // In place, the escape must not reach bytes not read yet: else the lines move to a buffer of their own, sized
+    // for the worst case (every remaining byte doubling), so it never has to grow again.
+    if (this.out === this.b && this.outPos + 6 > i + 3) {
+      const own = Buffer.allocUnsafe(this.outPos - this.outBase + 2 * (this.n - i) + 6);
+      this.b.copy(own, 0, this.outBase, this.outPos);
+      this.outPos -= this.outBase;
+      this.outBase = 0;
+      this.out = own;
     }
     this.outPos += this.out.write(this.b[i + 2] === 0xa8 ? '\\u2028' : '\\u2029', this.outPos, 'latin1');
     this.runStart = i + 3;

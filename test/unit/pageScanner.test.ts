@@ -187,6 +187,26 @@ describe('scanPage: output lines', () => {
     expect(p.ndjson.equals(buf(hit + '\n'))).toBe(true);
   });
 
+  it('writes the lines into the page buffer itself: a compact page is not copied', () => {
+    const hits = [0, 1, 2].map((k) => `{"id":"e${k}","eventTimestamp":"2026-01-01T00:00:0${k}Z","n":[${k},{"x":null}]}`);
+    const body = buf(`{"count":3,"hits":[${hits.join(',')}]}`);
+    const p = scanPage(body);
+    expect(p.ndjson.buffer).toBe(body.buffer);
+    expect(p.ndjson.byteOffset).toBe(body.byteOffset + body.indexOf('{"id"'));
+    expect(linesOf(p)).toEqual(hits);
+    expect(p.eventTimes).toEqual([0, 1, 2].map((k) => Date.UTC(2026, 0, 1, 0, 0, k)));
+  });
+
+  it('keeps ids, keys and timestamps right when an escape moves bytes not yet read', () => {
+    // No slack before the first escape: the lines have to leave the page buffer mid-hit.
+    const hit = { id: '\u2028x\u2029', eventTimestamp: '2026-01-01T00:00:00Z\u2028', ['\u2029id']: 1, id2: '\u2028'.repeat(50) };
+    const p = scanPage(buf(JSON.stringify({ count: 2, hits: [hit, hit] })));
+    expect(linesOf(p)).toEqual([1, 2].map(() => escapeSeparators(JSON.stringify(hit))));
+    expect(idsOf(p)).toEqual([hit.id, hit.id]);
+    expect(timestampsOf(p)).toEqual([hit.eventTimestamp, hit.eventTimestamp]);
+    expect(p.eventTimes).toEqual([1, 2].map(() => Date.parse(hit.eventTimestamp)));
+  });
+
   it('escapes U+2028/U+2029 in values and keys, growing the output when escapes outgrow the input', () => {
     const seps = '\u2028\u2029'.repeat(5000);
     const hit = { id: 'a\u2028', eventTimestamp: 't', [`k${seps}`]: seps };
