@@ -50,7 +50,7 @@ export class HttpAuditSource implements AuditSource {
     try {
       const answer = await this.#http.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES });
       if (answer.status < 200 || answer.status >= 300) {
-        throw statusError(answer.status, headerText(answer.headers['retry-after']), this.options.clock.now(), where);
+        throw statusError(answer.status, answer.headers['retry-after'] ?? null, this.options.clock.now(), where);
       }
       body = answer.body;
     } catch (error) {
@@ -75,10 +75,6 @@ export class HttpAuditSource implements AuditSource {
       throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${error.message}`, { kind: 'retryable' });
     }
   }
-}
-
-function headerText(value: string | string[] | undefined): string | null {
-  return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
 function statusError(status: number, retryAfter: string | null, now: Date, where: string): ExportError {

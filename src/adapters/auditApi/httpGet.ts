@@ -1,5 +1,5 @@
 // GET over node:http(s) for the audit API's pages: a body read straight into one buffer sized from
-// Content-Length, no web streams; about a third less CPU per page than fetch.
+// Content-Length, no web streams (fetch's cost here: exporter CPU 7.0 s -> 6.3 s for 1M events).
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
