@@ -11,6 +11,8 @@ import { BodyTooLarge, HttpGetter } from './httpGet';
 
 /** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */
 const MAX_PAGE_BYTES = 512 * 1024 * 1024;
+/** One set of keep-alive connections per process: a worker runs many exports, each would otherwise leave its own. */
+const SHARED_HTTP = new HttpGetter();
 
 export interface HttpAuditSourceOptions {
   baseUrl: string;
@@ -24,8 +26,6 @@ export interface HttpAuditSourceOptions {
 
 /** Immuta's audit search, `GET /audit?minDate&maxDate&offset&size&sortField=dateTime&sortOrder=asc`. */
 export class HttpAuditSource implements AuditSource {
-  readonly #http = new HttpGetter();
-
   constructor(private readonly options: HttpAuditSourceOptions) {}
 
   fetchPage(request: PageRequest, { abortSignal }: { abortSignal: AbortSignal }): Promise<AuditPage> {
@@ -48,7 +48,7 @@ export class HttpAuditSource implements AuditSource {
     let body: Buffer;
     const linked = linkedSignal(abortSignal, { timeoutMs: this.options.requestTimeoutMs });
     try {
-      const answer = await this.#http.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES });
+      const answer = await SHARED_HTTP.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES });
       if (answer.status < 200 || answer.status >= 300) {
         throw statusError(answer.status, answer.headers['retry-after'] ?? null, this.options.clock.now(), where);
       }
