@@ -2,6 +2,9 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { BodyTooLarge, HttpGetter } from '../../src/adapters/auditApi/httpGet';
+import { HttpAuditSource } from '../../src/adapters/auditApi/httpAuditSource';
+import { systemClock } from '../../src/ports/clock';
+import { SecretValue } from '../../src/redact';
 
 // A loopback server whose answer each test sets.
 let answer: (res: ServerResponse) => void = (res) => res.end();
@@ -85,5 +88,41 @@ describe('HttpGetter', () => {
   it('refuses an unknown content-encoding', async () => {
     answer = (res) => res.writeHead(200, { 'content-encoding': 'zstd' }).end(page);
     await expect(get()).rejects.toThrow(/content-encoding "zstd"/);
+  });
+});
+
+describe('HttpAuditSource: answers it will not use', () => {
+  const source = () =>
+    new HttpAuditSource({
+      baseUrl: url.origin,
+      apiKey: new SecretValue('key-that-must-stay-here'),
+      requestTimeoutMs: 5_000,
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+      clock: systemClock,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+  const window = { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-01-01T01:00:00Z') };
+  const fetchOnce = () => source().fetchPage({ window, offset: 0, size: 10 }, { abortSignal: new AbortController().signal }).catch((e: unknown) => e);
+
+  it('refuses a page over 512 MiB from its declared length, naming AUDIT_PAGE_SIZE, without retrying', async () => {
+    answer = (res) => {
+      res.writeHead(200, { 'content-length': String(600 * 1024 * 1024) });
+      res.write('{"count":'); // the rest never comes: the declared length is enough to refuse
+    };
+    const before = seenHeaders.length;
+    const error = await fetchOnce();
+    expect(error).toMatchObject({ code: 'InvalidPage', kind: 'permanent' });
+    expect((error as Error).message).toMatch(/larger than 512 MiB .* lower AUDIT_PAGE_SIZE/);
+    expect(seenHeaders.length - before).toBe(1);
+  });
+
+  it('does not follow a redirect and names where it points, without the query, as a permanent error', async () => {
+    answer = (res) => res.writeHead(301, { location: 'https://audit.example.invalid/api/audit?token=s3cr3t' }).end();
+    const before = seenHeaders.length;
+    const error = await fetchOnce();
+    expect(error).toMatchObject({ code: 'AuditApiRedirected', kind: 'permanent' });
+    expect((error as Error).message).toContain('redirecting to https://audit.example.invalid/api/audit; set AUDIT_API_URL');
+    expect((error as Error).message).not.toContain('s3cr3t');
+    expect(seenHeaders.length - before).toBe(1); // asked once: permanent, not retried, and nothing sent elsewhere
   });
 });

@@ -50,6 +50,7 @@ export class HttpAuditSource implements AuditSource {
     try {
       const answer = await SHARED_HTTP.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES });
       if (answer.status < 200 || answer.status >= 300) {
+        if (answer.status >= 300 && answer.status < 400) throw redirectError(answer.status, answer.headers.location, url, where);
         throw statusError(answer.status, answer.headers['retry-after'] ?? null, this.options.clock.now(), where);
       }
       body = answer.body;
@@ -75,6 +76,25 @@ export class HttpAuditSource implements AuditSource {
       throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${error.message}`, { kind: 'retryable' });
     }
   }
+}
+
+/**
+ * Redirects are not followed: the API key would go wherever the answer points. The operator is told where, without
+ * the query (which may carry a token), and what to change.
+ */
+function redirectError(status: number, location: string | undefined, from: URL, where: string): ExportError {
+  let target = 'an address it did not give';
+  try {
+    if (location) {
+      const to = new URL(location, from);
+      target = `${to.origin}${to.pathname}`;
+    }
+  } catch {
+    target = 'an unreadable address';
+  }
+  return new ExportError('AuditApiRedirected', `the audit API answered HTTP ${status} at ${where}, redirecting to ${target}; set AUDIT_API_URL to the address that answers directly (redirects are not followed, so the API key goes nowhere else)`, {
+    kind: 'permanent',
+  });
 }
 
 function statusError(status: number, retryAfter: string | null, now: Date, where: string): ExportError {
