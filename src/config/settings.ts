@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_BATCH_BYTES } from '../batch/batchBuilder';
 import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem, isLoopbackHost } from './names';
 import { EXPORT_INTERVALS, INTERVAL_SCHEDULES, scheduleProblem, type ExportInterval } from './schedule';
 
@@ -92,7 +93,7 @@ const schema = z.object({
   EXPORT_ENABLED: optionalText.pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
   EXPORT_TIME_BUDGET_SECONDS: int(10, 24 * 3600, 480, 'seconds'),
   EXPORT_FILE_MAX_BYTES: int(64 * 1024, 4 * 1024 ** 4, 256 * 1024 * 1024, 'bytes'),
-  EXPORT_BATCH_MAX_BYTES: int(1024, 100 * 1024 * 1024, 8 * 1024 * 1024, 'bytes'),
+  EXPORT_BATCH_MAX_BYTES: int(1024, 100 * 1024 * 1024, DEFAULT_BATCH_BYTES, 'bytes'),
   EXPORT_LEASE_SECONDS: int(15, 60, 60, 'seconds'),
   SAS_EXPIRY_WARNING_DAYS: int(0, 365, 7, 'days'),
 });

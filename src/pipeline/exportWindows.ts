@@ -1,4 +1,4 @@
-import { BatchBuilder } from '../batch/batchBuilder';
+import { BatchBuilder, DEFAULT_BATCH_BYTES } from '../batch/batchBuilder';
 import { planIntent } from '../batch/planIntent';
 import type { Checkpoint, Cursor } from '../checkpoint/checkpoint';
 import type { StoredCheckpoint } from '../ports/checkpointStore';
@@ -9,8 +9,6 @@ import { pagesOf } from './pages';
 import { recover } from './recover';
 import type { RunDeps, RunOptions, RunSummary } from './run';
 
-/** Two batches are held at a time (one delivered, one collected): 8 MiB keeps memory flat at ~130 MiB. */
-const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
 /** Appends of a few MiB keep request overhead small and let a batch's appends travel in parallel. */
 const APPEND_BYTES = 4 * 1024 * 1024;
 
