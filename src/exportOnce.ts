@@ -25,7 +25,7 @@ export async function exportOnce(settings: Settings, options: ComposeOptions): P
         lagSeconds: settings.lagSeconds,
         exportStart: settings.exportStart,
         fileMaxBytes: settings.fileMaxBytes,
-        chunkTargetBytes: settings.batchMaxBytes,
+        batchMaxBytes: settings.batchMaxBytes,
         timeBudgetMs: settings.timeBudgetSeconds * 1000,
         abortSignal: options.abortSignal,
         onProgress: options.onProgress,

@@ -6,7 +6,8 @@ import { z } from 'zod';
  * Invariant: every event with eventTimestamp < `watermark` is committed in the lake, plus the first
  * `cursor.offset` events of `cursor.window` when a window is part-way done. `file` is the hour file being
  * filled and its committed length. `intent` is a write that may or may not have reached the lake: it is
- * recorded before the append and cleared, together with the advance it describes, after the flush.
+ * recorded once its bytes are staged, before the flush that makes them visible, and cleared, together with the
+ * advance it describes, after that flush.
  */
 export interface Checkpoint {
   version: 1;
@@ -33,7 +34,7 @@ export interface OpenFile {
 export interface Intent {
   /** The file after the write: path, hour, part and length (= `to`). */
   file: OpenFile;
-  /** The file does not exist yet and is created before the append. */
+  /** The batch started the file (created it before its first append). */
   create: boolean;
   from: number;
   to: number;

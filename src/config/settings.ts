@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_BATCH_BYTES } from '../batch/batchBuilder';
+import { DEFAULT_BATCH_BYTES } from '../batch/planBatch';
 import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem, isLoopbackHost } from './names';
 import { EXPORT_INTERVALS, INTERVAL_SCHEDULES, scheduleProblem, type ExportInterval } from './schedule';
 

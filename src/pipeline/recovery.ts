@@ -14,7 +14,7 @@ export function afterFlushAtTo(intent: Intent, outcome: FlushOutcome): 'apply' |
   if (outcome === 'committed') return 'apply';
   if (outcome === 'mismatch') return 'flush-at-from';
   if (intent.create) return 'drop';
-  throw vanished(intent);
+  throw fileVanished(intent.file.path);
 }
 
 /**
@@ -24,19 +24,24 @@ export function afterFlushAtTo(intent: Intent, outcome: FlushOutcome): 'apply' |
 export function afterFlushAtFrom(intent: Intent, outcome: FlushOutcome): 'drop' {
   if (outcome === 'committed') return 'drop';
   if (outcome === 'missing' && intent.create) return 'drop';
-  if (outcome === 'missing') throw vanished(intent);
-  throw new ExportError(
+  if (outcome === 'missing') throw fileVanished(intent.file.path);
+  throw fileChanged(intent.file.path, `neither ${intent.from} nor ${intent.to}`);
+}
+
+/** The file is not `lengths` bytes long, as the checkpoint says it must be: someone else wrote it. */
+export function fileChanged(path: string, lengths: string, cause?: unknown): ExportError {
+  return new ExportError(
     'UnexpectedFileLength',
-    `${intent.file.path} is neither ${intent.from} nor ${intent.to} bytes long, so another writer has changed it; ` +
+    `${path} is ${lengths} bytes long, so another writer has changed it; ` +
       'stop other exporters writing to this path, then move the file aside and run again',
-    { kind: 'conflict' },
+    { kind: 'conflict', cause },
   );
 }
 
-function vanished(intent: Intent): ExportError {
+export function fileVanished(path: string, cause?: unknown): ExportError {
   return new ExportError(
     'FileVanished',
-    `${intent.file.path} is recorded in the checkpoint but no longer exists in the lake; restore it, or reset the checkpoint to re-export`,
-    { kind: 'permanent' },
+    `${path} is recorded in the checkpoint but no longer exists in the lake; restore it, or reset the checkpoint to re-export`,
+    { kind: 'permanent', cause },
   );
 }

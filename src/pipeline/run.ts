@@ -25,7 +25,8 @@ export interface RunOptions {
   fileMaxBytes: number;
   /** No new batch starts after this long; the backlog continues on the next run. */
   timeBudgetMs: number;
-  chunkTargetBytes?: number;
+  /** Bytes per batch (one intent and one flush each); default DEFAULT_BATCH_BYTES. */
+  batchMaxBytes?: number;
   abortSignal: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
 }

@@ -35,7 +35,7 @@ describe('loadSettings', () => {
       auditMaxAttempts: 5,
       timeBudgetSeconds: 480,
       fileMaxBytes: 256 * 1024 * 1024,
-      batchMaxBytes: 8 * 1024 * 1024,
+      batchMaxBytes: 32 * 1024 * 1024,
       leaseSeconds: 60,
       sasExpiryWarningDays: 7,
     });

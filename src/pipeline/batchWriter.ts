@@ -1,0 +1,205 @@
+import { applyIntent, type Checkpoint, type Cursor, type Intent } from '../checkpoint/checkpoint';
+import { intentOf, planBatch, type BatchLimits, type BatchStart } from '../batch/planBatch';
+import type { PartPool } from '../batch/partPool';
+import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
+import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
+import type { LakeWriter } from '../ports/lakeWriter';
+import type { Window } from '../window/window';
+import { commitBatch, prepareFile } from './deliver';
+
+export interface BatchWriterDeps {
+  store: CheckpointStore;
+  lake: LakeWriter;
+  parts: PartPool;
+  abortSignal: AbortSignal;
+  /** Called once a batch is in the lake (flushed), in order. */
+  onDelivered?: (delivered: Delivered) => void;
+}
+
+export interface Delivered {
+  intent: Intent;
+  window: Window;
+  /** The batch's first event: its offset in the window. */
+  offset: number;
+  /** From the batch's first line to its flush. */
+  ms: number;
+}
+
+interface OpenBatch {
+  start: BatchStart;
+  offset: number;
+  began: number;
+  /** Bytes taken so far, and how many of them are handed to appends. */
+  bytes: number;
+  shipped: number;
+  events: number;
+  /** Settles once the file is ready for this batch's appends (after the batch before it is flushed). */
+  ready: Promise<void>;
+  appends: Array<Promise<void>>;
+}
+
+type Step = (stored: StoredCheckpoint) => Promise<StoredCheckpoint>;
+
+/**
+ * Streams batches into the lake. Lines are copied into parts of a fixed size, and each full part is appended
+ * at its position while the next one fills, a few in flight. When a batch ends, once all its appends are
+ * acknowledged, its intent is saved and the file flushed at its end (the fence): staged bytes are invisible
+ * until then, so the checkpoint never moves past bytes that are not durably in the lake.
+ *
+ * Steps that touch the checkpoint or the fence (ready a file, commit a batch) run one at a time, in order; a
+ * batch's appends start only after the batch before it is flushed, since a flush drops bytes staged beyond it.
+ * After a failure nothing more is started; settled() throws it.
+ */
+export class BatchWriter {
+  readonly #deps: BatchWriterDeps;
+  readonly #limits: BatchLimits;
+  readonly #signal: LinkedSignal;
+  /** The checkpoint as it will be once every batch handed over so far is in: where the next batch starts. */
+  #planned: Checkpoint;
+  #stored: StoredCheckpoint;
+  #tail: Promise<void> = Promise.resolve();
+  #failure: { error: unknown } | undefined;
+  #batch: OpenBatch | undefined;
+  #part: { buffer: Buffer; used: number } | undefined;
+  /** The first write of a run into a file it did not create flushes at its committed length first. */
+  #fenced = false;
+
+  constructor(stored: StoredCheckpoint, limits: BatchLimits, deps: BatchWriterDeps) {
+    this.#stored = stored;
+    this.#planned = stored.checkpoint;
+    this.#limits = limits;
+    this.#deps = deps;
+    this.#signal = linkedSignal(deps.abortSignal);
+  }
+
+  /** Whether something failed (the caller can stop fetching; settled() throws the error). */
+  get failed(): boolean {
+    return this.#failure !== undefined;
+  }
+
+  /** Whether a batch has lines not yet handed over with end(). */
+  get open(): boolean {
+    return this.#batch !== undefined;
+  }
+
+  /**
+   * Takes whole lines of a page, from line `first` on (lineEnds as the scanner gives them), as many as fit the
+   * open batch, opening one for `window` if none is (an empty batch takes at least one line; `offset` is that
+   * line's offset in the window, for the log). Returns how many
+   * it took: fewer than offered means the batch is full and the caller ends it.
+   */
+  async add(window: Window, offset: number, ndjson: Buffer, lineEnds: number[], first: number): Promise<number> {
+    const from = first === 0 ? 0 : lineEnds[first - 1]!;
+    const batch = this.#batch ?? this.#begin(window, offset, lineEnds[first]! - from);
+    let last = first;
+    while (last < lineEnds.length && (lineEnds[last]! - from <= batch.start.limit - batch.bytes || (batch.events === 0 && last === first))) last++;
+    if (last === first) return 0;
+    await this.#write(batch, ndjson.subarray(from, lineEnds[last - 1]!));
+    batch.events += last - first;
+    return last - first;
+  }
+
+  /** Ends the open batch: its last part is appended, then its intent saved and the file flushed. */
+  end(next: { watermark: string; cursor?: Cursor }): void {
+    const batch = this.#batch;
+    if (!batch) throw new Error('end() without an open batch');
+    this.#batch = undefined;
+    if (this.#part && this.#part.used > 0) this.#ship(batch);
+    const intent = intentOf(batch.start, batch.bytes, batch.events, next);
+    this.#planned = applyIntent(this.#planned, intent);
+    const deps = { ...this.#deps, abortSignal: this.#signal.signal };
+    void this.#queue(async (stored) => {
+      await Promise.all(batch.appends);
+      const delivered = await commitBatch(stored, intent, deps);
+      this.#deps.onDelivered?.({ intent, window: batch.start.window, offset: batch.offset, ms: Date.now() - batch.began });
+      return delivered;
+    });
+  }
+
+  /** Moves the export on without a batch (a window with no events). */
+  advance(next: { watermark: string; cursor?: Cursor }): void {
+    if (this.#batch) throw new Error('advance() with a batch open');
+    const move = (c: Checkpoint): Checkpoint => {
+      const { cursor: _done, ...rest } = c;
+      return { ...rest, ...next };
+    };
+    this.#planned = move(this.#planned);
+    void this.#queue(async (stored) => ({ checkpoint: move(stored.checkpoint), etag: stored.etag }));
+  }
+
+  /** Stops everything still in flight (the run is failing for another reason); settled() then throws `reason`. */
+  abort(reason: unknown): void {
+    this.#fail(reason);
+  }
+
+  /** Waits for every step so far; the checkpoint they leave (saved up to its last intent), or the first failure. */
+  async settled(): Promise<StoredCheckpoint> {
+    await this.#tail;
+    await Promise.allSettled(this.#batch?.appends ?? []);
+    this.#signal.dispose();
+    if (this.#part) {
+      this.#deps.parts.give(this.#part.buffer);
+      this.#part = undefined;
+    }
+    if (this.#failure) throw this.#failure.error;
+    return this.#stored;
+  }
+
+  #begin(window: Window, offset: number, firstLineBytes: number): OpenBatch {
+    const start = planBatch(this.#planned, window, firstLineBytes, this.#limits);
+    const fence = !this.#fenced;
+    this.#fenced = true;
+    const deps = { ...this.#deps, abortSignal: this.#signal.signal };
+    const ready = this.#queue(async (stored) => (await prepareFile(start, fence, deps), stored));
+    const batch: OpenBatch = { start, offset, began: Date.now(), bytes: 0, shipped: 0, events: 0, ready, appends: [] };
+    this.#batch = batch;
+    return batch;
+  }
+
+  /** Copies bytes into parts; each part that fills is appended while the next one fills. */
+  async #write(batch: OpenBatch, bytes: Buffer): Promise<void> {
+    let at = 0;
+    while (at < bytes.length) {
+      if (this.failed) throw this.#failure!.error;
+      this.#part ??= { buffer: await this.#deps.parts.take(this.#signal.signal), used: 0 };
+      const part = this.#part;
+      const n = bytes.copy(part.buffer, part.used, at);
+      part.used += n;
+      batch.bytes += n;
+      at += n;
+      if (part.used === part.buffer.length) this.#ship(batch);
+    }
+  }
+
+  /** Appends the filled part at its place in the batch once the file is ready; the part returns to the pool after. */
+  #ship(batch: OpenBatch): void {
+    const { buffer, used } = this.#part!;
+    this.#part = undefined;
+    const position = batch.start.from + batch.shipped;
+    batch.shipped += used;
+    const path = batch.start.file.path;
+    const abortSignal = this.#signal.signal;
+    const append = batch.ready
+      .then(() => this.#deps.lake.append(path, buffer.subarray(0, used), position, { abortSignal }))
+      .finally(() => this.#deps.parts.give(buffer));
+    append.catch((error: unknown) => this.#fail(error));
+    batch.appends.push(append);
+  }
+
+  /** Runs `step` after every step queued before it; settles when it has run (rejects if it failed or was skipped). */
+  #queue(step: Step): Promise<void> {
+    const done = this.#tail.then(async () => {
+      if (this.#failure) throw this.#failure.error;
+      this.#stored = await step(this.#stored);
+    });
+    this.#tail = done.catch((error: unknown) => this.#fail(error));
+    return done;
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failure) return;
+    this.#failure = { error };
+    // Stop what is still in flight: nothing of this batch will be committed now.
+    this.#signal.abort(error);
+  }
+}
