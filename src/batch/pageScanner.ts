@@ -24,7 +24,7 @@ export interface ScannedPage {
   lineEnds: number[];
   /** Each event's top-level "eventTimestamp" as Date.parse reads it (NaN if it is not a date). */
   eventTimes: number[];
-  /** Event i's top-level "id" and "eventTimestamp" string values (JSON-unescaped), decoded on demand for messages. */
+  /** Event i's top-level "id" and "eventTimestamp" string values (JSON-unescaped), parsed from its line on demand, for messages. */
   describe(i: number): { id: string; eventTimestamp: string };
 }
 
@@ -67,12 +67,9 @@ class Scanner {
   private idAt = -1;
   private idEnd = -1;
   private tsAt = -1;
-  private tsEnd = -1;
   private ts = NaN;
   private readonly lineEnds: number[] = [];
   private readonly eventTimes: number[] = [];
-  /** Per hit: id start, id end, timestamp start, timestamp end (tokens in the lines): no strings per event. */
-  private readonly spans: number[] = [];
 
   constructor(private readonly b: Buffer) {
     this.n = b.length;
@@ -90,14 +87,17 @@ class Scanner {
     if (!this.sawHits) this.fail('page has no "hits"', 0, false);
     // Hand back a right-sized copy when whitespace removal left most of the buffer unused.
     const ndjson = this.outBase < 0 ? Buffer.alloc(0) : this.out.subarray(this.outBase, this.outPos);
-    const { spans } = this;
-    const text = (start: number, end: number) => JSON.parse(ndjson.toString('utf8', start, end)) as string;
+    const { lineEnds } = this;
     return {
       count: this.count,
       ndjson,
-      lineEnds: this.lineEnds,
+      lineEnds,
       eventTimes: this.eventTimes,
-      describe: (i) => ({ id: text(spans[4 * i]!, spans[4 * i + 1]!), eventTimestamp: text(spans[4 * i + 2]!, spans[4 * i + 3]!) }),
+      // Messages only: the line is valid JSON with exactly one top-level "id" and "eventTimestamp", both strings.
+      describe: (i) => {
+        const hit = JSON.parse(ndjson.toString('utf8', i === 0 ? 0 : lineEnds[i - 1], lineEnds[i]! - 1)) as { id: string; eventTimestamp: string };
+        return { id: hit.id, eventTimestamp: hit.eventTimestamp };
+      },
     };
   }
 
@@ -143,7 +143,6 @@ class Scanner {
     this.flush(end); // usually nothing to move
     this.runStart = -1;
     this.eventTimes.push(this.ts);
-    this.spans.push(this.idAt, this.idEnd, this.tsAt, this.tsEnd);
     return end;
   }
 
@@ -157,7 +156,6 @@ class Scanner {
     if (key === 1) (this.idAt = at), (this.idEnd = to);
     else {
       this.tsAt = at;
-      this.tsEnd = to;
       // Read from the input unless a U+2028/9 inside the token already moved part of it (then from its line).
       this.ts = this.runStart <= i ? eventTimeOf(this.b, i, end, this.esc) : Date.parse(this.movedToken(at, end));
     }
