@@ -1,6 +1,6 @@
-// `npm run bench [-- --events N]`: the exporter from an empty state to caught-up over N sample events on the
-// local stack, against rclone uploading the exporter's own output bytes to the same Azurite (directly, and through
-// the dfs gateway's pass-through).
+// `npm run bench [-- --events N --rounds R]`: the exporter from an empty state to caught-up over N sample events on
+// the local stack, against rclone uploading the exporter's own output bytes to the same Azurite (directly, and through
+// the dfs gateway's pass-through), R rounds taking turns; the medians are reported.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ const ROOT = projectRoot();
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const RSS_HOOK = join(ROOT, 'dist', 'bench', 'reportRss.js');
 const MAX_RUNS = 10;
+type Container = ReturnType<ReturnType<typeof adminClient>['getContainerClient']>;
 
 interface ChildRun { code: number | null; ms: number; rssKiB: number; cpuUs: number; stdout: string; stderr: string }
 
@@ -38,10 +39,22 @@ function runExporter(env: NodeJS.ProcessEnv, extraNodeArgs: string[]): Promise<C
   });
 }
 
+interface Round {
+  exporterRate: number;
+  mbps: number;
+  rssKiB: number;
+  rcloneRate?: number;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { events: { type: 'string' }, profile: { type: 'boolean' }, 'node-args': { type: 'string' } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { events: { type: 'string' }, rounds: { type: 'string' }, profile: { type: 'boolean' }, 'node-args': { type: 'string' } },
+  });
   const events = Number(values.events ?? 1_000_000);
   if (!Number.isInteger(events) || events < 1) throw new Error(`--events must be a positive whole number, got "${values.events}"`);
+  const rounds = Number(values.rounds ?? 3);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error(`--rounds must be a whole number from 1 to 10, got "${values.rounds}"`);
   const { certPath } = await ensureDevCertificate();
   const spanSeconds = 24 * 3600;
   const start = new Date(Date.now() - 15 * 60_000 - spanSeconds * 1000);
@@ -49,75 +62,104 @@ async function main(): Promise<void> {
   const stack = await startStack({ audit: { count: events, start, spanSeconds, seed: 42, prerender: true } });
   try {
     const seeded = await seedStack(stack);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_EXTRA_CA_CERTS: certPath,
-      ...exporterEnv(stack.info, seeded, { EXPORT_START: start.toISOString(), ADLS_PATH: 'bench', EXPORT_TIME_BUDGET_SECONDS: '3600' }),
-    };
     const profileDir = join(ROOT, 'bench', 'profiles');
     // The exporter runs with the Node arguments the deployment gives the worker, unless --node-args="…" says otherwise.
     const workerArgs = values['node-args'] ?? (await deployedNodeArguments());
     console.log(`bench: exporter Node arguments: ${workerArgs || '(none)'}`);
     const nodeArgs = [...workerArgs.split(' ').filter(Boolean), ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-
-    let ms = 0;
-    let rssKiB = 0;
-    let cpuUs = 0;
-    const stackCpu = cpuMeter(stack.azurite.pid);
-    for (let run = 1; run <= MAX_RUNS; run++) {
-      const r = await runExporter(env, nodeArgs);
-      if (r.code !== 0) throw new Error(`the exporter failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
-      ms += r.ms;
-      cpuUs += r.cpuUs;
-      rssKiB = Math.max(rssKiB, r.rssKiB);
-      const summary = JSON.parse(r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
-      if (summary.status === 'caught-up') break;
-    }
-    const exportCpu = stackCpu.read();
-
-    // What landed: sizes from the listing; the bytes must match the API's events as NDJSON.
+    const withRclone = rcloneInstalled();
+    if (!withRclone) console.log('rclone: not installed (apt-get install rclone); skipping the comparison');
     const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);
-    const files: Array<{ name: string; size: number }> = [];
-    for await (const blob of container.listBlobsFlat({ prefix: 'bench/' })) files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
-    const bytes = files.reduce((n, f) => n + f.size, 0);
     let expected = 0;
     for (const json of stack.auditApi.eventsJson()) expected += Buffer.byteLength(json) + 1;
-    if (bytes !== expected) throw new Error(`the lake holds ${bytes} bytes, the API's events make ${expected}`);
 
-    const exporterRate = (events * 1000) / ms;
-    const mbps = bytes / 1e6 / (ms / 1000);
-    console.log(`exporter: ${events} events, ${(bytes / 1e6).toFixed(1)} MB in ${files.length} files, ${(ms / 1000).toFixed(1)} s — ${Math.round(exporterRate)} events/s, ${mbps.toFixed(1)} MB/s, peak RSS ${(rssKiB / 1024).toFixed(0)} MiB`);
-    // The exporter's own cost, apart from the local stack's (the sample API and the dfs gateway share this machine).
-    console.log(`exporter CPU: ${(cpuUs / 1e6).toFixed(1)} s (${(cpuUs / events).toFixed(1)} µs/event, ${((bytes / 1e6) / (cpuUs / 1e6)).toFixed(0)} MB per CPU-second)`);
-    console.log(`CPU during the export: exporter ${(cpuUs / 1e6).toFixed(1)} s, ${exportCpu}`);
-
-    let rcloneRate: number | undefined;
-    if (!rcloneInstalled()) console.log('rclone: not installed (apt-get install rclone); skipping the comparison');
-    else {
-      const local = await downloadTo(container, files.map((f) => f.name));
-      try {
-        const rate = (upload: Upload) => (events * 1000) / upload.ms;
-        const line = (upload: Upload) =>
-          `${(upload.ms / 1000).toFixed(1)} s — ${Math.round(rate(upload))} events/s, ${(bytes / 1e6 / (upload.ms / 1000)).toFixed(1)} MB/s`;
-        const rcloneCpu = (upload: Upload) => `rclone ${upload.rcloneCpuSeconds === undefined ? 'n/a' : `${upload.rcloneCpuSeconds.toFixed(1)} s`}`;
-        let meter = cpuMeter(stack.azurite.pid);
-        const direct = await rcloneCopy(stack.info, local.dir, stack.info.blobEndpoint, 'bench-rclone');
-        console.log(`rclone: the same ${(bytes / 1e6).toFixed(1)} MB in ${line(direct)}`);
-        console.log(`CPU during the upload: ${rcloneCpu(direct)}, ${meter.read()}`);
-        rcloneRate = rate(direct);
-        // The same upload through the dfs gateway's blob pass-through: what the gateway's byte moving costs rclone.
-        meter = cpuMeter(stack.azurite.pid);
-        const viaGateway = await rcloneCopy(stack.info, local.dir, stack.info.dfsEndpoint, 'bench-rclone-gateway');
-        console.log(`rclone through the local dfs gateway: ${line(viaGateway)} (exporter/this ${(exporterRate / rate(viaGateway)).toFixed(2)}); CPU: ${rcloneCpu(viaGateway)}, ${meter.read()}`);
-      } finally {
-        await local.remove();
+    // Rounds take turns (exporter, then rclone on the same bytes) so each ratio compares runs made close together;
+    // this machine's speed drifts by more than the differences being measured.
+    const results: Round[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const path = `bench-${round}`;
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: certPath,
+        ...exporterEnv(stack.info, seeded, { EXPORT_START: start.toISOString(), ADLS_PATH: path, EXPORT_TIME_BUDGET_SECONDS: '3600' }),
+      };
+      const exported = await exportAll(env, nodeArgs, stack.azurite.pid);
+      const files = await landed(container, `${path}/`);
+      const bytes = files.reduce((n, f) => n + f.size, 0);
+      if (bytes !== expected) throw new Error(`the lake holds ${bytes} bytes, the API's events make ${expected}`);
+      const r: Round = { exporterRate: (events * 1000) / exported.ms, mbps: bytes / 1e6 / (exported.ms / 1000), rssKiB: exported.rssKiB };
+      console.log(`round ${round}: exporter: ${events} events, ${(bytes / 1e6).toFixed(1)} MB in ${files.length} files, ${(exported.ms / 1000).toFixed(1)} s — ${Math.round(r.exporterRate)} events/s, ${r.mbps.toFixed(1)} MB/s, peak RSS ${(r.rssKiB / 1024).toFixed(0)} MiB`);
+      // The exporter's own cost, apart from the local stack's (the sample API and the dfs gateway share this machine).
+      console.log(`round ${round}: CPU during the export: exporter ${(exported.cpuUs / 1e6).toFixed(1)} s (${(exported.cpuUs / events).toFixed(1)} µs/event), ${exported.stackCpu}`);
+      if (withRclone) {
+        const local = await downloadTo(container, files.map((f) => f.name));
+        try {
+          const rate = (upload: Upload) => (events * 1000) / upload.ms;
+          const line = (upload: Upload) => `${(upload.ms / 1000).toFixed(1)} s — ${Math.round(rate(upload))} events/s, ${(bytes / 1e6 / (upload.ms / 1000)).toFixed(1)} MB/s`;
+          const rcloneCpu = (upload: Upload) => `rclone ${upload.rcloneCpuSeconds === undefined ? 'n/a' : `${upload.rcloneCpuSeconds.toFixed(1)} s`}`;
+          let meter = cpuMeter(stack.azurite.pid);
+          const direct = await rcloneCopy(stack.info, local.dir, stack.info.blobEndpoint, `bench-rclone-${round}`);
+          console.log(`round ${round}: rclone: the same ${(bytes / 1e6).toFixed(1)} MB in ${line(direct)}; CPU: ${rcloneCpu(direct)}, ${meter.read()}`);
+          r.rcloneRate = rate(direct);
+          // The same upload through the dfs gateway's blob pass-through: what the gateway's byte moving costs rclone.
+          meter = cpuMeter(stack.azurite.pid);
+          const viaGateway = await rcloneCopy(stack.info, local.dir, stack.info.dfsEndpoint, `bench-rclone-gateway-${round}`);
+          console.log(`round ${round}: rclone through the local dfs gateway: ${line(viaGateway)} (exporter/this ${(r.exporterRate / rate(viaGateway)).toFixed(2)}); CPU: ${rcloneCpu(viaGateway)}, ${meter.read()}`);
+        } finally {
+          await local.remove();
+        }
+        console.log(`round ${round}: ratio ${(r.exporterRate / r.rcloneRate).toFixed(2)}`);
       }
+      // Azurite keeps every byte in memory and slows down as it fills: each round starts it as empty as the first.
+      await forget(stack.info, container, `${path}/`, [`bench-rclone-${round}`, `bench-rclone-gateway-${round}`]);
+      results.push(r);
     }
-    const ratio = rcloneRate === undefined ? 'n/a' : (exporterRate / rcloneRate).toFixed(2);
-    console.log(`bench: exporter ${Math.round(exporterRate)} events/s, rclone ${rcloneRate === undefined ? 'n/a' : Math.round(rcloneRate)} events/s, ratio ${ratio}, peak RSS ${(rssKiB / 1024).toFixed(0)} MiB`);
+
+    const exporterRate = median(results.map((r) => r.exporterRate));
+    const rcloneRates = results.flatMap((r) => (r.rcloneRate === undefined ? [] : [r.rcloneRate]));
+    const rcloneRate = rcloneRates.length ? median(rcloneRates) : undefined;
+    const ratio = rcloneRates.length ? median(results.map((r) => r.exporterRate / r.rcloneRate!)).toFixed(2) : 'n/a';
+    const rss = Math.max(...results.map((r) => r.rssKiB)) / 1024;
+    console.log(`exporter: median of ${rounds} ${rounds === 1 ? 'round' : 'rounds'}: ${Math.round(exporterRate)} events/s, ${median(results.map((r) => r.mbps)).toFixed(1)} MB/s; peak RSS (highest) ${rss.toFixed(0)} MiB`);
+    console.log(`bench: exporter ${Math.round(exporterRate)} events/s, rclone ${rcloneRate === undefined ? 'n/a' : Math.round(rcloneRate)} events/s, ratio ${ratio}, peak RSS ${rss.toFixed(0)} MiB`);
   } finally {
     await stack.stop();
   }
+}
+
+/** Runs the exporter CLI until it reports caught-up (a few runs at most). */
+async function exportAll(env: NodeJS.ProcessEnv, nodeArgs: string[], azuritePid: number | undefined) {
+  let ms = 0;
+  let rssKiB = 0;
+  let cpuUs = 0;
+  const stackCpu = cpuMeter(azuritePid);
+  for (let run = 1; run <= MAX_RUNS; run++) {
+    const r = await runExporter(env, nodeArgs);
+    if (r.code !== 0) throw new Error(`the exporter failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
+    ms += r.ms;
+    cpuUs += r.cpuUs;
+    rssKiB = Math.max(rssKiB, r.rssKiB);
+    const summary = JSON.parse(r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
+    if (summary.status === 'caught-up') return { ms, rssKiB, cpuUs, stackCpu: stackCpu.read() };
+  }
+  throw new Error(`the exporter was not caught up after ${MAX_RUNS} runs`);
+}
+
+async function landed(container: Container, prefix: string): Promise<Array<{ name: string; size: number }>> {
+  const files: Array<{ name: string; size: number }> = [];
+  for await (const blob of container.listBlobsFlat({ prefix })) files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
+  return files;
+}
+
+async function forget(info: Parameters<typeof adminClient>[0], container: Container, prefix: string, containers: string[]): Promise<void> {
+  for (const f of await landed(container, prefix)) await container.deleteBlob(f.name);
+  for (const name of containers) await adminClient(info).getContainerClient(name).deleteIfExists();
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** The worker's Node arguments as infra/main.bicep sets them (languageWorkers__node__arguments). */
