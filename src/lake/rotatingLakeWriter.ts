@@ -24,6 +24,8 @@ export interface RotatingLakeWriterOptions {
 export class RotatingLakeWriter implements LakeWriter {
   private inner: LakeWriter;
   private version: string;
+  /** One re-read of the secret at a time: appends in flight are refused together and must not each rotate. */
+  private refreshing: Promise<void> | undefined;
 
   constructor(private readonly options: RotatingLakeWriterOptions) {
     this.inner = options.build(options.initial.value);
@@ -41,22 +43,31 @@ export class RotatingLakeWriter implements LakeWriter {
   }
 
   private async withRotation<T>(operation: (lake: LakeWriter) => Promise<T>, abortSignal: AbortSignal): Promise<T> {
+    const used = this.version;
     try {
       return await operation(this.inner);
     } catch (error) {
       if (!isRefused(error)) throw error;
-      const latest = await this.options.secrets.getSecret(this.options.initial.name, { abortSignal });
-      if (latest.version === this.version) throw rejected(error, this.options.where);
-      for (const warning of this.options.check(latest.value)) this.options.logger.warn(warning);
-      this.options.logger.info('storage refused the SAS; using the new version of the secret', { version: latest.version });
-      this.inner = this.options.build(latest.value);
-      this.version = latest.version;
+      // Another operation may have moved to a newer version while this one was in flight: then just use it.
+      if (this.version === used) await this.refresh(error, abortSignal);
       try {
         return await operation(this.inner);
       } catch (again) {
         throw isRefused(again) ? rejected(again, this.options.where) : again;
       }
     }
+  }
+
+  private refresh(error: ExportError, abortSignal: AbortSignal): Promise<void> {
+    this.refreshing ??= (async () => {
+      const latest = await this.options.secrets.getSecret(this.options.initial.name, { abortSignal });
+      if (latest.version === this.version) throw rejected(error, this.options.where);
+      for (const warning of this.options.check(latest.value)) this.options.logger.warn(warning);
+      this.options.logger.info('storage refused the SAS; using the new version of the secret', { version: latest.version });
+      this.inner = this.options.build(latest.value);
+      this.version = latest.version;
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
   }
 }
 

@@ -45,7 +45,7 @@ describe('SAS tokens and secrets from Key Vault', () => {
 
   it('a SAS rotated in the middle of a run (old one revoked) is picked up: the run finishes, every event once', async () => {
     await policySas('rot-sas', 'rot-1');
-    h.stack.auditApi.setFaults({ delayMs: 30 });
+    h.stack.auditApi.setFaults({ delayMs: 150 }); // slow enough that the rotation lands mid-run, with pages fetched ahead
     const child = startCli(['run'], env('rotation', { SAS_SECRET_NAME: 'rot-sas' }));
     await whenPrinted(child, 'batch written');
     await policySas('rot-sas', 'rot-2'); // a new version of the secret
@@ -60,7 +60,7 @@ describe('SAS tokens and secrets from Key Vault', () => {
 
   it('a SAS revoked but not rotated stops the run, naming the secret to rotate; after rotation the next run finishes', async () => {
     await policySas('rev-sas', 'rev-1');
-    h.stack.auditApi.setFaults({ delayMs: 30 });
+    h.stack.auditApi.setFaults({ delayMs: 150 }); // slow enough that the rotation lands mid-run, with pages fetched ahead
     const child = startCli(['run'], env('revoked', { SAS_SECRET_NAME: 'rev-sas' }));
     await whenPrinted(child, 'batch written');
     await removeStoredAccessPolicy(h.stack.info, fs(), 'rev-1');

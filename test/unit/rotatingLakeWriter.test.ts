@@ -24,15 +24,16 @@ function setup(versions: string[]) {
   const valid = new Set<string>();
   const calls: string[] = [];
   const logs: string[] = [];
+  const reads = { count: 0 };
   const writer = new RotatingLakeWriter({
-    secrets: { getSecret: async () => secret(latest) },
+    secrets: { getSecret: async () => (reads.count++, secret(latest)) },
     initial: secret(0),
     where: 'secret "sas" in Key Vault https://v',
     build: (sas) => lakeFor(sas, valid, calls),
     check: () => [],
     logger: redactingLogger((level, line) => logs.push(`${level}: ${line}`)),
   });
-  return { writer, valid, calls, logs, rotate: (to: number) => (latest = to), versions };
+  return { writer, valid, calls, logs, reads, rotate: (to: number) => (latest = to), versions };
 }
 const opts = { abortSignal: new AbortController().signal };
 
@@ -46,6 +47,16 @@ describe('RotatingLakeWriter', () => {
     expect(s.logs.join('\n')).toMatch(/using the new version of the secret.*"version":"v2"/);
     await s.writer.flush('f', 11, opts); // and keeps using the new one
     expect(s.calls.at(-1)).toBe('flush f@11 with sig=value-v2');
+  });
+
+  it('appends in flight when the SAS is revoked are all refused; they read the secret once and all finish on the new version', async () => {
+    const s = setup(['v1', 'v2']);
+    s.valid.add('sig=value-v2');
+    s.rotate(1);
+    await Promise.all([0, 10, 20].map((at) => s.writer.append('f', Buffer.from('x'), at, opts)));
+    expect(s.reads.count).toBe(1);
+    expect(s.calls.filter((c) => c.endsWith('sig=value-v2')).sort()).toEqual(['append f@0 with sig=value-v2', 'append f@10 with sig=value-v2', 'append f@20 with sig=value-v2']);
+    expect(s.logs.filter((l) => l.includes('using the new version'))).toHaveLength(1);
   });
 
   it('on a 403 with the secret unchanged, stops with a message saying which secret to rotate', async () => {
