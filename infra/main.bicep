@@ -238,8 +238,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
-        // A 2 MiB young generation keeps the worker's memory flat (README, "Performance"; `npm run bench` uses this line).
-        { name: 'languageWorkers__node__arguments', value: '--max-semi-space-size=2' }
+        // A 1 MiB young generation keeps the worker's memory flat (README, "Performance"; `npm run bench` uses this line).
+        { name: 'languageWorkers__node__arguments', value: '--max-semi-space-size=1' }
         // The exporter's own settings (README, "Settings").
         { name: 'AUDIT_API_URL', value: auditApiUrl }
         { name: 'AUDIT_API_KEY_SECRET_NAME', value: auditApiKeySecretName }

@@ -76,6 +76,8 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
           // The batch is full (the next line does not fit): hand it over; the next add() opens another.
           if (i < ends.length) hand(midWindow());
         }
+        // Every line is copied into the append buffers by now.
+        page.release?.();
         // A failed append or commit ends the run (settled() below throws it); nothing more is fetched for it.
         if (writer.failed) break outer;
         if (clock.now().getTime() >= stopAt) {

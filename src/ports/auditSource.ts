@@ -21,6 +21,8 @@ export interface AuditPage {
   eventTimes: number[];
   /** Event i's "id" and "eventTimestamp" text, for messages. */
   describe(i: number): { id: string; eventTimestamp: string };
+  /** Lets the source reuse the page's memory once its lines are copied out: nothing may read the page after. */
+  release?(): void;
 }
 
 /** Where audit events come from, a window and an offset at a time. */

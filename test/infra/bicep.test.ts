@@ -261,7 +261,7 @@ describe('infra/main.bicep', () => {
     expect(value('AUDIT_API_KEY_SECRET_NAME')).toBe('audit-api-key');
     expect(value('AzureWebJobsStorage__credential')).toBe('managedidentity');
     // The benchmark reads this setting to run the exporter as deployed.
-    expect(value('languageWorkers__node__arguments')).toBe('--max-semi-space-size=2');
+    expect(value('languageWorkers__node__arguments')).toBe('--max-semi-space-size=1');
     expect(settings.get('EXPORT_LAG_SECONDS')).toMatchObject({ t: 'expr', text: 'string(exportLagSeconds)' });
     expect(evaluate(t, declared(t, 'param', 'exportLagSeconds')?.value)).toBe(300);
   });

@@ -8,6 +8,7 @@ import { parseRetryAfter, type RetryPolicy } from '../../retry/retryDecision';
 import { withRetries } from '../../retry/withRetries';
 import { linkedSignal } from '../../abort/linkedSignal';
 import { BodyTooLarge, HttpGetter } from './httpGet';
+import { PageBuffers } from './pageBuffers';
 
 /** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */
 const MAX_PAGE_BYTES = 512 * 1024 * 1024;
@@ -26,6 +27,8 @@ export interface HttpAuditSourceOptions {
 
 /** Immuta's audit search, `GET /audit?minDate&maxDate&offset&size&sortField=dateTime&sortOrder=asc`. */
 export class HttpAuditSource implements AuditSource {
+  readonly #buffers = new PageBuffers();
+
   constructor(private readonly options: HttpAuditSourceOptions) {}
 
   fetchPage(request: PageRequest, { abortSignal }: { abortSignal: AbortSignal }): Promise<AuditPage> {
@@ -48,7 +51,7 @@ export class HttpAuditSource implements AuditSource {
     let body: Buffer;
     const linked = linkedSignal(abortSignal, { timeoutMs: this.options.requestTimeoutMs });
     try {
-      const answer = await SHARED_HTTP.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES });
+      const answer = await SHARED_HTTP.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES, allocate: (size) => this.#buffers.take(size) });
       if (answer.status < 200 || answer.status >= 300) {
         if (answer.status >= 300 && answer.status < 400) throw redirectError(answer.status, answer.headers.location, url, where);
         throw statusError(answer.status, answer.headers['retry-after'] ?? null, this.options.clock.now(), where);
@@ -70,7 +73,8 @@ export class HttpAuditSource implements AuditSource {
     // One pass over the bytes validates the page and cuts out each event's line, unchanged: no parse, no re-stringify.
     try {
       const page = scanPage(body);
-      return { total: page.count, ndjson: page.ndjson, lineEnds: page.lineEnds, eventTimes: page.eventTimes, describe: page.describe };
+      const release = () => this.#buffers.give(body);
+      return { total: page.count, ndjson: page.ndjson, lineEnds: page.lineEnds, eventTimes: page.eventTimes, describe: page.describe, release };
     } catch (error) {
       if (!(error instanceof PageSyntaxError)) throw error;
       throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${error.message}`, { kind: 'retryable' });

@@ -23,6 +23,8 @@ export interface HttpGetOptions {
   abortSignal: AbortSignal;
   /** Larger bodies are refused (decompressed size). */
   maxBytes: number;
+  /** Where a body of known size goes (default: a new buffer). */
+  allocate?: (size: number) => Buffer;
 }
 
 /** Keep-alive connections, a few at a time (a page is fetched ahead while the last one is handled). */
@@ -51,7 +53,7 @@ export class HttpGetter {
           resolve({ status, headers: res.headers, body: Buffer.alloc(0) });
           return;
         }
-        readBody(res, options.maxBytes).then((body) => resolve({ status, headers: res.headers, body }), (error: unknown) => {
+        readBody(res, options).then((body) => resolve({ status, headers: res.headers, body }), (error: unknown) => {
           req.destroy();
           reject(error);
         });
@@ -61,12 +63,12 @@ export class HttpGetter {
   }
 }
 
-async function readBody(res: IncomingMessage, maxBytes: number): Promise<Buffer> {
+async function readBody(res: IncomingMessage, { maxBytes, allocate }: HttpGetOptions): Promise<Buffer> {
   const encoding = (res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   const declared = Number(res.headers['content-length']);
   if (encoding === 'identity') {
     if (Number.isSafeInteger(declared) && declared > maxBytes) throw new BodyTooLarge(maxBytes);
-    const body = await collect(res, maxBytes, Number.isSafeInteger(declared) ? declared : undefined);
+    const body = await collect(res, maxBytes, Number.isSafeInteger(declared) ? (allocate ?? Buffer.allocUnsafe)(declared) : undefined);
     if (Number.isSafeInteger(declared) && body.length !== declared) throw new Error(`the answer ended after ${body.length} of ${declared} bytes`);
     return body;
   }
@@ -76,9 +78,9 @@ async function readBody(res: IncomingMessage, maxBytes: number): Promise<Buffer>
   return collect(res.pipe(decoder), maxBytes, undefined);
 }
 
-/** The whole stream in one buffer: preallocated when the size is known, else grown by doubling. */
-async function collect(stream: Readable, maxBytes: number, size: number | undefined): Promise<Buffer> {
-  let buffer = Buffer.allocUnsafe(size ?? 64 * 1024);
+/** The whole stream in one buffer: `sized` when the size is known, else grown by doubling. */
+async function collect(stream: Readable, maxBytes: number, sized: Buffer | undefined): Promise<Buffer> {
+  let buffer = sized ?? Buffer.allocUnsafe(64 * 1024);
   let used = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     if (used + chunk.length > buffer.length) {
