@@ -2,6 +2,7 @@
 // the local stack, against rclone uploading the exporter's own output bytes to the same Azurite (directly, and through
 // the dfs gateway's pass-through), R rounds taking turns; the medians are reported.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -70,8 +71,15 @@ async function main(): Promise<void> {
     const withRclone = rcloneInstalled();
     if (!withRclone) console.log('rclone: not installed (apt-get install rclone); skipping the comparison');
     const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);
+    // What the lake must hold: every event of the API, in order, as NDJSON lines (files list in time order).
     let expected = 0;
-    for (const json of stack.auditApi.eventsJson()) expected += Buffer.byteLength(json) + 1;
+    const digest = createHash('sha256');
+    for (const json of stack.auditApi.eventsJson()) {
+      const line = `${json.replace(/[\u2028\u2029]/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'))}\n`;
+      expected += Buffer.byteLength(line);
+      digest.update(line);
+    }
+    const expectedDigest = digest.digest('hex');
 
     // Rounds take turns (exporter, then rclone on the same bytes) so each ratio compares runs made close together;
     // this machine's speed drifts by more than the differences being measured.
@@ -87,6 +95,7 @@ async function main(): Promise<void> {
       const files = await landed(container, `${path}/`);
       const bytes = files.reduce((n, f) => n + f.size, 0);
       if (bytes !== expected) throw new Error(`the lake holds ${bytes} bytes, the API's events make ${expected}`);
+      if ((await contentDigest(container, files)) !== expectedDigest) throw new Error(`the lake's bytes under ${path}/ are not the API's events as NDJSON`);
       const r: Round = { exporterRate: (events * 1000) / exported.ms, mbps: bytes / 1e6 / (exported.ms / 1000), rssKiB: exported.rssKiB };
       console.log(`round ${round}: exporter: ${events} events, ${(bytes / 1e6).toFixed(1)} MB in ${files.length} files, ${(exported.ms / 1000).toFixed(1)} s — ${Math.round(r.exporterRate)} events/s, ${r.mbps.toFixed(1)} MB/s, peak RSS ${(r.rssKiB / 1024).toFixed(0)} MiB`);
       // The process's time includes Node start-up and loading the SDKs, which a Functions worker pays once, not per run.
@@ -153,6 +162,13 @@ async function landed(container: Container, prefix: string): Promise<Array<{ nam
   const files: Array<{ name: string; size: number }> = [];
   for await (const blob of container.listBlobsFlat({ prefix })) files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
   return files;
+}
+
+/** sha256 of the files' bytes, one after another (outside the timed part). */
+async function contentDigest(container: Container, files: Array<{ name: string }>): Promise<string> {
+  const digest = createHash('sha256');
+  for (const f of files) digest.update(await container.getBlobClient(f.name).downloadToBuffer());
+  return digest.digest('hex');
 }
 
 async function forget(info: Parameters<typeof adminClient>[0], container: Container, prefix: string, containers: string[]): Promise<void> {
