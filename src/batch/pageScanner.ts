@@ -40,17 +40,6 @@ export function scanPage(body: Buffer): ScannedPage {
   return new Scanner(body).page();
 }
 
-/**
- * Line ends and event times while a page is scanned, reused from page to page (scanning is synchronous, one page at
- * a time): arrays grown event by event for every page made about a third of the exporter's allocations. Each page
- * then gets one right-sized copy (slice copies a packed array in one go).
- */
-const scratchEnds: number[] = [];
-const scratchTimes: number[] = [];
-/** The object keys the scanner looks for, made once (a literal in hitObject was an allocation per event). */
-const PAGE_KEYS = ['count', 'hits'];
-const HIT_KEYS = ['id', 'eventTimestamp'];
-
 /** 1 for bytes that need no attention inside a string (not '"', '\\', a control character or 0xE2); 0 past the end. */
 const PLAIN = new Uint8Array(256).map((_, c) => (c > 0x22 && c !== 0x5c && c !== 0xe2) || c === 0x20 || c === 0x21 ? 1 : 0);
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -79,8 +68,8 @@ class Scanner {
   private idEnd = -1;
   private tsAt = -1;
   private ts = NaN;
-  /** Hits scanned so far: their line ends and event times are in the scratch arrays. */
-  private hits = 0;
+  private readonly lineEnds: number[] = [];
+  private readonly eventTimes: number[] = [];
 
   constructor(private readonly b: Buffer) {
     this.n = b.length;
@@ -92,18 +81,18 @@ class Scanner {
   page(): ScannedPage {
     let i = this.ws(0);
     if (this.b[i] !== 0x7b) this.fail('page must be a JSON object', i);
-    i = this.ws(this.object(i, PAGE_KEYS, this.pageMember));
+    i = this.ws(this.object(i, ['count', 'hits'], this.pageMember));
     if (i < this.n) this.fail('unexpected data after the page object', i);
     if (this.count < 0) this.fail('page has no "count"', 0, false);
     if (!this.sawHits) this.fail('page has no "hits"', 0, false);
     // Hand back a right-sized copy when whitespace removal left most of the buffer unused.
     const ndjson = this.outBase < 0 ? Buffer.alloc(0) : this.out.subarray(this.outBase, this.outPos);
-    const lineEnds = scratchEnds.slice(0, this.hits);
+    const { lineEnds } = this;
     return {
       count: this.count,
       ndjson,
       lineEnds,
-      eventTimes: scratchTimes.slice(0, this.hits),
+      eventTimes: this.eventTimes,
       // Messages only: the line is valid JSON with exactly one top-level "id" and "eventTimestamp", both strings.
       describe: (i) => {
         const hit = JSON.parse(ndjson.toString('utf8', i === 0 ? 0 : lineEnds[i - 1], lineEnds[i]! - 1)) as { id: string; eventTimestamp: string };
@@ -129,15 +118,14 @@ class Scanner {
     if (b[i] === 0x5d) return i + 1;
     if (b[i] === 0x7b) this.outBase = this.outPos = i; // lines start where the first hit does
     for (;;) {
-      this.hit = this.hits;
+      this.hit = this.lineEnds.length;
       i = this.ws(this.hitObject(i));
       const separator = b[i];
       if (separator !== 0x5d && separator !== 0x2c) this.fail('expected "," or "]" after a hit', i);
       this.hit = -1;
       // Read before written: in a compact page this "\n" lands on the separator itself.
       this.out[this.outPos++] = 0x0a;
-      scratchEnds[this.hits] = this.outPos - this.outBase;
-      scratchTimes[this.hits++] = this.ts;
+      this.lineEnds.push(this.outPos - this.outBase);
       if (separator === 0x5d) return i + 1;
       i = this.ws(i + 1);
     }
@@ -148,12 +136,13 @@ class Scanner {
     if (this.b[start] !== 0x7b) this.fail('hit is not an object', start);
     this.runStart = start;
     this.idAt = this.tsAt = -1;
-    const end = this.object(start, HIT_KEYS, this.hitMember);
+    const end = this.object(start, ['id', 'eventTimestamp'], this.hitMember);
     // An empty id is the token "" (escapes always leave at least one character).
     if (this.idAt < 0 || this.idEnd - this.idAt === 2) this.fail(this.idAt < 0 ? 'no "id"' : 'empty "id"', start, false);
     if (this.tsAt < 0) this.fail('no "eventTimestamp"', start, false);
     this.flush(end); // usually nothing to move
     this.runStart = -1;
+    this.eventTimes.push(this.ts);
     return end;
   }
 
