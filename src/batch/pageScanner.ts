@@ -40,6 +40,10 @@ export function scanPage(body: Buffer): ScannedPage {
   return new Scanner(body).page();
 }
 
+/** The object keys the scanner looks for, made once (a literal in hitObject was an allocation per event). */
+const PAGE_KEYS = ['count', 'hits'];
+const HIT_KEYS = ['id', 'eventTimestamp'];
+
 /** 1 for bytes that need no attention inside a string (not '"', '\\', a control character or 0xE2); 0 past the end. */
 const PLAIN = new Uint8Array(256).map((_, c) => (c > 0x22 && c !== 0x5c && c !== 0xe2) || c === 0x20 || c === 0x21 ? 1 : 0);
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -81,7 +85,7 @@ class Scanner {
   page(): ScannedPage {
     let i = this.ws(0);
     if (this.b[i] !== 0x7b) this.fail('page must be a JSON object', i);
-    i = this.ws(this.object(i, ['count', 'hits'], this.pageMember));
+    i = this.ws(this.object(i, PAGE_KEYS, this.pageMember));
     if (i < this.n) this.fail('unexpected data after the page object', i);
     if (this.count < 0) this.fail('page has no "count"', 0, false);
     if (!this.sawHits) this.fail('page has no "hits"', 0, false);
@@ -136,7 +140,7 @@ class Scanner {
     if (this.b[start] !== 0x7b) this.fail('hit is not an object', start);
     this.runStart = start;
     this.idAt = this.tsAt = -1;
-    const end = this.object(start, ['id', 'eventTimestamp'], this.hitMember);
+    const end = this.object(start, HIT_KEYS, this.hitMember);
     // An empty id is the token "" (escapes always leave at least one character).
     if (this.idAt < 0 || this.idEnd - this.idAt === 2) this.fail(this.idAt < 0 ? 'no "id"' : 'empty "id"', start, false);
     if (this.tsAt < 0) this.fail('no "eventTimestamp"', start, false);
