@@ -93,10 +93,15 @@ export function decodeCheckpoint(text: string): Checkpoint {
   return parsed.data as Checkpoint;
 }
 
+/** The state once the export stands at `next`: a new watermark, and a cursor only if a window is part-way done. */
+export function moveTo(c: Checkpoint, next: Intent['next']): Checkpoint {
+  const { cursor: _old, ...rest } = c;
+  return { ...rest, watermark: next.watermark, ...(next.cursor ? { cursor: next.cursor } : {}) };
+}
+
 /** The state once an intent's bytes are committed: advance and clear the intent, in one write. */
 export function applyIntent(c: Checkpoint, intent: Intent): Checkpoint {
-  const { intent: _done, cursor: _old, ...rest } = c;
-  return { ...rest, watermark: intent.next.watermark, ...(intent.next.cursor ? { cursor: intent.next.cursor } : {}), file: intent.file };
+  return { ...moveTo(dropIntent(c), intent.next), file: intent.file };
 }
 
 /** The state with an intent dropped because its bytes are not in the lake (they will be fetched and written again). */

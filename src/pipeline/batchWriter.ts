@@ -1,11 +1,11 @@
-import { applyIntent, type Checkpoint, type Cursor, type Intent } from '../checkpoint/checkpoint';
+import { applyIntent, moveTo, type Checkpoint, type Cursor, type Intent } from '../checkpoint/checkpoint';
 import { intentOf, planBatch, type BatchLimits, type BatchStart } from '../batch/planBatch';
 import type { PartPool } from '../batch/partPool';
 import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
 import type { LakeWriter } from '../ports/lakeWriter';
 import type { Window } from '../window/window';
-import { commitBatch, prepareFile } from './deliver';
+import { commitBatch, prepareFile, type DeliverDeps } from './deliver';
 
 export interface BatchWriterDeps {
   store: CheckpointStore;
@@ -54,6 +54,8 @@ export class BatchWriter {
   readonly #deps: BatchWriterDeps;
   readonly #limits: BatchLimits;
   readonly #signal: LinkedSignal;
+  /** What the file and commit steps use: the writer's own signal, so a failure stops them too. */
+  readonly #deliver: DeliverDeps;
   /** The checkpoint as it will be once every batch handed over so far is in: where the next batch starts. */
   #planned: Checkpoint;
   #stored: StoredCheckpoint;
@@ -70,6 +72,7 @@ export class BatchWriter {
     this.#limits = limits;
     this.#deps = deps;
     this.#signal = linkedSignal(deps.abortSignal);
+    this.#deliver = { store: deps.store, lake: deps.lake, abortSignal: this.#signal.signal };
   }
 
   /** Whether something failed (the caller can stop fetching; settled() throws the error). */
@@ -85,8 +88,8 @@ export class BatchWriter {
   /**
    * Takes whole lines of a page, from line `first` on (lineEnds as the scanner gives them), as many as fit the
    * open batch, opening one for `window` if none is (an empty batch takes at least one line; `offset` is that
-   * line's offset in the window, for the log). Returns how many
-   * it took: fewer than offered means the batch is full and the caller ends it.
+   * line's offset in the window, for the log). Returns how many it took: fewer than offered means the batch is
+   * full and the caller ends it.
    */
   async add(window: Window, offset: number, ndjson: Buffer, lineEnds: number[], first: number): Promise<number> {
     const from = first === 0 ? 0 : lineEnds[first - 1]!;
@@ -107,10 +110,9 @@ export class BatchWriter {
     if (this.#part && this.#part.used > 0) this.#ship(batch);
     const intent = intentOf(batch.start, batch.bytes, batch.events, next);
     this.#planned = applyIntent(this.#planned, intent);
-    const deps = { ...this.#deps, abortSignal: this.#signal.signal };
     void this.#queue(async (stored) => {
       await Promise.all(batch.appends);
-      const delivered = await commitBatch(stored, intent, deps);
+      const delivered = await commitBatch(stored, intent, this.#deliver);
       this.#deps.onDelivered?.({ intent, window: batch.start.window, offset: batch.offset, ms: Date.now() - batch.began });
       return delivered;
     });
@@ -119,12 +121,8 @@ export class BatchWriter {
   /** Moves the export on without a batch (a window with no events). */
   advance(next: { watermark: string; cursor?: Cursor }): void {
     if (this.#batch) throw new Error('advance() with a batch open');
-    const move = (c: Checkpoint): Checkpoint => {
-      const { cursor: _done, ...rest } = c;
-      return { ...rest, ...next };
-    };
-    this.#planned = move(this.#planned);
-    void this.#queue(async (stored) => ({ checkpoint: move(stored.checkpoint), etag: stored.etag }));
+    this.#planned = moveTo(this.#planned, next);
+    void this.#queue(async (stored) => ({ checkpoint: moveTo(stored.checkpoint, next), etag: stored.etag }));
   }
 
   /** Stops everything still in flight (the run is failing for another reason); settled() then throws `reason`. */
@@ -149,8 +147,7 @@ export class BatchWriter {
     const start = planBatch(this.#planned, window, firstLineBytes, this.#limits);
     const fence = !this.#fenced;
     this.#fenced = true;
-    const deps = { ...this.#deps, abortSignal: this.#signal.signal };
-    const ready = this.#queue(async (stored) => (await prepareFile(start, fence, deps), stored));
+    const ready = this.#queue(async (stored) => (await prepareFile(start, fence, this.#deliver), stored));
     const batch: OpenBatch = { start, offset, began: Date.now(), bytes: 0, shipped: 0, events: 0, ready, appends: [] };
     this.#batch = batch;
     return batch;

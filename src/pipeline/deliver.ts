@@ -24,7 +24,8 @@ export async function prepareFile(start: BatchStart, fence: boolean, deps: Deliv
     if (created) return;
   } else if (!fence) return;
   try {
-    // A flush at 0 succeeds only if the file is still empty, so we never write into bytes we did not record.
+    // Succeeds only if the file is exactly as long as recorded (0 for a leftover to claim), so we never write
+    // into bytes we did not record; it drops whatever is staged.
     await deps.lake.flush(path, start.from, opts);
   } catch (error) {
     if (error instanceof ExportError && error.code === 'FlushPositionMismatch') throw changedFile(start, error);
