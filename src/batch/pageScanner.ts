@@ -24,6 +24,8 @@ export interface ScannedPage {
   lineEnds: number[];
   /** Each event's top-level "eventTimestamp" as Date.parse reads it (NaN if it is not a date). */
   eventTimes: number[];
+  /** How many hits took the fast path for compact hits (the rest took the general one); for tests and profiling. */
+  compactHits: number;
   /** Event i's top-level "id" and "eventTimestamp" string values (JSON-unescaped), parsed from its line on demand, for messages. */
   describe(i: number): { id: string; eventTimestamp: string };
 }
@@ -50,6 +52,9 @@ const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39; // false for undefined (read past the end)
 const isHex = (c: number) => isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
 /** Scans the value at i of the object key numbered `key` (1-based in the names given to object()); returns its end. */
+/** The compact path's open containers inside a hit (1: object, 0: array); deeper hits take the general path. */
+const NEST_MAX = 64;
+const NEST = new Uint8Array(NEST_MAX);
 type Member = (key: number, keyAt: number, i: number) => number;
 
 class Scanner {
@@ -63,6 +68,7 @@ class Scanner {
   private runStart = -1;
   private hit = -1; // index of the hit being scanned, for messages
   private esc = false; // whether the last scanned string had a backslash
+  private sep = false; // whether a string scanned since plainString() began had a U+2028/9
   private keyNo = 0; // which of the names given to key() the last key was (1-based), 0 if none
   private readonly stack: number[] = []; // closing byte of each container open inside value()
   private count = -1;
@@ -72,6 +78,7 @@ class Scanner {
   private idEnd = -1;
   private tsAt = -1;
   private ts = NaN;
+  private compactHits = 0;
   private readonly lineEnds: number[] = [];
   private readonly eventTimes: number[] = [];
 
@@ -97,6 +104,7 @@ class Scanner {
       ndjson,
       lineEnds,
       eventTimes: this.eventTimes,
+      compactHits: this.compactHits,
       // Messages only: the line is valid JSON with exactly one top-level "id" and "eventTimestamp", both strings.
       describe: (i) => {
         const hit = JSON.parse(ndjson.toString('utf8', i === 0 ? 0 : lineEnds[i - 1], lineEnds[i]! - 1)) as { id: string; eventTimestamp: string };
@@ -138,6 +146,8 @@ class Scanner {
   /** One hit: validated, its top-level "id"/"eventTimestamp" taken, its bytes moved into its line (no "\n" yet). */
   private hitObject(start: number): number {
     if (this.b[start] !== 0x7b) this.fail('hit is not an object', start);
+    const fast = this.compactHit(start);
+    if (fast >= 0) return fast;
     this.runStart = start;
     this.idAt = this.tsAt = -1;
     const end = this.object(start, HIT_KEYS, this.hitMember);
@@ -148,6 +158,91 @@ class Scanner {
     this.runStart = -1;
     this.eventTimes.push(this.ts);
     return end;
+  }
+
+  /**
+   * The common hit in one flat loop: compact (no whitespace), no U+2028/9, no escape in a top-level key, nesting at
+   * most NEST_MAX deep, "id" and "eventTimestamp" present. Returns its end, or -1 to leave it, untouched, to the
+   * general path (which also reports any error: this path stops at the first byte it does not expect).
+   */
+  private compactHit(start: number): number {
+    const b = this.b;
+    let i = start + 1;
+    let depth = 0; // containers open inside the hit
+    let inObject = true; // whether the innermost open container is an object
+    let idAt = -1;
+    let idEnd = -1;
+    let tsAt = -1;
+    let tsEnd = -1;
+    let tsEsc = false;
+    if (b[i] === 0x7d) return -1;
+    for (;;) {
+      let key = 0; // 1: the hit's "id", 2: its "eventTimestamp"
+      if (inObject) {
+        if (b[i] !== 0x22) return -1;
+        const at = i;
+        i = this.plainString(i);
+        if (i < 0) return -1;
+        if (depth === 0) {
+          if (this.esc) return -1;
+          if (i - at === 4 && b[at + 1] === 0x69 && b[at + 2] === 0x64) key = 1;
+          else if (i - at === 16 && this.is(at + 1, i - 1, 'eventTimestamp')) key = 2;
+        }
+        if (b[i++] !== 0x3a) return -1;
+      }
+      const c = b[i];
+      if (c === 0x22) {
+        const at = i;
+        i = this.plainString(i);
+        if (i < 0) return -1;
+        if (key === 1) {
+          if (idAt >= 0) return -1;
+          (idAt = at), (idEnd = i);
+        } else if (key === 2) {
+          if (tsAt >= 0) return -1;
+          (tsAt = at), (tsEnd = i), (tsEsc = this.esc);
+        }
+      } else if (key !== 0) return -1;
+      else if (c === 0x7b || c === 0x5b) {
+        if (b[i + 1] === c + 2) i += 2; // {} or []
+        else {
+          if (depth === NEST_MAX) return -1;
+          NEST[depth++] = inObject ? 1 : 0;
+          inObject = c === 0x7b;
+          i++;
+          continue; // to its first member or element
+        }
+      } else if (c === 0x2d || isDigit(c)) i = this.number(i);
+      else if (c === 0x74 && this.is(i, i + 4, 'true')) i += 4;
+      else if (c === 0x66 && this.is(i, i + 5, 'false')) i += 5;
+      else if (c === 0x6e && this.is(i, i + 4, 'null')) i += 4;
+      else return -1;
+      // After a value: "," goes on to the next member or element; closing brackets end containers.
+      for (;;) {
+        const s = b[i++];
+        if (s === 0x2c) break;
+        if (s !== (inObject ? 0x7d : 0x5d)) return -1;
+        if (depth === 0) return idAt < 0 || idEnd - idAt === 2 || tsAt < 0 ? -1 : this.compactHitDone(start, i, tsAt, tsEnd, tsEsc);
+        inObject = NEST[--depth] === 1;
+      }
+    }
+  }
+
+  /** The compact hit b[start..end) is valid: its line and event time are recorded. */
+  private compactHitDone(start: number, end: number, tsAt: number, tsEnd: number, tsEsc: boolean): number {
+    this.eventTimes.push(eventTimeOf(this.b, tsAt, tsEnd, tsEsc));
+    this.compactHits++;
+    this.runStart = start;
+    this.flush(end);
+    this.runStart = -1;
+    return end;
+  }
+
+  /** string() for the compact path: -1 instead of handling a U+2028/9 (the general path moves it into the line). */
+  private plainString(i: number): number {
+    this.sep = false;
+    const end = this.string(i);
+    return this.sep ? -1 : end;
   }
 
   private readonly hitMember: Member = (key, keyAt, i) => {
@@ -281,6 +376,7 @@ class Scanner {
         }
       } else if (c < 0x20) this.fail('raw control character in string', i);
       else if (b[i + 1] === 0x80 && (b[i + 2] === 0xa8 || b[i + 2] === 0xa9)) {
+        this.sep = true;
         if (this.runStart >= 0) this.lineSep(i);
         i += 2;
       }

@@ -156,8 +156,12 @@ describe('scanPage: output lines', () => {
     for (let page = 0; page < 20; page++) {
       const value = { count: page, hits: Array.from({ length: 1 + int(r, 50) }, () => randomEvent(r)) };
       const compact = scanPage(buf(JSON.stringify(value)));
+      // Compact hits take the fast path unless they hold a U+2028/9 or a top-level key with an escape.
+      const general = (e: Event) => /[\u2028\u2029]/.test(JSON.stringify(e)) || Object.keys(e).some((k) => JSON.stringify(k).includes('\\'));
+      expect(compact.compactHits).toBe(value.hits.filter((e) => !general(e)).length);
       for (const indent of [2, '\t', '\r\n ']) {
         const pretty = scanPage(buf(JSON.stringify(value, null, indent)));
+        expect(pretty.compactHits).toBe(0);
         expect(pretty.ndjson.equals(compact.ndjson)).toBe(true);
         expect([pretty.count, pretty.lineEnds, pretty.eventTimes, idsOf(pretty), timestampsOf(pretty)]).toEqual([
           compact.count, compact.lineEnds, compact.eventTimes, idsOf(compact), timestampsOf(compact),
@@ -231,6 +235,13 @@ describe('scanPage: output lines', () => {
     const line = linesOf(scanPage(buf(`{"count":1,"hits":[${deep}]}`)))[0];
     expect(line === deep).toBe(true); // (not toBe: keeps a failure message short)
     expect(scanError(`{"count":1,"hits":[${deep.replace('0}', '0]}')}]}`).message).toMatch(/hit 0: expected "," or "}"; found ']'/);
+    // Around the depth where a compact hit leaves its fast path for the general one.
+    for (const depth of [63, 64, 65, 66]) {
+      const nested = `{"id":"x","eventTimestamp":"y","d":${'['.repeat(depth)}0${']'.repeat(depth)}}`;
+      const scanned = scanPage(buf(`{"count":1,"hits":[${nested},${nested}]}`));
+      expect([linesOf(scanned), scanned.compactHits]).toEqual([[nested, nested], depth <= 64 ? 2 : 0]);
+      expect(scanError(`{"count":1,"hits":[${nested.replace('0]', '0}')}]}`).message).toMatch(/hit 0: expected "," or "]"; found '}'/);
+    }
   });
 });
 
