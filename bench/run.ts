@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     const nodeArgs = [...workerArgs.split(' ').filter(Boolean), ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
     const withRclone = rcloneInstalled();
     if (!withRclone) console.log('rclone: not installed (apt-get install rclone); skipping the comparison');
+    const pids = { azurite: stack.azurite.pid, gateway: stack.gateway.pid };
     const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);
     // What the lake must hold: every event of the API, in order, as NDJSON lines (files list in time order).
     let expected = 0;
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
         NODE_EXTRA_CA_CERTS: certPath,
         ...exporterEnv(stack.info, seeded, { EXPORT_START: start.toISOString(), ADLS_PATH: path, EXPORT_TIME_BUDGET_SECONDS: '3600' }),
       };
-      const exported = await exportAll(env, nodeArgs, stack.azurite.pid);
+      const exported = await exportAll(env, nodeArgs, pids);
       const files = await landed(container, `${path}/`);
       const bytes = files.reduce((n, f) => n + f.size, 0);
       if (bytes !== expected) throw new Error(`the lake holds ${bytes} bytes, the API's events make ${expected}`);
@@ -108,12 +109,12 @@ async function main(): Promise<void> {
           const rate = (upload: Upload) => (events * 1000) / upload.ms;
           const line = (upload: Upload) => `${(upload.ms / 1000).toFixed(1)} s — ${Math.round(rate(upload))} events/s, ${(bytes / 1e6 / (upload.ms / 1000)).toFixed(1)} MB/s`;
           const rcloneCpu = (upload: Upload) => `rclone ${upload.rcloneCpuSeconds === undefined ? 'n/a' : `${upload.rcloneCpuSeconds.toFixed(1)} s`}`;
-          let meter = cpuMeter(stack.azurite.pid);
+          let meter = cpuMeter(pids);
           const direct = await rcloneCopy(stack.info, local.dir, stack.info.blobEndpoint, `bench-rclone-${round}`);
           console.log(`round ${round}: rclone: the same ${(bytes / 1e6).toFixed(1)} MB in ${line(direct)}; CPU: ${rcloneCpu(direct)}, ${meter.read()}`);
           r.rcloneRate = rate(direct);
           // The same upload through the dfs gateway's blob pass-through: what the gateway's byte moving costs rclone.
-          meter = cpuMeter(stack.azurite.pid);
+          meter = cpuMeter(pids);
           const viaGateway = await rcloneCopy(stack.info, local.dir, stack.info.dfsEndpoint, `bench-rclone-gateway-${round}`);
           console.log(`round ${round}: rclone through the local dfs gateway: ${line(viaGateway)} (exporter/this ${(r.exporterRate / rate(viaGateway)).toFixed(2)}); CPU: ${rcloneCpu(viaGateway)}, ${meter.read()}`);
         } finally {
@@ -139,12 +140,12 @@ async function main(): Promise<void> {
 }
 
 /** Runs the exporter CLI until it reports caught-up (a few runs at most). */
-async function exportAll(env: NodeJS.ProcessEnv, nodeArgs: string[], azuritePid: number | undefined) {
+async function exportAll(env: NodeJS.ProcessEnv, nodeArgs: string[], pids: StackPids) {
   let ms = 0;
   let rssKiB = 0;
   let cpuUs = 0;
   let runMs = 0;
-  const stackCpu = cpuMeter(azuritePid);
+  const stackCpu = cpuMeter(pids);
   for (let run = 1; run <= MAX_RUNS; run++) {
     const r = await runExporter(env, nodeArgs);
     if (r.code !== 0) throw new Error(`the exporter failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
@@ -190,15 +191,20 @@ async function deployedNodeArguments(): Promise<string> {
   return match[1]!;
 }
 
-/** CPU seconds of the local stack (this process: gateway, sample API, vault) and Azurite since it was made. */
-function cpuMeter(azuritePid: number | undefined): { read(): string } {
-  const stack0 = ownCpuSeconds();
-  const azurite0 = processCpuSeconds(azuritePid);
+interface StackPids { azurite: number | undefined; gateway: number | undefined }
+
+/** CPU seconds of the local stack (this process: sample API, vault; and the dfs gateway's) and Azurite since it was made. */
+function cpuMeter(pids: StackPids): { read(): string } {
+  const seconds = () => ({ own: ownCpuSeconds(), gateway: processCpuSeconds(pids.gateway), azurite: processCpuSeconds(pids.azurite) });
+  const at0 = seconds();
+  const since = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : b - a);
+  const text = (s: number | undefined) => (s === undefined ? 'n/a' : `${s.toFixed(1)} s`);
   return {
     read() {
-      const azurite1 = processCpuSeconds(azuritePid);
-      const azurite = azurite0 === undefined || azurite1 === undefined ? 'n/a' : `${(azurite1 - azurite0).toFixed(1)} s`;
-      return `local stack ${(ownCpuSeconds() - stack0).toFixed(1)} s, Azurite ${azurite}`;
+      const at1 = seconds();
+      const gateway = since(at0.gateway, at1.gateway);
+      const stack = at1.own - at0.own + (gateway ?? 0);
+      return `local stack ${text(stack)} (dfs gateway ${text(gateway)}), Azurite ${text(since(at0.azurite, at1.azurite))}`;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { startAuditApi, type AuditApi, type AuditEventsOptions } from './auditApi';
 import { startAzurite, type Azurite } from './azurite';
-import { startDfsGateway, type DfsGateway } from './dfs';
+import { startDfsGatewayProcess, type DfsGatewayProcess } from './dfs/process';
 import { createTokenIssuer, startManagedIdentity, type ManagedIdentityEndpoint } from './identity';
 import { startKeyVault, type LocalKeyVault } from './keyVault';
 
@@ -42,7 +42,7 @@ export interface StackInfo {
 export interface LocalStack {
   info: StackInfo;
   azurite: Azurite;
-  gateway: DfsGateway;
+  gateway: DfsGatewayProcess;
   identity: ManagedIdentityEndpoint;
   vault: LocalKeyVault;
   auditApi: AuditApi;
@@ -62,7 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
   try {
     const azurite = await startAzurite({ port: ports.blob, location: options.location });
     started.push(azurite);
-    const gateway = await startDfsGateway({
+    const gateway = await startDfsGatewayProcess({
       azuriteBlobEndpoint: azurite.blobEndpoint,
       accountName: azurite.accountName,
       accountKey: azurite.accountKey,
