@@ -78,18 +78,37 @@ async function readBody(res: IncomingMessage, { maxBytes, allocate }: HttpGetOpt
   return collect(res.pipe(decoder), maxBytes, undefined);
 }
 
-/** The whole stream in one buffer: `sized` when the size is known, else grown by doubling. */
-async function collect(stream: Readable, maxBytes: number, sized: Buffer | undefined): Promise<Buffer> {
-  let buffer = sized ?? Buffer.allocUnsafe(64 * 1024);
-  let used = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (used + chunk.length > buffer.length) {
-      if (used + chunk.length > maxBytes) throw new BodyTooLarge(maxBytes);
-      const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(used + chunk.length, buffer.length * 2)));
-      buffer.copy(grown, 0, 0, used);
-      buffer = grown;
-    }
-    used += chunk.copy(buffer, used);
-  }
-  return buffer.subarray(0, used);
+/**
+ * The whole stream in one buffer: `sized` when the size is known, else grown by doubling. Read with 'data' events:
+ * `for await` cost a promise and an iterator result per chunk, a tenth of the exporter's allocations per page.
+ */
+function collect(stream: Readable, maxBytes: number, sized: Buffer | undefined): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let buffer = sized ?? Buffer.allocUnsafe(64 * 1024);
+    let used = 0;
+    let settled = false;
+    const settle = (error: Error | undefined) => {
+      if (settled) return;
+      settled = true;
+      stream.off('data', onData);
+      if (error) {
+        stream.destroy();
+        reject(error);
+      } else resolve(buffer.subarray(0, used));
+    };
+    const onData = (chunk: Buffer) => {
+      if (used + chunk.length > buffer.length) {
+        if (used + chunk.length > maxBytes) return settle(new BodyTooLarge(maxBytes));
+        const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(used + chunk.length, buffer.length * 2)));
+        buffer.copy(grown, 0, 0, used);
+        buffer = grown;
+      }
+      used += chunk.copy(buffer, used);
+    };
+    stream.on('data', onData);
+    stream.once('end', () => settle(undefined));
+    stream.once('error', (error) => settle(error));
+    // A connection that drops mid-body may only close the stream; 'end' comes first when the body is complete.
+    stream.once('close', () => settle(new Error(`the answer ended after ${used} bytes`)));
+  });
 }
