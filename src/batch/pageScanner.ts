@@ -181,7 +181,7 @@ class Scanner {
       if (inObject) {
         if (b[i] !== 0x22) return -1;
         const at = i;
-        i = this.plainString(i);
+        i = this.compactString(i);
         if (i < 0) return -1;
         if (depth === 0) {
           if (this.esc) return -1;
@@ -193,7 +193,7 @@ class Scanner {
       const c = b[i];
       if (c === 0x22) {
         const at = i;
-        i = this.plainString(i);
+        i = this.compactString(i);
         if (i < 0) return -1;
         if (key === 1) {
           if (idAt >= 0) return -1;
@@ -236,6 +236,16 @@ class Scanner {
     this.flush(end);
     this.runStart = -1;
     return end;
+  }
+
+  /** string() for the compact path, with the common string (nothing to look at inside) small enough to inline. */
+  private compactString(i: number): number {
+    const b = this.b;
+    let j = i + 1;
+    while (PLAIN[b[j]!] === 1) j++;
+    if (b[j] !== 0x22) return this.plainString(i);
+    this.esc = false;
+    return j + 1;
   }
 
   /** string() for the compact path: -1 instead of handling a U+2028/9 (the general path moves it into the line). */
