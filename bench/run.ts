@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   });
   const events = Number(values.events ?? 1_000_000);
   if (!Number.isInteger(events) || events < 1) throw new Error(`--events must be a positive whole number, got "${values.events}"`);
-  const rounds = Number(values.rounds ?? 3);
+  const rounds = Number(values.rounds ?? 5);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error(`--rounds must be a whole number from 1 to 10, got "${values.rounds}"`);
   const { certPath } = await ensureDevCertificate();
   const spanSeconds = 24 * 3600;
