@@ -51,10 +51,10 @@ const PLAIN = new Uint8Array(256).map((_, c) => (c > 0x22 && c !== 0x5c && c !==
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39; // false for undefined (read past the end)
 const isHex = (c: number) => isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
-/** Scans the value at i of the object key numbered `key` (1-based in the names given to object()); returns its end. */
 /** The compact path's open containers inside a hit (1: object, 0: array); deeper hits take the general path. */
 const NEST_MAX = 64;
 const NEST = new Uint8Array(NEST_MAX);
+/** Scans the value at i of the object key numbered `key` (1-based in the names given to object()); returns its end. */
 type Member = (key: number, keyAt: number, i: number) => number;
 
 class Scanner {
