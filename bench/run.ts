@@ -1,6 +1,8 @@
-// `npm run bench [-- --events N --rounds R]`: the exporter from an empty state to caught-up over N sample events on
-// the local stack, against rclone uploading the exporter's own output bytes to the same Azurite (directly, and in the
-// first round also through the dfs gateway's pass-through), R rounds taking turns; the medians are reported.
+// `npm run bench [-- --events N --rounds R --api-latency-ms L]`: the exporter from an empty state to caught-up over N
+// sample events on the local stack, against rclone uploading the exporter's own output bytes to the same Azurite
+// (directly, and in the first round also through the dfs gateway's pass-through), R rounds taking turns; the medians
+// are reported. With --api-latency-ms the sample API waits L ms before each answer, as a distant one would: that
+// measures how well the exporter keeps requests in flight, and rclone (which reads no API) is left out.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -51,8 +53,10 @@ interface Round {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { events: { type: 'string' }, rounds: { type: 'string' }, profile: { type: 'boolean' }, 'node-args': { type: 'string' } },
+    options: { events: { type: 'string' }, rounds: { type: 'string' }, profile: { type: 'boolean' }, 'node-args': { type: 'string' }, 'api-latency-ms': { type: 'string' } },
   });
+  const latencyMs = Number(values['api-latency-ms'] ?? 0);
+  if (!Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > 10_000) throw new Error(`--api-latency-ms must be a whole number from 0 to 10000, got "${values['api-latency-ms']}"`);
   const events = Number(values.events ?? 1_000_000);
   if (!Number.isInteger(events) || events < 1) throw new Error(`--events must be a positive whole number, got "${values.events}"`);
   const rounds = Number(values.rounds ?? 5);
@@ -69,8 +73,12 @@ async function main(): Promise<void> {
     const workerArgs = values['node-args'] ?? (await deployedNodeArguments());
     console.log(`bench: exporter Node arguments: ${workerArgs || '(none)'}`);
     const nodeArgs = [...workerArgs.split(' ').filter(Boolean), ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-    const withRclone = rcloneInstalled();
-    if (!withRclone) console.log('rclone: not installed (apt-get install rclone); skipping the comparison');
+    if (latencyMs > 0) {
+      stack.auditApi.setFaults({ delayMs: latencyMs });
+      console.log(`bench: the sample API answers after ${latencyMs} ms; rclone is left out`);
+    }
+    const withRclone = latencyMs === 0 && rcloneInstalled();
+    if (!withRclone && latencyMs === 0) console.log('rclone: not installed (apt-get install rclone); skipping the comparison');
     const pids = { azurite: stack.azurite.pid, gateway: stack.gateway.pid };
     const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);
     // What the lake must hold: every event of the API, in order, as NDJSON lines (files list in time order).
@@ -142,7 +150,8 @@ async function main(): Promise<void> {
     const ratio = rcloneRates.length ? median(results.map((r) => r.exporterRate / r.rcloneRate!)).toFixed(2) : 'n/a';
     const rss = Math.max(...results.map((r) => r.rssKiB)) / 1024;
     console.log(`exporter: median of ${roundsRun} ${roundsRun === 1 ? 'round' : 'rounds'}: ${Math.round(exporterRate)} events/s, ${median(results.map((r) => r.mbps)).toFixed(1)} MB/s; peak RSS (highest) ${rss.toFixed(0)} MiB`);
-    console.log(`bench: exporter ${Math.round(exporterRate)} events/s, rclone ${rcloneRate === undefined ? 'n/a' : Math.round(rcloneRate)} events/s, ratio ${ratio}, peak RSS ${rss.toFixed(0)} MiB`);
+    if (latencyMs > 0) console.log(`bench: exporter ${Math.round(exporterRate)} events/s against an API answering in ${latencyMs} ms, peak RSS ${rss.toFixed(0)} MiB`);
+    else console.log(`bench: exporter ${Math.round(exporterRate)} events/s, rclone ${rcloneRate === undefined ? 'n/a' : Math.round(rcloneRate)} events/s, ratio ${ratio}, peak RSS ${rss.toFixed(0)} MiB`);
   } finally {
     await stack.stop();
   }

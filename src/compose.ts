@@ -4,6 +4,7 @@ import { AdlsLakeWriter } from './adapters/azure/adlsLakeWriter';
 import { BlobCheckpointStore } from './adapters/azure/blobCheckpointStore';
 import { BlobStatusStore } from './adapters/azure/blobStatusStore';
 import { KeyVaultSecretProvider } from './adapters/azure/keyVaultSecrets';
+import { auditAuth } from './adapters/auditApi/auditAuth';
 import { HttpAuditSource } from './adapters/auditApi/httpAuditSource';
 import { ExportError } from './errors';
 import { RotatingLakeWriter } from './lake/rotatingLakeWriter';
@@ -69,7 +70,8 @@ export async function compose(settings: Settings, options: ComposeOptions): Prom
     warnings,
     source: new HttpAuditSource({
       baseUrl: settings.auditApiUrl,
-      apiKey: apiKey?.value,
+      kind: settings.auditApiKind,
+      auth: auditAuth({ mode: settings.auditApiAuth, baseUrl: settings.auditApiUrl, apiKey: apiKey?.value, requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000 }),
       requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000,
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.auditMaxAttempts },
       clock,

@@ -32,10 +32,21 @@ export async function exportOnce(settings: Settings, options: ComposeOptions): P
       })),
       warnings,
     };
+    const { source } = summary;
     options.logger.info('export run finished', {
       status: summary.status, events: summary.events, bytes: summary.bytes, files: summary.files.length,
       windows: summary.windows, watermark: summary.watermark, ms: Date.parse(summary.endedAt) - Date.parse(summary.startedAt),
+      duplicatesDropped: source.duplicatesDropped, shortPages: source.shortPages, windowsUnverified: source.windowsUnverified,
+      missing: source.missing, removed: source.removed,
     });
+    if (source.missing > 0) {
+      options.logger.error('the audit API counts events of exported hours that are not in the lake: they became visible too late to place', {
+        missing: source.missing, hours: source.hours.filter((h) => h.missing > 0).map((h) => `${h.hour}:${h.missing}`).join(' '),
+      });
+    }
+    if (source.windowsUnverified > 0) {
+      options.logger.warn('the audit API gave no count, so these windows could not be cross-checked', { windows: source.windowsUnverified });
+    }
     if (summary.status !== 'skipped') await recordRun(status, { ...record, outcome: summary, warnings }, clock, options.logger);
     return summary;
   } catch (error) {

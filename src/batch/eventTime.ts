@@ -1,19 +1,61 @@
-// An event's "eventTimestamp" as epoch ms, read from the page's bytes: the common form
-// YYYY-MM-DDTHH:MM:SS[.sss]Z without making a string; anything else is left to Date.parse.
+// An event's time as epoch ms, read from the page's bytes. UAM's "eventTimestamp" is an ISO-8601 instant with any
+// number of fraction digits and any offset; the common form YYYY-MM-DDTHH:MM:SS[.sss]Z is read without making a
+// string. Legacy "dateTime" is epoch milliseconds, a JSON number or a string of digits. Anything else is NaN: a time
+// without a zone is never read as local time.
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** RFC 3339's date-time: a zone is required; fraction digits beyond milliseconds are cut (floor), never rounded up. */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+/** Epoch ms within Date's range, as digits only: no sign, fraction or exponent. */
+const EPOCH_MS = /^(0|[1-9]\d{0,15})$/;
+const MAX_MS = 8.64e15;
 
-/** The JSON string token b[start..end) (quotes included, `escaped` if it has a backslash) as Date.parse would read it. */
+/** The JSON string token b[start..end) (quotes included, `escaped` if it has a backslash) as an instant. */
 export function eventTimeOf(b: Buffer, start: number, end: number, escaped: boolean): number {
   if (!escaped) {
     const fast = isoUtc(b, start + 1, end - 1);
     if (fast !== undefined) return fast;
   }
   const text = escaped ? (JSON.parse(b.toString('utf8', start, end)) as string) : b.toString('utf8', start + 1, end - 1);
-  return Date.parse(text);
+  return parseInstant(text);
 }
 
-/** Exactly Date.parse's result for the strict form with real calendar values; undefined for anything else. */
+/** The token b[start..end) — a JSON number, or a string of digits (quotes included) — as epoch ms. */
+export function epochMsOf(b: Buffer, start: number, end: number): number {
+  const quoted = b[start] === 0x22;
+  const text = b.toString('latin1', quoted ? start + 1 : start, quoted ? end - 1 : end);
+  if (!EPOCH_MS.test(text)) return NaN;
+  const ms = Number(text);
+  return ms <= MAX_MS ? ms : NaN;
+}
+
+/** An RFC 3339 instant as epoch ms (the fraction cut to milliseconds); NaN for anything else. */
+export function parseInstant(text: string): number {
+  const m = INSTANT.exec(text);
+  if (!m) return NaN;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return NaN;
+  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  let offsetMinutes = 0;
+  if (!m[8]) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return NaN;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day); // years below 100 too, which Date.UTC would read as 19xx
+  d.setUTCHours(hour, minute, second, ms);
+  const t = d.getTime() - offsetMinutes * 60_000;
+  return Math.abs(t) <= MAX_MS ? t : NaN;
+}
+
+function daysIn(year: number, month: number): number {
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return DAYS[month - 1]! + (leap ? 1 : 0);
+}
+
+/** Exactly parseInstant's result for the strict form with real calendar values; undefined for anything else. */
 function isoUtc(b: Buffer, i: number, end: number): number | undefined {
   const length = end - i;
   if (length !== 20 && length !== 24) return undefined;
@@ -29,12 +71,11 @@ function isoUtc(b: Buffer, i: number, end: number): number | undefined {
     if (b[i + 19] !== 0x2e) return undefined;
     ms = digits(b, i + 20, 3);
   }
-  // Date.UTC reads years below 100 as 19xx; such years go to Date.parse.
+  // Date.UTC reads years below 100 as 19xx; such years go to parseInstant.
   if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) {
     return undefined;
   }
-  const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
-  if (day > DAYS[month - 1]! + (leap ? 1 : 0)) return undefined; // Date.parse rolls such days over; let it
+  if (day > daysIn(year, month)) return undefined;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 

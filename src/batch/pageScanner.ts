@@ -4,7 +4,7 @@
 // The lines are compacted in place, in the page's own buffer: for a compact page that is only the "," between hits
 // becoming "\n", with no copy and no new memory.
 import { isUtf8 } from 'node:buffer';
-import { eventTimeOf } from './eventTime';
+import { epochMsOf, eventTimeOf, parseInstant } from './eventTime';
 
 export class PageSyntaxError extends Error {
   readonly code = 'InvalidPage';
@@ -15,23 +15,29 @@ export class PageSyntaxError extends Error {
   }
 }
 
+/** Which top-level key of a hit holds its time: UAM's ISO-8601 "eventTimestamp", or legacy's epoch-ms "dateTime". */
+export type TimeKey = 'eventTimestamp' | 'dateTime';
+
 export interface ScannedPage {
-  /** The page's "count" (a non-negative integer). */
-  count: number;
+  /** The page's "count" (a non-negative integer), if it has one. */
+  count: number | undefined;
   /** All hits as NDJSON: each event as compact JSON, then "\n" (a view into the scanned body, usually). */
   ndjson: Buffer;
   /** lineEnds[i] = byte offset in `ndjson` just after event i's "\n". */
   lineEnds: number[];
-  /** Each event's top-level "eventTimestamp" as Date.parse reads it (NaN if it is not a date). */
+  /** Each event's time (its top-level time key) as epoch ms; NaN if it is not a valid instant with a zone. */
   eventTimes: number[];
+  /** idStarts[i]..idEnds[i]: event i's "id" token in `ndjson`, quotes included. */
+  idStarts: number[];
+  idEnds: number[];
   /** How many hits took the fast path for compact hits (the rest took the general one); for tests and profiling. */
   compactHits: number;
-  /** Event i's top-level "id" and "eventTimestamp" string values (JSON-unescaped), parsed from its line on demand, for messages. */
-  describe(i: number): { id: string; eventTimestamp: string };
+  /** Event i's top-level "id" and time as text (JSON-unescaped), parsed from its line on demand, for messages. */
+  describe(i: number): { id: string; time: string };
 }
 
 /** Scans `body`, which it takes over: its bytes are rewritten into the lines. */
-export function scanPage(body: Buffer): ScannedPage {
+export function scanPage(body: Buffer, timeKey: TimeKey = 'eventTimestamp'): ScannedPage {
   if (!isUtf8(body)) {
     // Error path only: about where decoding fails = the first byte that differs once bad sequences became U+FFFD.
     const decoded = Buffer.from(body.toString('utf8'));
@@ -39,12 +45,12 @@ export function scanPage(body: Buffer): ScannedPage {
     while (at < body.length && body[at] === decoded[at]) at++;
     throw new PageSyntaxError('page is not valid UTF-8', at);
   }
-  return new Scanner(body).page();
+  return new Scanner(body, timeKey).page();
 }
 
 /** The object keys the scanner looks for, made once (a literal in hitObject was an allocation per event). */
 const PAGE_KEYS = ['count', 'hits'];
-const HIT_KEYS = ['id', 'eventTimestamp'];
+const HIT_KEYS: Record<TimeKey, string[]> = { eventTimestamp: ['id', 'eventTimestamp'], dateTime: ['id', 'dateTime'] };
 
 /** 1 for bytes that need no attention inside a string (not '"', '\\', a control character or 0xE2); 0 past the end. */
 const PLAIN = new Uint8Array(256).map((_, c) => (c > 0x22 && c !== 0x5c && c !== 0xe2) || c === 0x20 || c === 0x21 ? 1 : 0);
@@ -81,9 +87,16 @@ class Scanner {
   private compactHits = 0;
   private readonly lineEnds: number[] = [];
   private readonly eventTimes: number[] = [];
+  private readonly idStarts: number[] = [];
+  private readonly idEnds: number[] = [];
+  private readonly hitKeys: string[];
+  /** Legacy: the time is epoch ms, a number or a string of digits. */
+  private readonly epoch: boolean;
 
-  constructor(private readonly b: Buffer) {
+  constructor(private readonly b: Buffer, private readonly timeKey: TimeKey) {
     this.n = b.length;
+    this.hitKeys = HIT_KEYS[timeKey];
+    this.epoch = timeKey === 'dateTime';
     // In place, lines never overtake the bytes still to be read: a page spends at least one byte outside its hits
     // per hit ('[' or ','), which pays for that hit's "\n". Only escaping U+2028/9 can need more (see lineSep()).
     this.out = b;
@@ -94,21 +107,22 @@ class Scanner {
     if (this.b[i] !== 0x7b) this.fail('page must be a JSON object', i);
     i = this.ws(this.object(i, PAGE_KEYS, this.pageMember));
     if (i < this.n) this.fail('unexpected data after the page object', i);
-    if (this.count < 0) this.fail('page has no "count"', 0, false);
     if (!this.sawHits) this.fail('page has no "hits"', 0, false);
     // Hand back a right-sized copy when whitespace removal left most of the buffer unused.
     const ndjson = this.outBase < 0 ? Buffer.alloc(0) : this.out.subarray(this.outBase, this.outPos);
-    const { lineEnds } = this;
+    const { lineEnds, timeKey } = this;
     return {
-      count: this.count,
+      count: this.count < 0 ? undefined : this.count,
       ndjson,
       lineEnds,
       eventTimes: this.eventTimes,
+      idStarts: this.idStarts,
+      idEnds: this.idEnds,
       compactHits: this.compactHits,
-      // Messages only: the line is valid JSON with exactly one top-level "id" and "eventTimestamp", both strings.
+      // Messages only: the line is valid JSON with exactly one top-level "id" (a string) and time key.
       describe: (i) => {
-        const hit = JSON.parse(ndjson.toString('utf8', i === 0 ? 0 : lineEnds[i - 1], lineEnds[i]! - 1)) as { id: string; eventTimestamp: string };
-        return { id: hit.id, eventTimestamp: hit.eventTimestamp };
+        const hit = JSON.parse(ndjson.toString('utf8', i === 0 ? 0 : lineEnds[i - 1], lineEnds[i]! - 1)) as Record<string, unknown>;
+        return { id: String(hit.id), time: JSON.stringify(hit[timeKey]) };
       },
     };
   }
@@ -150,19 +164,21 @@ class Scanner {
     if (fast >= 0) return fast;
     this.runStart = start;
     this.idAt = this.tsAt = -1;
-    const end = this.object(start, HIT_KEYS, this.hitMember);
+    const end = this.object(start, this.hitKeys, this.hitMember);
     // An empty id is the token "" (escapes always leave at least one character).
     if (this.idAt < 0 || this.idEnd - this.idAt === 2) this.fail(this.idAt < 0 ? 'no "id"' : 'empty "id"', start, false);
-    if (this.tsAt < 0) this.fail('no "eventTimestamp"', start, false);
+    if (this.tsAt < 0) this.fail(`no "${this.timeKey}"`, start, false);
     this.flush(end); // usually nothing to move
     this.runStart = -1;
     this.eventTimes.push(this.ts);
+    this.idStarts.push(this.idAt);
+    this.idEnds.push(this.idEnd);
     return end;
   }
 
   /**
    * The common hit in one flat loop: compact (no whitespace), no U+2028/9, no escape in a top-level key, nesting at
-   * most NEST_MAX deep, "id" and "eventTimestamp" present. Returns its end, or -1 to leave it, untouched, to the
+   * most NEST_MAX deep, "id" and the time key present. Returns its end, or -1 to leave it, untouched, to the
    * general path (which also reports any error: this path stops at the first byte it does not expect).
    */
   private compactHit(start: number): number {
@@ -177,7 +193,7 @@ class Scanner {
     let tsEsc = false;
     if (b[i] === 0x7d) return -1;
     for (;;) {
-      let key = 0; // 1: the hit's "id", 2: its "eventTimestamp"
+      let key = 0; // 1: the hit's "id", 2: its time
       if (inObject) {
         if (b[i] !== 0x22) return -1;
         const at = i;
@@ -187,7 +203,7 @@ class Scanner {
           if (this.esc) return -1;
           // HIT_KEYS compared inline: keyNumber() here measured about 10 % slower on sample pages.
           if (i - at === 4 && b[at + 1] === 0x69 && b[at + 2] === 0x64) key = 1;
-          else if (i - at === 16 && this.is(at + 1, i - 1, 'eventTimestamp')) key = 2;
+          else if (this.is(at + 1, i - 1, this.timeKey)) key = 2;
         }
         if (b[i++] !== 0x3a) return -1;
       }
@@ -203,6 +219,11 @@ class Scanner {
           if (tsAt >= 0) return -1;
           (tsAt = at), (tsEnd = i), (tsEsc = this.esc);
         }
+      } else if (key === 2 && this.epoch && isDigit(c)) {
+        if (tsAt >= 0) return -1;
+        tsAt = i;
+        i = this.number(i);
+        tsEnd = i;
       } else if (key !== 0) return -1;
       else if (c === 0x7b || c === 0x5b) {
         if (b[i + 1] === c + 2) i += 2; // {} or []
@@ -223,15 +244,19 @@ class Scanner {
         const s = b[i++];
         if (s === 0x2c) break;
         if (s !== (inObject ? 0x7d : 0x5d)) return -1;
-        if (depth === 0) return idAt < 0 || idEnd - idAt === 2 || tsAt < 0 ? -1 : this.compactHitDone(start, i, tsAt, tsEnd, tsEsc);
+        if (depth === 0) return idAt < 0 || idEnd - idAt === 2 || tsAt < 0 ? -1 : this.compactHitDone(start, i, idAt, idEnd, tsAt, tsEnd, tsEsc);
         inObject = NEST[--depth] === 1;
       }
     }
   }
 
-  /** The compact hit b[start..end) is valid: its line and event time are recorded. */
-  private compactHitDone(start: number, end: number, tsAt: number, tsEnd: number, tsEsc: boolean): number {
-    this.eventTimes.push(eventTimeOf(this.b, tsAt, tsEnd, tsEsc));
+  /** The compact hit b[start..end) is valid: its line, id and event time are recorded. */
+  private compactHitDone(start: number, end: number, idAt: number, idEnd: number, tsAt: number, tsEnd: number, tsEsc: boolean): number {
+    this.eventTimes.push(this.epoch ? epochMsOf(this.b, tsAt, tsEnd) : eventTimeOf(this.b, tsAt, tsEnd, tsEsc));
+    // Where the hit's bytes land in the lines: the whole hit moves as one run.
+    const shift = this.outPos - start - this.outBase;
+    this.idStarts.push(idAt + shift);
+    this.idEnds.push(idEnd + shift);
     this.compactHits++;
     this.runStart = start;
     this.flush(end);
@@ -257,17 +282,25 @@ class Scanner {
   }
 
   private readonly hitMember: Member = (key, keyAt, i) => {
-    const name = key === 1 ? '"id"' : '"eventTimestamp"';
+    const name = key === 1 ? '"id"' : `"${this.timeKey}"`;
     if ((key === 1 ? this.idAt : this.tsAt) >= 0) this.fail(`duplicate ${name}`, keyAt, false);
-    if (this.b[i] !== 0x22) this.fail(`${name} must be a string`, i);
     const at = this.lineAt(i);
+    if (key === 2 && this.epoch && (this.b[i] === 0x2d || isDigit(this.b[i]))) {
+      const end = this.number(i);
+      this.tsAt = at;
+      this.ts = epochMsOf(this.b, i, end);
+      return end;
+    }
+    if (this.b[i] !== 0x22) this.fail(key === 1 || !this.epoch ? `${name} must be a string` : `${name} must be a number or a string`, i);
     const end = this.string(i);
     const to = this.lineAt(end);
     if (key === 1) (this.idAt = at), (this.idEnd = to);
     else {
       this.tsAt = at;
       // Read from the input unless a U+2028/9 inside the token already moved part of it (then from its line).
-      this.ts = this.runStart <= i ? eventTimeOf(this.b, i, end, this.esc) : Date.parse(this.movedToken(at, end));
+      const moved = this.runStart > i;
+      if (this.epoch) this.ts = moved || this.esc ? NaN : epochMsOf(this.b, i, end);
+      else this.ts = moved ? parseInstant(this.movedToken(at, end)) : eventTimeOf(this.b, i, end, this.esc);
     }
     return end;
   };

@@ -26,7 +26,8 @@ Commands:
                                \`az functionapp config appsettings set\` command)
   help                         show this help
 
-Exit codes: 0 success, 1 the run or a check failed, 2 bad settings, configuration or usage.
+Exit codes: 0 success, 1 the run or a check failed, 2 bad settings, configuration or usage,
+3 the run caught up but the audit API counts events it could not place (see "source" in its summary).
 Settings are described in the README ("Settings").`;
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
@@ -99,7 +100,7 @@ async function run(env: Record<string, string | undefined>, io: Io): Promise<num
   try {
     const summary = await exportOnce(settings, { logger, abortSignal: controller.signal, onProgress: progressPrinter(io.err) });
     io.out(JSON.stringify(summary));
-    return 0;
+    return summary.status === 'incomplete' ? 3 : 0;
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }

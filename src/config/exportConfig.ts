@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_API_AUTHS, AUDIT_API_KINDS } from './auditApiKind';
 import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem, isLoopbackHost } from './names';
 import { EXPORT_INTERVALS, scheduleProblem } from './schedule';
 
@@ -36,8 +37,13 @@ const schema = z
       { error: 'is required: {"keyVaultUrl": "https://…vault.azure.net", "secretName": "…"} (a Key Vault reference, never a literal token)' },
     ),
     auditApi: z.strictObject(
-      { url: httpsUrl('audit API', true), apiKeySecretName: secretName('the audit API key').optional() },
-      { error: 'is required: {"url": "https://…", "apiKeySecretName": "…"}' },
+      {
+        url: httpsUrl('audit API', true),
+        apiKeySecretName: secretName('the audit API key').optional(),
+        kind: z.enum(AUDIT_API_KINDS, { error: `must be one of ${AUDIT_API_KINDS.join(', ')}` }).optional(),
+        auth: z.enum(AUDIT_API_AUTHS, { error: `must be one of ${AUDIT_API_AUTHS.join(', ')}` }).optional(),
+      },
+      { error: 'is required: {"url": "https://…", "apiKeySecretName": "…", "kind": "immuta-uam", "auth": "bearer"}' },
     ),
     exportStart: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone' }).optional(),
     lagSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
@@ -90,6 +96,8 @@ export function exportConfigToEnv(c: ExportConfig): Record<string, string> {
     SAS_SECRET_NAME: c.sasToken.secretName,
     AUDIT_API_URL: c.auditApi.url,
     AUDIT_API_KEY_SECRET_NAME: c.auditApi.apiKeySecretName,
+    AUDIT_API_KIND: c.auditApi.kind,
+    AUDIT_API_AUTH: c.auditApi.auth,
     EXPORT_START: c.exportStart,
     EXPORT_LAG_SECONDS: c.lagSeconds?.toString(),
     AUDIT_PAGE_SIZE: c.pageSize?.toString(),

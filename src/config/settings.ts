@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_BATCH_BYTES } from '../batch/planBatch';
 import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem, isLoopbackHost } from './names';
+import { AUDIT_API_AUTHS, AUDIT_API_KINDS, DEFAULT_AUTH, type AuditApiKind, type AuditAuthMode } from './auditApiKind';
 import { EXPORT_INTERVALS, INTERVAL_SCHEDULES, scheduleProblem, type ExportInterval } from './schedule';
 
 /** The validated, frozen settings of one export configuration. */
@@ -9,6 +10,8 @@ export interface Settings {
   enabled: boolean;
   auditApiUrl: string;
   auditApiKeySecretName?: string;
+  auditApiKind: AuditApiKind;
+  auditApiAuth: AuditAuthMode;
   interval: ExportInterval;
   schedule: string;
   dfsEndpoint: string;
@@ -42,7 +45,7 @@ type Env = Record<string, string | undefined>;
 
 // Values of these settings may be echoed in errors; all others may hold secrets and never are.
 const ECHOED = new Set([
-  'AUDIT_API_URL', 'AUDIT_API_KEY_SECRET_NAME', 'EXPORT_INTERVAL', 'EXPORT_SCHEDULE', 'ADLS_ACCOUNT_NAME',
+  'AUDIT_API_URL', 'AUDIT_API_KEY_SECRET_NAME', 'AUDIT_API_KIND', 'AUDIT_API_AUTH', 'EXPORT_INTERVAL', 'EXPORT_SCHEDULE', 'ADLS_ACCOUNT_NAME',
   'ADLS_DFS_ENDPOINT', 'ADLS_FILE_SYSTEM', 'ADLS_PATH', 'KEY_VAULT_URL', 'SAS_SECRET_NAME', 'EXPORT_START',
   'EXPORT_ENABLED', 'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'AUDIT_REQUEST_TIMEOUT_SECONDS', 'AUDIT_MAX_ATTEMPTS', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS', 'SAS_EXPIRY_WARNING_DAYS',
 ]);
@@ -71,6 +74,8 @@ const secretName = (what: string) => z.string().trim().regex(SECRET_NAME, `must 
 const schema = z.object({
   AUDIT_API_URL: text('the base URL of the audit API, e.g. https://your-immuta.example.com').pipe(endpoint('audit API')),
   AUDIT_API_KEY_SECRET_NAME: optionalText.pipe(secretName('the audit API key').optional()),
+  AUDIT_API_KIND: optionalText.pipe(z.enum(AUDIT_API_KINDS, { error: `must be one of ${AUDIT_API_KINDS.join(', ')}` }).optional()),
+  AUDIT_API_AUTH: optionalText.pipe(z.enum(AUDIT_API_AUTHS, { error: `must be one of ${AUDIT_API_AUTHS.join(', ')}` }).optional()),
   EXPORT_INTERVAL: optionalText.pipe(z.enum(EXPORT_INTERVALS, { error: `must be one of ${EXPORT_INTERVALS.join(', ')}` }).optional()),
   EXPORT_SCHEDULE: optionalText.pipe(z.string().refine((v) => !scheduleProblem(v), { error: (i) => `${scheduleProblem(i.input as string)}` }).optional()),
   ADLS_ACCOUNT_NAME: optionalText.pipe(z.string().regex(ACCOUNT_NAME, 'must be a storage account name: 3-24 lowercase letters and digits').optional()),
@@ -116,6 +121,9 @@ export function loadSettings(env: Env = process.env): Readonly<Settings> {
   const explicit = raw('ADLS_DFS_ENDPOINT');
   if (!account && !explicit) problems.push('ADLS_ACCOUNT_NAME or ADLS_DFS_ENDPOINT is required: the storage account name, or its dfs endpoint URL');
   if (account && explicit) problems.push('ADLS_ACCOUNT_NAME and ADLS_DFS_ENDPOINT are both set: set only one of them');
+  if (raw('AUDIT_API_AUTH') === 'immuta-token' && !raw('AUDIT_API_KEY_SECRET_NAME')) {
+    problems.push('AUDIT_API_AUTH is immuta-token, which exchanges the API key for a token: set AUDIT_API_KEY_SECRET_NAME to the Key Vault secret that holds the key');
+  }
   const stateStorage = resolveStateStorage(raw);
   if (!stateStorage) {
     problems.push('AzureWebJobsStorage is required: the Functions host storage connection string (or AzureWebJobsStorage__blobServiceUri / __accountName for identity-based access)');
@@ -128,6 +136,8 @@ export function loadSettings(env: Env = process.env): Readonly<Settings> {
     enabled: v.EXPORT_ENABLED !== 'false',
     auditApiUrl: v.AUDIT_API_URL.replace(/\/+$/, ''),
     auditApiKeySecretName: v.AUDIT_API_KEY_SECRET_NAME,
+    auditApiKind: v.AUDIT_API_KIND ?? 'immuta-uam',
+    auditApiAuth: v.AUDIT_API_AUTH ?? DEFAULT_AUTH[v.AUDIT_API_KIND ?? 'immuta-uam'],
     interval,
     schedule: v.EXPORT_SCHEDULE ?? INTERVAL_SCHEDULES[interval],
     dfsEndpoint: (v.ADLS_DFS_ENDPOINT ?? `https://${v.ADLS_ACCOUNT_NAME}.dfs.core.windows.net`).replace(/\/+$/, ''),

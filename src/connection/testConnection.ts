@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
 import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
+import { auditAuth } from '../adapters/auditApi/auditAuth';
 import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
 import { composeState } from '../compose';
 import { loadSettings, type Settings } from '../config/settings';
@@ -102,15 +103,18 @@ export async function testConnection(env: Record<string, string | undefined>, op
     try {
       const source = new HttpAuditSource({
         baseUrl: settings.auditApiUrl,
-        apiKey: apiKey?.value,
+        kind: settings.auditApiKind,
+        auth: auditAuth({ mode: settings.auditApiAuth, baseUrl: settings.auditApiUrl, apiKey: apiKey?.value, requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000 }),
         requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000,
         retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2000 },
         clock: systemClock,
         logger: redactingLogger(() => undefined),
       });
       const end = hourOf(new Date());
-      const page = await source.fetchPage({ window: { start: new Date(end.getTime() - 3600_000), end }, offset: 0, size: 1 }, opts);
-      pass('audit-api', `${settings.auditApiUrl} answered: ${page.total} events in the last full hour`);
+      const window = { start: new Date(end.getTime() - 3600_000), end };
+      const page = await source.fetchPage({ window, from: window.start, to: window.end, offset: 0, size: 1 }, opts);
+      const counted = page.count === undefined ? 'without a count' : `${page.count} events in the last full hour`;
+      pass('audit-api', `${settings.auditApiUrl} (${settings.auditApiKind}, auth ${settings.auditApiAuth}) answered: ${counted}`);
     } catch (error) {
       fail('audit-api', error, 'check AUDIT_API_URL, the network path to it, and the key in AUDIT_API_KEY_SECRET_NAME');
     }

@@ -19,15 +19,15 @@ export interface BatchWriterDeps {
 export interface Delivered {
   intent: Intent;
   window: Window;
-  /** The batch's first event: its offset in the window. */
-  offset: number;
+  /** The batch's first event: its number among the window's events. */
+  ordinal: number;
   /** From the batch's first line to its flush. */
   ms: number;
 }
 
 interface OpenBatch {
   start: BatchStart;
-  offset: number;
+  ordinal: number;
   began: number;
   /** Bytes taken so far, and how many of them are handed to appends. */
   bytes: number;
@@ -86,16 +86,16 @@ export class BatchWriter {
   }
 
   /**
-   * Takes whole lines of a page, from line `first` on (lineEnds as the scanner gives them), as many as fit the
-   * open batch, opening one for `window` if none is (an empty batch takes at least one line; `offset` is that
-   * line's offset in the window, for the log). Returns how many it took: fewer than offered means the batch is
-   * full and the caller ends it.
+   * Takes whole lines of a page, lines `first` up to `end` (lineEnds as the scanner gives them), as many as fit the
+   * open batch, opening one for `window` if none is (an empty batch takes at least one line; `ordinal` is that
+   * line's number among the window's events, for the log). Returns how many it took: fewer than offered means the
+   * batch is full and the caller ends it.
    */
-  async add(window: Window, offset: number, ndjson: Buffer, lineEnds: number[], first: number): Promise<number> {
+  async add(window: Window, ordinal: number, ndjson: Buffer, lineEnds: number[], first: number, end: number): Promise<number> {
     const from = first === 0 ? 0 : lineEnds[first - 1]!;
-    const batch = this.#batch ?? this.#begin(window, offset, lineEnds[first]! - from);
+    const batch = this.#batch ?? this.#begin(window, ordinal, lineEnds[first]! - from);
     let last = first;
-    while (last < lineEnds.length && (lineEnds[last]! - from <= batch.start.limit - batch.bytes || (batch.events === 0 && last === first))) last++;
+    while (last < end && (lineEnds[last]! - from <= batch.start.limit - batch.bytes || (batch.events === 0 && last === first))) last++;
     if (last === first) return 0;
     await this.#write(batch, ndjson.subarray(from, lineEnds[last - 1]!));
     batch.events += last - first;
@@ -113,7 +113,7 @@ export class BatchWriter {
     void this.#queue(async (stored) => {
       await Promise.all(batch.appends);
       const delivered = await commitBatch(stored, intent, this.#deliver);
-      this.#deps.onDelivered?.({ intent, window: batch.start.window, offset: batch.offset, ms: Date.now() - batch.began });
+      this.#deps.onDelivered?.({ intent, window: batch.start.window, ordinal: batch.ordinal, ms: Date.now() - batch.began });
       return delivered;
     });
   }
@@ -143,12 +143,12 @@ export class BatchWriter {
     return this.#stored;
   }
 
-  #begin(window: Window, offset: number, firstLineBytes: number): OpenBatch {
+  #begin(window: Window, ordinal: number, firstLineBytes: number): OpenBatch {
     const start = planBatch(this.#planned, window, firstLineBytes, this.#limits);
     const fence = !this.#fenced;
     this.#fenced = true;
     const ready = this.#queue(async (stored) => (await prepareFile(start, fence, this.#deliver), stored));
-    const batch: OpenBatch = { start, offset, began: Date.now(), bytes: 0, shipped: 0, events: 0, ready, appends: [] };
+    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, ready, appends: [] };
     this.#batch = batch;
     return batch;
   }

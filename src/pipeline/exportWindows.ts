@@ -1,12 +1,18 @@
 import { PartPool } from '../batch/partPool';
 import { DEFAULT_BATCH_BYTES } from '../batch/planBatch';
-import type { Checkpoint, Cursor } from '../checkpoint/checkpoint';
+import type { Checkpoint, Next } from '../checkpoint/checkpoint';
+import { checkCount } from '../paging/countCheck';
+import { cursorOf, positionOf } from '../paging/cursor';
+import { startOf, type Position } from '../paging/position';
+import { prefetch } from '../paging/prefetch';
+import { windowPages, type WindowEnd, type WindowPage } from '../paging/windowPages';
 import type { StoredCheckpoint } from '../ports/checkpointStore';
-import { planWindows, type Window } from '../window/window';
+import { hourOf, planWindows, windowKey, type Window } from '../window/window';
 import { BatchWriter } from './batchWriter';
-import { pagesOf } from './pages';
 import { recover } from './recover';
 import type { RunDeps, RunOptions, RunSummary } from './run';
+import { addWindow, emptySourceReport } from './sourceReport';
+import { writeAnswer } from './writeAnswer';
 
 /**
  * Appends of up to 2 MiB, three in flight while a fourth fills: 8 MiB of buffers whatever the backlog. Against 4 MiB
@@ -16,16 +22,21 @@ import type { RunDeps, RunOptions, RunSummary } from './run';
  */
 const PART_BYTES = 2 * 1024 * 1024;
 const PARTS = 4;
+/** Answers of the next window kept ready while the current one is written. */
+const NEXT_WINDOW_READY = 1;
 
 /**
- * The export proper, under the lease: recover an interrupted write, then for each window fetch pages and
- * stream their NDJSON lines into batches (intent → append → flush, see BatchWriter), until caught up or out
- * of time. Pages are fetched while earlier parts are appended; batches are committed one at a time, in order.
+ * The export proper, under the lease: windows → pages → batches → delivery → checkpoint. It recovers an interrupted
+ * write, then pages each window by time (paging/windowPages.ts) and streams the new events of each answer into
+ * batches (intent → append → flush, see BatchWriter), until caught up or out of time. The next window's first pages
+ * are fetched while the current one is written; batches are committed one at a time, in order. Each finished
+ * window's count is checked against what was exported, and what the API did wrong is reported.
  */
 export async function exportWindows(deps: RunDeps, options: RunOptions, leased: StoredCheckpoint, abortSignal: AbortSignal, started: Date): Promise<RunSummary> {
   const { clock, logger } = deps;
   const stopAt = started.getTime() + options.timeBudgetMs;
   const summary = { events: 0, bytes: 0, files: new Set<string>(), windows: 0 };
+  const source = emptySourceReport();
   const recovered = await recover(leased, { ...deps, abortSignal });
   const until = new Date(started.getTime() - options.lagSeconds * 1000);
   const batchMaxBytes = options.batchMaxBytes ?? DEFAULT_BATCH_BYTES;
@@ -35,60 +46,69 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
     ...deps,
     parts,
     abortSignal,
-    onDelivered: ({ intent, window, offset, ms }) => {
+    onDelivered: ({ intent, window, ordinal, ms }) => {
       summary.events += intent.events;
       summary.bytes += intent.to - intent.from;
       summary.files.add(intent.file.path);
       const elapsedMs = clock.now().getTime() - started.getTime();
-      const reached = new Date(intent.next.cursor ? window.start : intent.next.watermark);
+      const reached = new Date(intent.next.cursor ? intent.next.cursor.at : intent.next.watermark);
       options.onProgress?.({ events: summary.events, bytes: summary.bytes, reached, until, elapsedMs, budgetMs: options.timeBudgetMs });
-      logger.info('batch written', {
-        window: `${window.start.toISOString()}/${window.end.toISOString()}`,
-        offset, events: intent.events, bytes: intent.to - intent.from, file: intent.file.path, ms,
-      });
+      logger.info('batch written', { window: windowKey(window), ordinal, events: intent.events, bytes: intent.to - intent.from, file: intent.file.path, ms });
     },
   });
   // Whether the writer's checkpoint has moved past the stored one (a batch's advance rides on the next save).
   let unsaved = false;
   // Ends the open batch at `next`, or moves the export there when the window had no (more) events.
-  const hand = (next: { watermark: string; cursor?: Cursor }) => {
+  const hand = (next: Next) => {
     if (writer.open) writer.end(next);
     else writer.advance(next);
     unsaved = true;
   };
+  const outOfTime = () => clock.now().getTime() >= stopAt;
+  const plan = windowsToExport(recovered.checkpoint, until);
+  const open = (k: number) => (k < plan.length ? prefetch(windowPages(deps.source, plan[k]!.window, plan[k]!.position, options.pageSize, abortSignal), NEXT_WINDOW_READY) : undefined);
   let status: RunSummary['status'] = 'caught-up';
+  let current: AsyncGenerator<WindowPage, WindowEnd> | undefined;
+  let upcoming: AsyncGenerator<WindowPage, WindowEnd> | undefined = open(0);
 
   try {
-    outer: for (const window of windowsToExport(recovered.checkpoint, until)) {
-      const resumed = recovered.checkpoint.cursor;
-      let offset = resumed && sameWindow(resumed, window) ? resumed.offset : 0;
-      const midWindow = () => ({ watermark: window.start.toISOString(), cursor: cursorOf(window, offset) });
-
-      if (clock.now().getTime() >= stopAt) {
+    outer: for (let k = 0; k < plan.length; k++) {
+      const { window, position } = plan[k]!;
+      if (outOfTime()) {
         status = 'time-budget';
         break;
       }
-      for await (const { page } of pagesOf(deps.source, window, offset, options.pageSize, abortSignal)) {
-        const ends = page.lineEnds;
-        for (let i = 0; i < ends.length; ) {
-          const taken = await writer.add(window, offset, page.ndjson, ends, i);
-          i += taken;
-          offset += taken;
-          // The batch is full (the next line does not fit): hand it over; the next add() opens another.
-          if (i < ends.length) hand(midWindow());
-        }
+      current = upcoming!;
+      upcoming = undefined;
+      let item: IteratorResult<WindowPage, WindowEnd>;
+      // The next window is asked for once this one has answered (a failing API is not asked twice as often).
+      for (let first = true; !(item = await current.next()).done; first = false) {
+        if (first) upcoming = open(k + 1);
+        const answer = item.value;
+        await writeAnswer(writer, window, answer, hand);
         // Every line is copied into the append buffers by now.
-        page.release?.();
+        answer.page.release?.();
         // A failed append or commit ends the run (settled() below throws it); nothing more is fetched for it.
         if (writer.failed) break outer;
-        if (clock.now().getTime() >= stopAt) {
+        if (outOfTime()) {
           // What is already fetched is written; the rest of the window waits for the next run.
           status = 'time-budget';
-          if (writer.open) hand(midWindow());
+          if (writer.open) hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, answer.after) });
           break outer;
         }
       }
-      hand({ watermark: window.end.toISOString() });
+      upcoming ??= open(k + 1);
+      const end = item.value;
+      const check = checkCount(end);
+      addWindow(source, window, end, position.dropped, check);
+      if (check.missing > 0 || check.removed > 0) {
+        const hour = hourOf(window.start).toISOString();
+        logger.warn('the audit API counts other events for this hour than were exported', {
+          hour, window: windowKey(window), exported: end.position.written, missing: check.missing, removed: check.removed,
+        });
+      }
+      const noticed = check.missing > 0 ? { hour: hourOf(window.start).toISOString(), missing: check.missing, noticedAt: clock.now().toISOString() } : undefined;
+      hand({ watermark: window.end.toISOString(), ...(noticed ? { noticed } : {}) });
       summary.windows++;
     }
   } catch (error) {
@@ -96,10 +116,13 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
     writer.abort(error);
     await writer.settled().catch(() => undefined);
     throw error;
+  } finally {
+    await Promise.all([current?.return(undefined as never), upcoming?.return(undefined as never)].map((p) => p?.catch(() => undefined)));
   }
 
   let { checkpoint, etag } = await writer.settled();
   if (unsaved) etag = await deps.store.save(checkpoint, etag, { abortSignal });
+  if (source.missing > 0 && status === 'caught-up') status = 'incomplete';
   return {
     status,
     events: summary.events,
@@ -109,21 +132,15 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
     watermark: checkpoint.watermark,
     startedAt: started.toISOString(),
     endedAt: clock.now().toISOString(),
+    source,
   };
 }
 
-/** Resumes a part-done window exactly as it was planned, then plans hour windows up to `until`. */
-function windowsToExport(checkpoint: Checkpoint, until: Date): Window[] {
+/** Resumes a part-done window exactly where it stood, then plans hour windows up to `until`. */
+function windowsToExport(checkpoint: Checkpoint, until: Date): Array<{ window: Window; position: Position }> {
+  const fresh = (from: Date) => planWindows(from, until).map((window) => ({ window, position: startOf(window) }));
   const c = checkpoint.cursor;
-  if (!c) return planWindows(new Date(checkpoint.watermark), until);
-  const resumed = { start: new Date(c.window.start), end: new Date(c.window.end) };
-  return [resumed, ...planWindows(resumed.end, until)];
-}
-
-function cursorOf(window: Window, offset: number): Cursor {
-  return { window: { start: window.start.toISOString(), end: window.end.toISOString() }, offset };
-}
-
-function sameWindow(c: Cursor, w: Window): boolean {
-  return c.window.start === w.start.toISOString() && c.window.end === w.end.toISOString();
+  if (!c) return fresh(new Date(checkpoint.watermark));
+  const resumed = positionOf(c);
+  return [resumed, ...fresh(resumed.window.end)];
 }

@@ -6,6 +6,7 @@ import type { LakeWriter } from '../ports/lakeWriter';
 import type { Logger } from '../ports/logger';
 import { ExportError } from '../errors';
 import { exportWindows } from './exportWindows';
+import { emptySourceReport, type SourceReport } from './sourceReport';
 
 export interface RunDeps {
   source: AuditSource;
@@ -43,8 +44,12 @@ export interface RunProgress {
 }
 
 export interface RunSummary {
-  /** caught-up: nothing left up to now − lag; time-budget: more remains for the next run; skipped: another run holds the lease. */
-  status: 'caught-up' | 'time-budget' | 'skipped';
+  /**
+   * caught-up: every event up to now − lag is in the lake, as far as the audit API's counts can tell; incomplete:
+   * caught up, but the API counts events of exported hours that came too late to place (see `source`);
+   * time-budget: more remains for the next run; skipped: another run holds the lease.
+   */
+  status: 'caught-up' | 'incomplete' | 'time-budget' | 'skipped';
   events: number;
   bytes: number;
   files: string[];
@@ -54,6 +59,8 @@ export interface RunSummary {
   endedAt: string;
   /** Problems worth an operator's attention that did not stop the run (e.g. the SAS expires soon). */
   warnings?: string[];
+  /** What the audit API did that the exporter corrected for or could not. */
+  source: SourceReport;
 }
 
 const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
@@ -70,7 +77,7 @@ export async function runExport(deps: RunDeps, options: RunOptions): Promise<Run
   } catch (error) {
     if (!(error instanceof ExportError && error.code === 'AnotherRunActive')) throw error;
     logger.info('another export run is active; this run exits without changing anything');
-    return { status: 'skipped', events: 0, bytes: 0, files: [], windows: 0, watermark: '', startedAt: started.toISOString(), endedAt: clock.now().toISOString() };
+    return { status: 'skipped', events: 0, bytes: 0, files: [], windows: 0, watermark: '', startedAt: started.toISOString(), endedAt: clock.now().toISOString(), source: emptySourceReport() };
   }
   const { lease } = acquired;
   try {

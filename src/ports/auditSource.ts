@@ -1,31 +1,46 @@
 import type { Window } from '../window/window';
 
+/**
+ * One request of the audit search: events with `from` ≤ time ≤ `to` (whether each bound is inclusive is the API's
+ * business; the pager works either way), in time order, skipping `offset` of them.
+ */
 export interface PageRequest {
+  /** The window being exported (for messages). */
   window: Window;
+  from: Date;
+  to: Date;
   offset: number;
   size: number;
 }
 
 /**
- * One page of audit events, already as NDJSON lines cut from the API's own bytes (every field unchanged,
+ * One answer of the audit search, already as NDJSON lines cut from the API's own bytes (every field unchanged,
  * compact, U+2028/U+2029 escaped): the exporter never re-serializes an event.
  */
 export interface AuditPage {
-  /** Events in the whole window, as the API counts them (for progress and backlog). */
-  total: number;
+  /** Events matching the request's `from`/`to` as the API counts them, whatever `offset` and `size`; absent if it does not say. */
+  count: number | undefined;
   /** The page's events, each one line ending in "\n". */
   ndjson: Buffer;
   /** lineEnds[i] = byte offset in `ndjson` just after event i's "\n". */
   lineEnds: number[];
-  /** Each event's "eventTimestamp" as epoch ms (NaN when it is not a date). */
+  /** Each event's time as epoch ms (NaN when it is not a valid instant with a zone). */
   eventTimes: number[];
-  /** Event i's "id" and "eventTimestamp" text, for messages. */
-  describe(i: number): { id: string; eventTimestamp: string };
+  /** idStarts[i]..idEnds[i]: event i's "id" token in `ndjson`, quotes included (compared byte for byte). */
+  idStarts: number[];
+  idEnds: number[];
+  /** Event i's "id" and time as text, for messages. */
+  describe(i: number): { id: string; time: string };
   /** Lets the source reuse the page's memory once its lines are copied out: nothing may read the page after. */
   release?(): void;
 }
 
-/** Where audit events come from, a window and an offset at a time. */
+/** Where audit events come from, one search request at a time. */
 export interface AuditSource {
   fetchPage(request: PageRequest, options: { abortSignal: AbortSignal }): Promise<AuditPage>;
+}
+
+/** Event i's id as a string key: its JSON token's bytes, one char per byte. */
+export function idOf(page: AuditPage, i: number): string {
+  return page.ndjson.toString('latin1', page.idStarts[i]!, page.idEnds[i]!);
 }

@@ -25,7 +25,7 @@ export function recordRun(store: StatusStore, run: RunOutcome, clock: Clock, log
         lastRun:
           'reason' in o
             ? { id: run.id, startedAt: run.startedAt, endedAt, status: 'failed', events: 0, bytes: 0, files: 0, attempts, failureReason: o.reason, ...(o.code ? { failureCode: o.code } : {}) }
-            : { id: run.id, startedAt: run.startedAt, endedAt, status: o.status, events: o.events, bytes: o.bytes, files: o.files.length, attempts },
+            : { id: run.id, startedAt: run.startedAt, endedAt, status: o.status, events: o.events, bytes: o.bytes, files: o.files.length, attempts, source: o.source },
         connection: { status: failed ? 'FAILED' : 'SUCCESS', checkedAt: endedAt, by: 'run', ...('reason' in o ? { failureReason: o.reason } : {}) },
         warnings: run.warnings,
       };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SourceReport } from '../pipeline/sourceReport';
 
 /**
  * What operators see about past runs, kept beside the checkpoint (not in it: the checkpoint is written only
@@ -17,7 +18,7 @@ export interface LastRun {
   id: string;
   startedAt: string;
   endedAt: string;
-  status: 'caught-up' | 'time-budget' | 'skipped' | 'disabled' | 'failed';
+  status: 'caught-up' | 'incomplete' | 'time-budget' | 'skipped' | 'disabled' | 'failed';
   events: number;
   bytes: number;
   files: number;
@@ -25,6 +26,8 @@ export interface LastRun {
   attempts: number;
   failureReason?: string;
   failureCode?: string;
+  /** What the audit API did that the run corrected for or could not (absent for failed runs). */
+  source?: SourceReport;
 }
 
 const iso = z.iso.datetime();
@@ -33,9 +36,16 @@ const schema = z.object({
   lastRun: z
     .object({
       id: z.string(), startedAt: iso, endedAt: iso,
-      status: z.enum(['caught-up', 'time-budget', 'skipped', 'disabled', 'failed']),
+      status: z.enum(['caught-up', 'incomplete', 'time-budget', 'skipped', 'disabled', 'failed']),
       events: z.number().int(), bytes: z.number().int(), files: z.number().int(), attempts: z.number().int(),
       failureReason: z.string().optional(), failureCode: z.string().optional(),
+      source: z
+        .object({
+          duplicatesDropped: z.number().int(), shortPages: z.number().int(), windowsChecked: z.number().int(), windowsUnverified: z.number().int(),
+          missing: z.number().int(), removed: z.number().int(),
+          hours: z.array(z.object({ hour: iso, missing: z.number().int(), removed: z.number().int() })),
+        })
+        .optional(),
     })
     .optional(),
   connection: z.object({ status: z.enum(['SUCCESS', 'FAILED']), checkedAt: iso, by: z.enum(['run', 'test-connection']), failureReason: z.string().optional() }).optional(),

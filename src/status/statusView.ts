@@ -14,8 +14,13 @@ export interface StatusView {
   connectionStatus: 'SUCCESS' | 'FAILED' | null;
   connectionCheckedAt: string | null;
   lastRun: LastRun | null;
-  /** Every event before this time is in the lake. */
+  /** Every event before this time is in the lake, except in the hours of `noticed`. */
   watermark: string | null;
+  /**
+   * Hours for which the audit API came to count more events than were exported (they became visible behind the
+   * paging, too late to place), with how many: not in the lake.
+   */
+  noticed: Array<{ hour: string; missing: number; noticedAt: string }>;
   lagSeconds: number | null;
   nextRunAt: string | null;
   /** Warnings of the last run or connection test, such as a SAS that expires soon. */
@@ -38,6 +43,7 @@ export async function readStatus(settings: Settings, options: { abortSignal: Abo
     connectionCheckedAt: record?.connection?.checkedAt ?? null,
     lastRun: record?.lastRun ?? null,
     watermark,
+    noticed: stored?.checkpoint.noticed ?? [],
     lagSeconds: watermark ? Math.max(0, Math.floor((now.getTime() - Date.parse(watermark)) / 1000)) : null,
     nextRunAt: settings.enabled ? parseNcrontab(settings.schedule).next(now).toISOString() : null,
     warnings,

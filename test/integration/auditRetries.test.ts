@@ -40,7 +40,7 @@ describe('audit API calls are retried with backoff, honouring Retry-After, and a
   it('gives up after AUDIT_MAX_ATTEMPTS and reports the window and offset; what came before is kept', async () => {
     api().setFaults({ serverErrors: { count: 1000, status: 503 } });
     const error = await failure(h.run(NOW, env('give-up', { AUDIT_MAX_ATTEMPTS: '3' })));
-    expect(error?.message).toMatch(/the audit API answered HTTP 503 at window 2026-04-01T00:00:00.000Z\.\.2026-04-01T01:00:00.000Z offset 0/);
+    expect(error?.message).toMatch(/the audit API answered HTTP 503 at window 2026-04-01T00:00:00.000Z\.\.2026-04-01T01:00:00.000Z \(minDate 2026-03-31T23:59:59.999Z, offset 0\)/);
     expect(api().stats().requests).toBe(3);
     expect((await h.readLake('give-up')).size).toBe(0);
   });
@@ -48,7 +48,7 @@ describe('audit API calls are retried with backoff, honouring Retry-After, and a
   it('a slow answer past AUDIT_REQUEST_TIMEOUT_SECONDS is abandoned and retried', async () => {
     api().setFaults({ delayMs: 1500 });
     const error = await failure(h.run(NOW, env('slow', { AUDIT_REQUEST_TIMEOUT_SECONDS: '1', AUDIT_MAX_ATTEMPTS: '2' })));
-    expect(error?.message).toMatch(/the audit API at .* did not answer \(window .* offset 0\)/);
+    expect(error?.message).toMatch(/the audit API at .* did not answer \(window .* \(minDate .*, offset 0\)\)/);
     expect(api().stats().requests).toBe(2);
   });
 
@@ -63,7 +63,7 @@ describe('audit API calls are retried with backoff, honouring Retry-After, and a
     const before = allLines(await h.readLake('bad-page'));
     api().setFaults({ truncated: { count: 1000 } });
     const error = await failure(h.run(NOW, env('bad-page', { AUDIT_MAX_ATTEMPTS: '2', EXPORT_BATCH_MAX_BYTES: '4096' })));
-    expect(error?.message).toMatch(/the audit API returned an invalid page at window 2026-04-01T01:0\d:00.000Z\.\.2026-04-01T02:00:00.000Z offset 0: /);
+    expect(error?.message).toMatch(/the audit API returned an invalid page at window 2026-04-01T01:0\d:00.000Z\.\.2026-04-01T02:00:00.000Z \(minDate [^,]+, offset 0\): /);
     expect(allLines(await h.readLake('bad-page'))).toEqual(before);
     api().resetFaults();
     await h.run(NOW, env('bad-page'));

@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { BodyTooLarge, HttpGetter } from '../../src/adapters/auditApi/httpGet';
+import { auditAuth } from '../../src/adapters/auditApi/auditAuth';
 import { HttpAuditSource } from '../../src/adapters/auditApi/httpAuditSource';
 import { systemClock } from '../../src/ports/clock';
 import { SecretValue } from '../../src/redact';
@@ -95,14 +96,15 @@ describe('HttpAuditSource: answers it will not use', () => {
   const source = () =>
     new HttpAuditSource({
       baseUrl: url.origin,
-      apiKey: new SecretValue('key-that-must-stay-here'),
+      kind: 'immuta-uam',
+      auth: auditAuth({ mode: 'bearer', baseUrl: url.origin, apiKey: new SecretValue('key-that-must-stay-here'), requestTimeoutMs: 5_000 }),
       requestTimeoutMs: 5_000,
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
       clock: systemClock,
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });
   const window = { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-01-01T01:00:00Z') };
-  const fetchOnce = () => source().fetchPage({ window, offset: 0, size: 10 }, { abortSignal: new AbortController().signal }).catch((e: unknown) => e);
+  const fetchOnce = () => source().fetchPage({ window, from: window.start, to: window.end, offset: 0, size: 10 }, { abortSignal: new AbortController().signal }).catch((e: unknown) => e);
 
   it('refuses a page over 512 MiB from its declared length, naming AUDIT_PAGE_SIZE, without retrying', async () => {
     answer = (res) => {

@@ -64,6 +64,11 @@ function writer(f: Fakes, stored: StoredCheckpoint, limits = { batchMaxBytes: 30
   return new BatchWriter(stored, { root: 'r', ...limits }, { store: f.store, lake: f.lake, parts, abortSignal: new AbortController().signal });
 }
 
+/** A keyset position after `n` events, one per second from the window's start (as page() makes them). */
+const cursorAt = (n: number) => ({
+  window: { start: HOUR, end: window.end.toISOString() }, from: new Date(window.start.getTime() + (n - 1) * 1000 - 1).toISOString(), skip: 0,
+  at: new Date(window.start.getTime() + (n - 1) * 1000).toISOString(), ids: [`"${n - 1}"`], written: n, dropped: 0,
+});
 const fresh = (): StoredCheckpoint => ({ checkpoint: initialCheckpoint(window.start), etag: 'e0' });
 
 describe('BatchWriter', () => {
@@ -71,9 +76,9 @@ describe('BatchWriter', () => {
     const f = fakes();
     const w = writer(f, fresh());
     const { ndjson, ends } = page(5);
-    expect(await w.add(window, 0, ndjson, ends, 0)).toBe(3); // 30 bytes: the batch is full
-    w.end({ watermark: window.start.toISOString(), cursor: { window: { start: HOUR, end: window.end.toISOString() }, offset: 3 } });
-    expect(await w.add(window, 3, ndjson, ends, 3)).toBe(2);
+    expect(await w.add(window, 0, ndjson, ends, 0, ends.length)).toBe(3); // 30 bytes: the batch is full
+    w.end({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
+    expect(await w.add(window, 3, ndjson, ends, 3, ends.length)).toBe(2);
     w.end({ watermark: window.end.toISOString() });
     const done = await w.settled();
 
@@ -97,9 +102,9 @@ describe('BatchWriter', () => {
     const open: StoredCheckpoint = { checkpoint: { ...initialCheckpoint(window.start), file: { path: FILE, hour: HOUR, part: 0, length: 100 } }, etag: 'e0' };
     const w = writer(f, open);
     const { ndjson, ends } = page(6);
-    await w.add(window, 0, ndjson, ends, 0);
-    w.end({ watermark: window.start.toISOString(), cursor: { window: { start: HOUR, end: window.end.toISOString() }, offset: 3 } });
-    await w.add(window, 3, ndjson, ends, 3);
+    await w.add(window, 0, ndjson, ends, 0, ends.length);
+    w.end({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
+    await w.add(window, 3, ndjson, ends, 3, ends.length);
     w.end({ watermark: window.end.toISOString() });
     await w.settled();
     expect(f.ops[0]).toBe('flush 100');
@@ -115,7 +120,7 @@ describe('BatchWriter', () => {
     const w = writer(f, fresh(), { batchMaxBytes: 1000, fileMaxBytes: 1000 });
     const { ndjson, ends } = page(10);
     let added = false;
-    const adding = w.add(window, 0, ndjson, ends, 0).then((n) => ((added = true), n));
+    const adding = w.add(window, 0, ndjson, ends, 0, ends.length).then((n) => ((added = true), n));
     for (let i = 0; i < 5; i++) await tick();
     // Two parts of 10 bytes: one in flight, one filled and waiting for a part to come back.
     expect(added).toBe(false);
@@ -132,9 +137,9 @@ describe('BatchWriter', () => {
     f.failAppendAt = 10;
     const w = writer(f, fresh());
     const { ndjson, ends } = page(5);
-    await w.add(window, 0, ndjson, ends, 0);
-    w.end({ watermark: window.start.toISOString(), cursor: { window: { start: HOUR, end: window.end.toISOString() }, offset: 3 } });
-    await expect(w.add(window, 3, ndjson, ends, 3)).rejects.toThrow('append failed');
+    await w.add(window, 0, ndjson, ends, 0, ends.length);
+    w.end({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
+    await expect(w.add(window, 3, ndjson, ends, 3, ends.length)).rejects.toThrow('append failed');
     expect(w.failed).toBe(true);
     await expect(w.settled()).rejects.toThrow('append failed');
     expect(f.ops.some((o) => o.startsWith('save') || o.startsWith('flush'))).toBe(false);
@@ -145,7 +150,7 @@ describe('BatchWriter', () => {
     f.gate = new Promise(() => undefined); // appends never finish on their own
     const w = writer(f, fresh(), { batchMaxBytes: 1000, fileMaxBytes: 1000 });
     const { ndjson, ends } = page(1);
-    await w.add(window, 0, ndjson, ends, 0);
+    await w.add(window, 0, ndjson, ends, 0, ends.length);
     w.end({ watermark: window.end.toISOString() });
     await tick();
     w.abort(new Error('budget exhausted'));

@@ -3,7 +3,10 @@ import { applyIntent, decodeCheckpoint, dropIntent, encodeCheckpoint, initialChe
 const file = { path: 'p/f.ndjson', hour: '2026-01-01T10:00:00.000Z', part: 0, length: 300 };
 const intent: Intent = {
   file, create: false, from: 100, to: 300, events: 2,
-  next: { watermark: '2026-01-01T10:00:00.000Z', cursor: { window: { start: '2026-01-01T10:00:00.000Z', end: '2026-01-01T11:00:00.000Z' }, offset: 7 } },
+  next: { watermark: '2026-01-01T10:00:00.000Z', cursor: {
+    window: { start: '2026-01-01T10:00:00.000Z', end: '2026-01-01T11:00:00.000Z' },
+    from: '2026-01-01T10:05:00.000Z', skip: 0, at: '2026-01-01T10:05:00.001Z', ids: ['"a"', '"b"'], copies: { '"b"': 2 }, written: 7, dropped: 1, before: 0,
+  } },
 };
 const base: Checkpoint = { ...initialCheckpoint(new Date('2026-01-01T10:00:00Z')), file: { ...file, length: 100 } };
 
@@ -14,7 +17,7 @@ describe('checkpoint', () => {
   });
   it('applying an intent advances to its `next` state, records the file length and clears the intent, in one value', () => {
     const after = applyIntent({ ...base, intent }, intent);
-    expect(after).toEqual({ version: 1, watermark: intent.next.watermark, cursor: intent.next.cursor, file });
+    expect(after).toEqual({ version: 2, watermark: intent.next.watermark, cursor: intent.next.cursor, file });
   });
   it('applying a window-closing intent drops the cursor', () => {
     const closing = { ...intent, next: { watermark: '2026-01-01T11:00:00.000Z' } };
@@ -30,7 +33,7 @@ describe('checkpoint', () => {
   });
   it('refuses anything that is not a valid checkpoint, naming the field', () => {
     expect(() => decodeCheckpoint('nope')).toThrow('checkpoint is not JSON');
-    expect(() => decodeCheckpoint(JSON.stringify({ ...base, version: 2 }))).toThrow(/version/);
+    expect(() => decodeCheckpoint(JSON.stringify({ ...base, version: 3 }))).toThrow(/version/);
     expect(() => decodeCheckpoint(JSON.stringify({ ...base, intent: { ...intent, to: 50 } }))).toThrow(/intent/);
   });
 });

@@ -1,12 +1,13 @@
 import { ExportError, ensureError } from '../../errors';
-import { PageSyntaxError, scanPage } from '../../batch/pageScanner';
+import { PageSyntaxError, scanPage, type TimeKey } from '../../batch/pageScanner';
 import type { AuditPage, AuditSource, PageRequest } from '../../ports/auditSource';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
-import type { SecretValue } from '../../redact';
 import { parseRetryAfter, type RetryPolicy } from '../../retry/retryDecision';
 import { withRetries } from '../../retry/withRetries';
 import { linkedSignal } from '../../abort/linkedSignal';
+import type { AuditApiKind } from '../../config/auditApiKind';
+import type { AuditAuth } from './auditAuth';
 import { BodyTooLarge, HttpGetter } from './httpGet';
 import { PageBuffers } from './pageBuffers';
 
@@ -15,9 +16,13 @@ const MAX_PAGE_BYTES = 512 * 1024 * 1024;
 /** One set of keep-alive connections per process: a worker runs many exports, each would otherwise leave its own. */
 const SHARED_HTTP = new HttpGetter();
 
+/** Where each kind keeps an event's time: UAM's ISO-8601 "eventTimestamp", legacy's epoch-ms "dateTime". */
+const TIME_KEY: Record<AuditApiKind, TimeKey> = { 'immuta-uam': 'eventTimestamp', 'immuta-legacy': 'dateTime' };
+
 export interface HttpAuditSourceOptions {
   baseUrl: string;
-  apiKey?: SecretValue;
+  kind: AuditApiKind;
+  auth: AuditAuth;
   /** One request may take this long before it is abandoned and retried. */
   requestTimeoutMs: number;
   retry: RetryPolicy;
@@ -25,7 +30,7 @@ export interface HttpAuditSourceOptions {
   logger: Logger;
 }
 
-/** Immuta's audit search, `GET /audit?minDate&maxDate&offset&size&sortField=dateTime&sortOrder=asc`. */
+/** Immuta's audit search, `GET /audit?minDate&maxDate&offset&size&sortField=dateTime&sortOrder=asc`, either kind. */
 export class HttpAuditSource implements AuditSource {
   readonly #buffers = new PageBuffers();
 
@@ -38,20 +43,27 @@ export class HttpAuditSource implements AuditSource {
 
   private async once(request: PageRequest, abortSignal: AbortSignal): Promise<AuditPage> {
     const url = new URL(`${this.options.baseUrl}/audit`);
-    url.searchParams.set('minDate', request.window.start.toISOString());
-    url.searchParams.set('maxDate', request.window.end.toISOString());
+    url.searchParams.set('minDate', request.from.toISOString());
+    url.searchParams.set('maxDate', request.to.toISOString());
     url.searchParams.set('offset', String(request.offset));
     url.searchParams.set('size', String(request.size));
     url.searchParams.set('sortField', 'dateTime');
     url.searchParams.set('sortOrder', 'asc');
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey.reveal()}`;
-    const where = `window ${request.window.start.toISOString()}..${request.window.end.toISOString()} offset ${request.offset}`;
+    const where = `window ${request.window.start.toISOString()}..${request.window.end.toISOString()} (minDate ${request.from.toISOString()}, offset ${request.offset})`;
+    const { auth } = this.options;
 
     let body: Buffer;
     const linked = linkedSignal(abortSignal, { timeoutMs: this.options.requestTimeoutMs });
     try {
-      const answer = await SHARED_HTTP.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES, allocate: (size) => this.#buffers.take(size) });
+      let answer;
+      for (let attempt = 1; ; attempt++) {
+        const authorization = await auth.header(linked.signal);
+        const headers: Record<string, string> = { accept: 'application/json', ...(authorization ? { authorization } : {}) };
+        answer = await SHARED_HTTP.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES, allocate: (size) => this.#buffers.take(size) });
+        // A refused token is exchanged anew and the request asked once more.
+        if ((answer.status === 401 || answer.status === 403) && attempt === 1 && (await auth.refused(authorization, linked.signal))) continue;
+        break;
+      }
       if (answer.status < 200 || answer.status >= 300) {
         if (answer.status >= 300 && answer.status < 400) throw redirectError(answer.status, answer.headers.location, url, where);
         throw statusError(answer.status, answer.headers['retry-after'] ?? null, this.options.clock.now(), where);
@@ -72,9 +84,10 @@ export class HttpAuditSource implements AuditSource {
     }
     // One pass over the bytes validates the page and cuts out each event's line, unchanged: no parse, no re-stringify.
     try {
-      const page = scanPage(body);
+      const page = scanPage(body, TIME_KEY[this.options.kind]);
       const release = () => this.#buffers.give(body);
-      return { total: page.count, ndjson: page.ndjson, lineEnds: page.lineEnds, eventTimes: page.eventTimes, describe: page.describe, release };
+      const { count, ndjson, lineEnds, eventTimes, idStarts, idEnds, describe } = page;
+      return { count, ndjson, lineEnds, eventTimes, idStarts, idEnds, describe, release };
     } catch (error) {
       if (!(error instanceof PageSyntaxError)) throw error;
       throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${error.message}`, { kind: 'retryable' });
@@ -103,7 +116,7 @@ function redirectError(status: number, location: string | undefined, from: URL, 
 
 function statusError(status: number, retryAfter: string | null, now: Date, where: string): ExportError {
   if (status === 401 || status === 403) {
-    return new ExportError('AuditApiKeyRejected', `the audit API refused the API key (HTTP ${status}); check the key in AUDIT_API_KEY_SECRET_NAME`, { kind: 'permanent' });
+    return new ExportError('AuditApiKeyRejected', `the audit API refused the API key (HTTP ${status}); check the key in AUDIT_API_KEY_SECRET_NAME and AUDIT_API_AUTH`, { kind: 'permanent' });
   }
   const retryable = status === 408 || status === 429 || status >= 500;
   return new ExportError('AuditApiError', `the audit API answered HTTP ${status} at ${where}`, {

@@ -27,11 +27,11 @@ export interface HttpGetOptions {
   allocate?: (size: number) => Buffer;
 }
 
-/** Keep-alive connections, a few at a time (a page is fetched ahead while the last one is handled). */
+/** Keep-alive connections, a few at a time: pages of the current window and the next one are asked for ahead. */
 export class HttpGetter {
   readonly #agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets: 4 }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 4 }),
+    'http:': new HttpAgent({ keepAlive: true, maxSockets: 8 }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 8 }),
   };
 
   get(url: URL, headers: Record<string, string>, options: HttpGetOptions): Promise<HttpAnswer> {

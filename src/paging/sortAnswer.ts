@@ -1,0 +1,91 @@
+import { ExportError } from '../errors';
+import { idOf, type AuditPage, type PageRequest } from '../ports/auditSource';
+import type { Window } from '../window/window';
+import { isFresh, type Position } from './position';
+
+/** What each event of an answer is to the window: to be written, already written, or another copy of one. */
+export const NEW = 0;
+export const KNOWN = 1;
+export const DUPLICATE = 2;
+
+export interface SortedAnswer {
+  /** NEW, KNOWN or DUPLICATE for each event before `end`. */
+  kinds: Uint8Array;
+  /** The first event at or after the window's end (the answer's length if none): it and all after it are not ours. */
+  end: number;
+  fresh: number;
+  /** The window is complete: the answer reached past its end, or holds everything the search range has. */
+  done: boolean;
+  /** Events at or past the window's end that the search range holds (for the count check), when `done` and known. */
+  beyond: number | undefined;
+  /** Events before the window's start at the head of a fresh window's first answer, when that can be known. */
+  before: number | undefined;
+}
+
+/**
+ * Sorts an answer's events against where the window stands. Checks what every later step relies on: each time is
+ * a valid instant, in time order, not before what was asked; an answer that breaks this is refused whole.
+ */
+export function sortAnswer(position: Position, page: AuditPage, request: PageRequest, window: Window): SortedAnswer {
+  const times = page.eventTimes;
+  const n = times.length;
+  const start = window.start.getTime();
+  const stop = window.end.getTime();
+  if (n > request.size) invalid(request, `${n} events for a page size of ${request.size}`);
+  const kinds = new Uint8Array(n);
+  // Copies of each id seen in this answer at the instant being read.
+  const copies = new Map<string, number>();
+  let instant = NaN;
+  let previous = -Infinity;
+  let fresh = 0;
+  let end = n;
+  for (let i = 0; i < n; i++) {
+    const t = times[i]!;
+    if (!(t >= previous) || t < request.from.getTime()) refuseEvent(page, request, i, t, previous);
+    previous = t;
+    if (t >= stop) {
+      end = i;
+      break;
+    }
+    if (t < position.at || t < start) {
+      kinds[i] = KNOWN; // behind the position: written already (or too late to place; the count check notices)
+      continue;
+    }
+    if (t !== instant) (instant = t), copies.clear();
+    const id = idOf(page, i);
+    const c = (copies.get(id) ?? 0) + 1;
+    copies.set(id, c);
+    const written = t === position.at ? (position.ids.get(id) ?? 0) : 0;
+    if (c === 1 && written === 0) (kinds[i] = NEW), fresh++;
+    else kinds[i] = c <= written ? KNOWN : DUPLICATE;
+  }
+  const exhausted = n === 0 || (page.count !== undefined && request.offset + n >= page.count);
+  const done = end < n || exhausted;
+  let beyond: number | undefined;
+  if (end < n) beyond = page.count === undefined ? undefined : page.count - request.offset - end;
+  else if (exhausted) beyond = 0;
+  return { kinds, end, fresh, done, beyond, before: beforeOf(position, page, window, request) };
+}
+
+/** A fresh window's first answer starts with the events of the millisecond before the window, if any. */
+function beforeOf(position: Position, page: AuditPage, window: Window, request: PageRequest): number | undefined {
+  if (!isFresh(position, window) || request.offset !== 0) return undefined;
+  const start = window.start.getTime();
+  const times = page.eventTimes;
+  let k = 0;
+  while (k < times.length && times[k]! < start) k++;
+  // All of them are known only if the answer goes past them, or holds the whole range.
+  return k < times.length || (page.count !== undefined && times.length >= page.count) ? k : undefined;
+}
+
+function refuseEvent(page: AuditPage, request: PageRequest, i: number, t: number, previous: number): never {
+  const { id, time } = page.describe(i);
+  if (Number.isNaN(t)) invalid(request, `event ${i} (id ${id}) has no valid time (${time}): it must be an instant with a zone`);
+  if (t < previous) invalid(request, `event ${i} (id ${id}) at ${time} is out of time order`);
+  invalid(request, `event ${i} (id ${id}) at ${time} is earlier than the minDate asked for`);
+}
+
+function invalid(request: PageRequest, why: string): never {
+  const where = `window ${request.window.start.toISOString()}..${request.window.end.toISOString()} (minDate ${request.from.toISOString()}, offset ${request.offset})`;
+  throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${why}`, { kind: 'retryable' });
+}

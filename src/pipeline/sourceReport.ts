@@ -1,0 +1,40 @@
+import type { CountCheck } from '../paging/countCheck';
+import type { WindowEnd } from '../paging/windowPages';
+import { hourOf, type Window } from '../window/window';
+
+/** What the audit API did that the exporter had to correct for or could not: with numbers, per run. */
+export interface SourceReport {
+  /** Extra copies of an id the API served, left out of the lake. */
+  duplicatesDropped: number;
+  /** Answers that held fewer events than asked while more remained (a page cap). */
+  shortPages: number;
+  windowsChecked: number;
+  /** Windows the API's count could not confirm (it gave none). */
+  windowsUnverified: number;
+  /** Events the API came to hold for an exported window behind its paging: not in the lake. */
+  missing: number;
+  /** Exported events the API no longer counts. */
+  removed: number;
+  /** The hours with missing or removed events. */
+  hours: Array<{ hour: string; missing: number; removed: number }>;
+}
+
+/** Hours listed in one run's report; the totals stay exact beyond it. */
+const HOURS_LISTED = 100;
+
+export function emptySourceReport(): SourceReport {
+  return { duplicatesDropped: 0, shortPages: 0, windowsChecked: 0, windowsUnverified: 0, missing: 0, removed: 0, hours: [] };
+}
+
+/** Adds a finished window. Duplicates count from where this run took the window up. */
+export function addWindow(report: SourceReport, window: Window, end: WindowEnd, droppedBefore: number, check: CountCheck): void {
+  report.duplicatesDropped += end.position.dropped - droppedBefore;
+  report.shortPages += end.shortPages;
+  report.windowsChecked++;
+  if (!check.verified) report.windowsUnverified++;
+  report.missing += check.missing;
+  report.removed += check.removed;
+  if ((check.missing > 0 || check.removed > 0) && report.hours.length < HOURS_LISTED) {
+    report.hours.push({ hour: hourOf(window.start).toISOString(), missing: check.missing, removed: check.removed });
+  }
+}

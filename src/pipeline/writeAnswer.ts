@@ -1,0 +1,33 @@
+import type { Next } from '../checkpoint/checkpoint';
+import { advance } from '../paging/advance';
+import { cursorOf } from '../paging/cursor';
+import { NEW } from '../paging/sortAnswer';
+import type { WindowPage } from '../paging/windowPages';
+import type { Window } from '../window/window';
+import type { BatchWriter } from './batchWriter';
+
+/**
+ * Copies an answer's new events into batches, run by run (events already written and copies are left out). When a
+ * batch fills part-way through, it is handed over with the position reached at that event, so a later run resumes
+ * exactly there.
+ */
+export async function writeAnswer(writer: BatchWriter, window: Window, item: WindowPage, hand: (next: Next) => void): Promise<void> {
+  const { page, sorted, position, request } = item;
+  const { kinds, end } = sorted;
+  let ordinal = position.written;
+  for (let i = 0; i < end; ) {
+    if (kinds[i] !== NEW) {
+      i++;
+      continue;
+    }
+    let run = i + 1;
+    while (run < end && kinds[run] === NEW) run++;
+    while (i < run) {
+      const taken = await writer.add(window, ordinal, page.ndjson, page.lineEnds, i, run);
+      i += taken;
+      ordinal += taken;
+      // The batch is full (the next line does not fit): hand it over; the next add() opens another.
+      if (i < run) hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, advance(position, page, sorted, i, request)) });
+    }
+  }
+}

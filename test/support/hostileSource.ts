@@ -1,0 +1,79 @@
+// An in-memory audit search that misbehaves the ways real ones do (page caps, unstable ties, either bound
+// inclusive, duplicate ids, events inserted and removed while paging, no count), answering through the real scanner.
+import { scanPage } from '../../src/batch/pageScanner';
+import type { AuditPage, AuditSource, PageRequest } from '../../src/ports/auditSource';
+
+export interface StoredEvent {
+  id: string;
+  t: number;
+}
+
+export interface Hostility {
+  pageCap?: number;
+  unstableTies?: boolean;
+  minInclusive?: boolean;
+  maxInclusive?: boolean;
+  /** Ids stored twice (served twice, adjacent). */
+  duplicated?: Set<string>;
+  noCount?: boolean;
+  /** Called before each answer is built, with the request number (1-based): may change the events. */
+  beforeAnswer?: (n: number, events: StoredEvent[], request: PageRequest) => void;
+}
+
+/** A small deterministic generator, so a failing case can be replayed. */
+export function seeded(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+export class HostileSource implements AuditSource {
+  requests = 0;
+  readonly asked: PageRequest[] = [];
+  constructor(
+    readonly events: StoredEvent[],
+    readonly hostility: Hostility = {},
+    readonly rand = seeded(1),
+  ) {}
+
+  async fetchPage(request: PageRequest, { abortSignal }: { abortSignal: AbortSignal }): Promise<AuditPage> {
+    await Promise.resolve();
+    abortSignal.throwIfAborted();
+    const n = ++this.requests;
+    this.asked.push(request);
+    const h = this.hostility;
+    h.beforeAnswer?.(n, this.events, request);
+    const from = request.from.getTime();
+    const to = request.to.getTime();
+    let matching = this.events
+      .filter((e) => (h.minInclusive === false ? e.t > from : e.t >= from) && (h.maxInclusive ? e.t <= to : e.t < to))
+      .flatMap((e) => (h.duplicated?.has(e.id) ? [e, e] : [e]));
+    matching.sort((a, b) => a.t - b.t || (h.unstableTies ? 0 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (h.unstableTies) matching = shuffleTies(matching, this.rand);
+    const size = Math.min(request.size, h.pageCap ?? Infinity);
+    const hits = matching.slice(request.offset, request.offset + size);
+    const body = JSON.stringify({ ...(h.noCount ? {} : { count: matching.length }), hits: hits.map((e) => ({ id: e.id, eventTimestamp: new Date(e.t).toISOString() })) });
+    return scanPage(Buffer.from(body));
+  }
+}
+
+function shuffleTies(sorted: StoredEvent[], rand: () => number): StoredEvent[] {
+  const out: StoredEvent[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.t === sorted[i]!.t) j++;
+    const group = sorted.slice(i, j);
+    for (let k = group.length - 1; k > 0; k--) {
+      const r = Math.floor(rand() * (k + 1));
+      [group[k], group[r]] = [group[r]!, group[k]!];
+    }
+    out.push(...group);
+    i = j;
+  }
+  return out;
+}
+
+/** `count` events spread over [start, start + spanMs), `tie` of them at each instant, ids e0000… */
+export function eventsAt(start: number, spanMs: number, count: number, tie = 1): StoredEvent[] {
+  const instants = Math.ceil(count / tie);
+  return Array.from({ length: count }, (_, i) => ({ id: `e${String(i).padStart(5, '0')}`, t: start + Math.floor((Math.floor(i / tie) * spanMs) / instants) }));
+}

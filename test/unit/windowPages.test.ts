@@ -1,0 +1,159 @@
+// Keyset paging against an audit search that misbehaves: every event of the window is handed out as NEW exactly
+// once (a repeated id once), whatever the API does and wherever the paging is interrupted and resumed.
+import { decodeCheckpoint, encodeCheckpoint, initialCheckpoint } from '../../src/checkpoint/checkpoint';
+import { advance } from '../../src/paging/advance';
+import { checkCount } from '../../src/paging/countCheck';
+import { cursorOf, positionOf } from '../../src/paging/cursor';
+import { startOf, type Position } from '../../src/paging/position';
+import { NEW } from '../../src/paging/sortAnswer';
+import { windowPages, type WindowEnd } from '../../src/paging/windowPages';
+import { idOf } from '../../src/ports/auditSource';
+import type { Window } from '../../src/window/window';
+import { HostileSource, eventsAt, seeded, type Hostility, type StoredEvent } from '../support/hostileSource';
+
+const START = Date.parse('2026-03-01T10:00:00Z');
+const window: Window = { start: new Date(START), end: new Date(START + 3600_000) };
+const signal = new AbortController().signal;
+
+/** Keeps a position as the checkpoint would: encoded, decoded. */
+function throughCheckpoint(p: Position): Position {
+  const c = decodeCheckpoint(encodeCheckpoint({ ...initialCheckpoint(window.start), cursor: cursorOf(window, p) }));
+  return positionOf(c.cursor!).position;
+}
+
+/**
+ * Pages the window to its end. With `interrupt`, each answer may be cut short at a random event, as a crash
+ * after a batch would: the position there is kept and paging starts again from it.
+ */
+async function drain(source: HostileSource, size: number, interrupt?: () => number): Promise<{ written: string[]; end: WindowEnd; restarts: number }> {
+  const written: string[] = [];
+  let position = startOf(window);
+  let restarts = 0;
+  for (let round = 0; round < 10_000; round++) {
+    const pages = windowPages(source, window, position, size, signal, 3);
+    let cut = false;
+    let item = await pages.next();
+    while (!item.done) {
+      const { page, sorted, request } = item.value;
+      const upto = interrupt ? Math.min(page.eventTimes.length, Math.floor(interrupt() * (page.eventTimes.length + 4))) : page.eventTimes.length;
+      for (let i = 0; i < Math.min(upto, sorted.end); i++) if (sorted.kinds[i] === NEW) written.push(JSON.parse(idOf(page, i)) as string);
+      if (upto < page.eventTimes.length) {
+        position = throughCheckpoint(advance(item.value.position, page, sorted, upto, request));
+        cut = true;
+        break;
+      }
+      item = await pages.next();
+    }
+    if (!cut) return { written, end: item.value as WindowEnd, restarts };
+    await pages.return(undefined as never);
+    restarts++;
+  }
+  throw new Error('did not finish');
+}
+
+const expectExactlyOnce = (written: string[], events: StoredEvent[]) => {
+  const inWindow = events.filter((e) => e.t >= START && e.t < window.end.getTime()).map((e) => e.id);
+  expect(written.length).toBe(new Set(written).size);
+  expect([...written].sort()).toEqual([...new Set(inWindow)].sort());
+};
+
+// Events at the window's very edges too: at its start, the millisecond before, at its end.
+const population = (tie: number, count = 400): StoredEvent[] => [
+  ...eventsAt(START, 3600_000, count, tie),
+  { id: 'before', t: START - 1 },
+  { id: 'edge-start', t: START },
+  { id: 'edge-end', t: window.end.getTime() },
+  { id: 'last-ms', t: window.end.getTime() - 1 },
+];
+
+const BOUNDS: Array<[boolean, boolean]> = [[true, false], [true, true], [false, false], [false, true]];
+
+describe('windowPages: keyset paging that no misbehaving API can make lose or double an event', () => {
+  describe.each(BOUNDS)('minDate inclusive %s, maxDate inclusive %s', (minInclusive, maxInclusive) => {
+    it.each<[string, Hostility, number]>([
+      ['well-behaved', {}, 1],
+      ['a page cap lower than the size asked (3a)', { pageCap: 7 }, 1],
+      ['ties in a different order on each request (3b)', { unstableTies: true }, 4],
+      ['no count (3f)', { noCount: true }, 3],
+      ['more events at one instant than fit a page (3g)', {}, 60],
+      ['page cap, unstable ties and no count at once', { pageCap: 9, unstableTies: true, noCount: true }, 3],
+    ])('%s', async (_, hostility, tie) => {
+      const events = population(tie);
+      const source = new HostileSource(events, { ...hostility, minInclusive, maxInclusive }, seeded(tie * 7 + 1));
+      const { written, end } = await drain(source, 25);
+      expectExactlyOnce(written, events);
+      const check = checkCount(end);
+      expect(check).toEqual(hostility.noCount ? { verified: false, missing: 0, removed: 0 } : { verified: true, missing: 0, removed: 0 });
+      if (hostility.pageCap && !hostility.noCount) expect(end.shortPages).toBeGreaterThan(0);
+    });
+
+    it('the same id served twice, in one page or across pages (3d): written once, counted', async () => {
+      const events = population(2);
+      const duplicated = new Set(events.filter((_, i) => i % 9 === 0 && i < 400).map((e) => e.id));
+      const source = new HostileSource(events, { duplicated, minInclusive, maxInclusive });
+      const { written, end } = await drain(source, 10);
+      expectExactlyOnce(written, events);
+      const inWindow = events.filter((e) => duplicated.has(e.id) && e.t >= START && e.t < window.end.getTime()).length;
+      expect(end.position.dropped).toBe(inWindow);
+      expect(checkCount(end)).toEqual({ verified: true, missing: 0, removed: 0 });
+    });
+
+    it('interrupted at random events and resumed from the checkpoint, under every fault at once', async () => {
+      const events = population(5);
+      const duplicated = new Set(events.filter((_, i) => i % 13 === 0).map((e) => e.id));
+      const rand = seeded(99);
+      const source = new HostileSource(events, { pageCap: 11, unstableTies: true, duplicated, minInclusive, maxInclusive }, seeded(5));
+      const { written, restarts, end } = await drain(source, 20, rand);
+      expect(restarts).toBeGreaterThan(5);
+      expectExactlyOnce(written, events);
+      expect(checkCount(end).missing).toBe(0);
+    });
+  });
+
+  it.each([
+    ['inserted', 5, 0],
+    ['removed', 0, 10],
+    ['inserted and removed', 5, 10],
+  ])('events %s while paging (3e): none doubled or skipped; an insert behind the paging is noticed', async (_, inserts, removes) => {
+    const events = population(1, 300);
+    const original = new Set(events.map((e) => e.id));
+    let removed: string[] = [];
+    let inserted: StoredEvent[] = [];
+    const source = new HostileSource(events, {
+      beforeAnswer: (n, all) => {
+        if (n !== 8) return;
+        // Events spread over the window go away or come in, some behind the paging, some ahead of it.
+        const mine = all.filter((e) => e.t >= START && e.t < window.end.getTime());
+        removed = mine.filter((_, i) => i % 29 === 3).slice(0, removes).map((e) => e.id);
+        for (const id of removed) all.splice(all.findIndex((e) => e.id === id), 1);
+        inserted = [0.1, 0.3, 0.5, 0.7, 0.9].slice(0, inserts).map((f, i) => ({ id: `ins${i}`, t: START + Math.floor(f * 3600_000) + 1 }));
+        all.push(...inserted);
+      },
+    });
+    const { written, end } = await drain(source, 20);
+    expect(written.length).toBe(new Set(written).size);
+    const kept = [...original].filter((id) => !removed.includes(id) && !['before', 'edge-end'].includes(id));
+    for (const id of kept) expect(written).toContain(id);
+    // Each insert is either written (ahead of the paging) or missing (behind it): never both.
+    const insertsMissing = inserted.filter((e) => !written.includes(e.id)).length;
+    const removedWritten = removed.filter((id) => written.includes(id)).length;
+    if (inserts) expect(insertsMissing).toBeGreaterThan(0);
+    if (removes) expect(removedWritten).toBeGreaterThan(0);
+    const check = checkCount(end);
+    expect(check.verified).toBe(true);
+    // A count tells the net difference only: inserts and removals in one window can offset each other.
+    expect(check.missing - check.removed).toBe(insertsMissing - removedWritten);
+    if (!removes) expect(check.missing).toBe(insertsMissing);
+    if (!inserts) expect(check.removed).toBe(removedWritten);
+  });
+
+  it('refuses a time without a zone, naming the event, rather than reading it as local time', async () => {
+    const source = {
+      fetchPage: async () => {
+        const body = JSON.stringify({ count: 1, hits: [{ id: 'local-1', eventTimestamp: '2026-03-01T10:30:00' }] });
+        return (await import('../../src/batch/pageScanner')).scanPage(Buffer.from(body));
+      },
+    };
+    await expect(windowPages(source, window, startOf(window), 10, signal).next()).rejects.toThrow(/event 0 \(id local-1\) has no valid time \("2026-03-01T10:30:00"\)/);
+  });
+});
