@@ -8,7 +8,7 @@ import { sortAnswer, type SortedAnswer } from './sortAnswer';
 import { continuesChain, tailOf, type Tail } from './chain';
 
 /** Requests out at once for one window: the API's latency overlaps the lake writes and the scan. */
-export const PAGES_AHEAD = 4;
+export const PAGES_AHEAD = 8;
 /** A window whose paging has not ended after this many requests is refused (an API that never stops answering). */
 const MAX_REQUESTS = 1_000_000;
 
