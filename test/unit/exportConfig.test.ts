@@ -78,6 +78,15 @@ describe('export configuration file', () => {
     ]);
   });
 
+  it("maps the audit API's kind and authentication onto their settings, and names wrong ones", () => {
+    const config = parseExportConfig(JSON.stringify({ ...EXAMPLE, auditApi: { ...EXAMPLE.auditApi, kind: 'immuta-legacy', auth: 'immuta-token' } }));
+    expect(exportConfigToEnv(config)).toMatchObject({ AUDIT_API_KIND: 'immuta-legacy', AUDIT_API_AUTH: 'immuta-token' });
+    expect(problems({ ...EXAMPLE, auditApi: { ...EXAMPLE.auditApi, kind: 'uam', auth: 'token' } })).toEqual([
+      'auditApi.kind must be one of immuta-uam, immuta-legacy',
+      'auditApi.auth must be one of bearer, apikey, immuta-token',
+    ]);
+  });
+
   it('reports a file that is not JSON', () => {
     expect(() => parseExportConfig('{ nope', 'cfg.json')).toThrow(/cfg\.json is not a valid export configuration:\n {2}- is not JSON/);
   });

@@ -21,6 +21,21 @@ function problems(env: Record<string, string | undefined>): string[] {
 }
 
 describe('loadSettings', () => {
+  it('reads the audit API kind and authentication, defaulting the authentication to what each kind expects', () => {
+    expect(loadSettings(VALID)).toMatchObject({ auditApiKind: 'immuta-uam', auditApiAuth: 'bearer' });
+    expect(loadSettings({ ...VALID, AUDIT_API_KIND: 'immuta-legacy' })).toMatchObject({ auditApiKind: 'immuta-legacy', auditApiAuth: 'apikey' });
+    expect(loadSettings({ ...VALID, AUDIT_API_KIND: 'immuta-legacy', AUDIT_API_AUTH: 'bearer' })).toMatchObject({ auditApiAuth: 'bearer' });
+    expect(loadSettings({ ...VALID, AUDIT_API_AUTH: 'immuta-token', AUDIT_API_KEY_SECRET_NAME: 'audit-api-key' })).toMatchObject({ auditApiAuth: 'immuta-token' });
+  });
+
+  it('names a wrong kind or authentication, and a token exchange without a key', () => {
+    expect(problems({ ...VALID, AUDIT_API_KIND: 'splunk' })).toEqual(['AUDIT_API_KIND must be one of immuta-uam, immuta-legacy (got "splunk")']);
+    expect(problems({ ...VALID, AUDIT_API_AUTH: 'basic' })).toEqual(['AUDIT_API_AUTH must be one of bearer, apikey, immuta-token (got "basic")']);
+    expect(problems({ ...VALID, AUDIT_API_AUTH: 'immuta-token' })).toEqual([
+      'AUDIT_API_AUTH is immuta-token, which exchanges the API key for a token: set AUDIT_API_KEY_SECRET_NAME to the Key Vault secret that holds the key',
+    ]);
+  });
+
   it('applies the documented defaults', () => {
     const s = loadSettings(VALID);
     expect(s).toMatchObject({
