@@ -5,12 +5,14 @@
 // string goes through str() and everything else is a number or a fixed token, so the output is
 // canonical JSON — the unit tests check JSON.stringify(JSON.parse(text)) === text.
 import { generatedId } from './eventIds';
-import { isoString } from './isoTime';
+import { isoString, offsetIsoString } from './isoTime';
 import { Rng, hash32, hex8 } from './random';
 import { SALT_EVENT, drawSubject, type Actor, type DataSource } from './tenant';
+import type { TimestampStyle } from './types';
 import {
   FAILURE_REASONS, IP_PREFIXES, POLICIES, PROJECTS, PURPOSES, SUBSCRIPTION_REASONS, TABLES, USER_AGENTS,
 } from './vocabulary';
+import { zoneOffsetMinutes } from './zones';
 
 export { generatedId } from './eventIds';
 
@@ -24,10 +26,12 @@ export interface GeneratedEventContext {
   /** seedKey(seed) */
   key: number;
   tenantId: string;
+  /** How eventTimestamp and receivedTimestamp are written; default 'utc'. */
+  timestampStyle: TimestampStyle;
 }
 
-export function generatorContext(key: number): GeneratedEventContext {
-  return { key, tenantId: `demo-${hex8(hash32(key, 0, SALT_TENANT)).slice(0, 4)}` };
+export function generatorContext(key: number, timestampStyle: TimestampStyle = 'utc'): GeneratedEventContext {
+  return { key, tenantId: `demo-${hex8(hash32(key, 0, SALT_TENANT)).slice(0, 4)}`, timestampStyle };
 }
 
 interface Body { targetType: string; targets: string; related: string; payload: string }
@@ -138,9 +142,14 @@ export function generateEventJson(
   const failure = failed ? `,"failureReason":${str(rng.pick(FAILURE_REASONS))}` : '';
 
   return (
-    `{"id":"${id}","eventTimestamp":"${isoString(eventMs)}","receivedTimestamp":"${isoString(receivedMs)}",` +
+    `{"id":"${id}","eventTimestamp":"${stamp(ctx, index, eventMs)}","receivedTimestamp":"${stamp(ctx, index, receivedMs)}",` +
     `"tenantId":"${ctx.tenantId}","action":"${action}","actionStatus":"${failed ? 'FAILURE' : 'SUCCESS'}","actor":${who.json},` +
     `"targetType":"${body.targetType}","targets":[${body.targets}],"requestId":"${requestId}","sessionId":"${sessionId}",` +
     `"actorIp":"${actorIp}","relatedResources":[${body.related}],"auditPayload":{${body.payload}${failure}}}`
   );
+}
+
+/** One event writes both its timestamps in the same zone. */
+function stamp(ctx: GeneratedEventContext, index: number, ms: number): string {
+  return ctx.timestampStyle === 'utc' ? isoString(ms) : offsetIsoString(ms, zoneOffsetMinutes(ctx.key, index));
 }

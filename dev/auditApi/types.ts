@@ -1,5 +1,11 @@
 // The public shapes of the sample audit API. index.ts re-exports them; other folders code against these.
 
+/** 'immuta-uam': Universal Audit Model events; 'immuta-legacy': Immuta's V1 audit search records. */
+export type AuditKind = 'immuta-uam' | 'immuta-legacy';
+
+/** 'utc': 2024-05-01T00:00:00.000Z; 'offset-micros': 2024-04-30T20:00:00.000000-04:00 (same instant, per-event offset). */
+export type TimestampStyle = 'utc' | 'offset-micros';
+
 export interface AuditEventsOptions {
   /** How many synthetic events to generate (0 .. 2^32-1); computed on demand unless `prerender` is set. */
   count: number;
@@ -9,7 +15,16 @@ export interface AuditEventsOptions {
   spanSeconds: number;
   /** Same seed and options → byte-identical events. Default 1. */
   seed?: number;
-  /** Caller-supplied events (each with at least string `id` and `eventTimestamp`), merged in (eventTimestamp, id) order and served as JSON.stringify of the object. */
+  /** Default 'immuta-uam'. */
+  kind?: AuditKind;
+  /** immuta-uam only. Default 'utc'. */
+  timestampStyle?: TimestampStyle;
+  /** immuta-legacy only: write `dateTime` as a string of digits (as Immuta's doc examples show) instead of a number. */
+  legacyDateTimeAsString?: boolean;
+  /** Generated events come in groups of this many sharing one timestamp, so ties exist. Default 1. */
+  sameInstant?: number;
+  /** Caller-supplied events, merged in (time, id) order and served as JSON.stringify of the object. Each needs a
+   * string `id` and a time: `eventTimestamp` (ISO-8601) or `dateTime` (epoch ms, number or digits). */
   extraEvents?: object[];
   /** Render every generated event once at start (about count × 740 bytes of memory) and serve pages from those
    * bytes: for the benchmark, where a real API's cost is on another machine. Default false. */
@@ -24,6 +39,18 @@ export interface AuditFaults {
   truncated?: { count: number };
   reset?: { count: number };
   late?: { fraction: number; delaySeconds: number };
+}
+
+/** What the mutate fault changed: ground truth for tests. */
+export interface AuditMutations {
+  /** Whether it has happened yet. */
+  applied: boolean;
+  /** The range of the request it followed, as filtered (half-open, after `bounds`). */
+  range: { minDate: string; maxDate: string } | null;
+  /** The inserted events' exact JSON text as served, in (time, id) order. */
+  inserted: string[];
+  /** Ids of the removed events. */
+  removed: string[];
 }
 
 export interface AuditStats {
