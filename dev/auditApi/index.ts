@@ -2,15 +2,21 @@
 // See types.ts for the contract; server.ts for routes; stream.ts for how pages are built on demand.
 import { randomBytes } from 'node:crypto';
 import { close, listen } from '../http/server';
+import { StoreChanges } from './changes';
 import { Clock } from './clock';
-import { FaultState } from './faults';
+import { FaultState } from './faultState';
+import { createRenderer } from './renderer';
 import { createAuditServer } from './server';
 import { Stats } from './stats';
 import { EventStream } from './stream';
 import { Timeline } from './timeline';
 import type { AuditApi, AuditEventsOptions, AuditFaults } from './types';
 
-export type { AuditApi, AuditEventsOptions, AuditFaults, AuditStats } from './types';
+export type {
+  AuditApi, AuditEventsOptions, AuditFaults, AuditKind, AuditMutations, AuditStats, DateBound, TimestampStyle,
+} from './types';
+export { parseFaults, InvalidFaults } from './faults';
+export { KINDS } from './renderer';
 
 /** AuditApi plus a few extras for tests and tooling. */
 export interface AuditApiServer extends AuditApi {
@@ -18,34 +24,42 @@ export interface AuditApiServer extends AuditApi {
   currentFaults(): AuditFaults;
 }
 
-export async function startAuditApi(options: { events: AuditEventsOptions; apiKey?: string; port?: number }): Promise<AuditApiServer> {
+export async function startAuditApi(options: { events: AuditEventsOptions; apiKey?: string; port?: number; faults?: AuditFaults }): Promise<AuditApiServer> {
   if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || !/^\S+$/.test(options.apiKey))) {
     throw new Error('apiKey must be a non-empty string without whitespace');
   }
   const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
   const timeline = new Timeline(options.events);
-  const stream = new EventStream(timeline, { prerender: options.events.prerender });
-  const faults = new FaultState(timeline.key);
+  const renderer = createRenderer(timeline.key, options.events);
+
+  const changes = new StoreChanges();
+  const stream = new EventStream(timeline, { prerender: options.events.prerender, renderer, changes });
+  const faults = new FaultState(timeline.key, () => changes.clear());
+  if (options.faults) faults.set(options.faults);
   const clock = new Clock();
   const stats = new Stats();
-  const { server, abortWaits } = createAuditServer({ stream, faults, clock, stats, apiKey });
+  const { server, abortWaits } = createAuditServer({ stream, faults, clock, stats, changes, apiKey });
   const port = await listen(server, options.port ?? 0);
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     apiKey,
+    kind: renderer.kind,
     setFaults: (f) => faults.set(f),
     resetFaults: () => faults.reset(),
     currentFaults: () => faults.current(),
     setNow: (now) => clock.set(now),
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    mutations: () => changes.snapshot(),
     eventsJson: (range = {}) => ({
       [Symbol.iterator]: () =>
         stream.all(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness()),
     }),
-    totalEvents: timeline.total,
+    get totalEvents() {
+      return timeline.total + changes.delta;
+    },
     stop: async () => {
       abortWaits();
       await close(server);

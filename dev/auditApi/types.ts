@@ -31,6 +31,8 @@ export interface AuditEventsOptions {
   prerender?: boolean;
 }
 
+export type DateBound = 'inclusive' | 'exclusive';
+
 export interface AuditFaults {
   rateLimit?: { count: number; retryAfterSeconds: number };
   serverErrors?: { count?: number; rate?: number; status?: number };
@@ -39,6 +41,19 @@ export interface AuditFaults {
   truncated?: { count: number };
   reset?: { count: number };
   late?: { fraction: number; delaySeconds: number };
+  /** Never more than this many hits per answer, whatever `size` asked; `count` is unchanged and nothing says so. */
+  pageCap?: number;
+  /** Events that share a timestamp come back in another order on each request (a sort by time only). */
+  unstableTies?: boolean;
+  /** How minDate/maxDate filter; default { minDate: 'inclusive', maxDate: 'exclusive' }. */
+  bounds?: { minDate: DateBound; maxDate: DateBound };
+  /** Every Nth generated event is stored twice: served twice, adjacent, same JSON and id; `count` includes the copies. */
+  duplicates?: { every: number };
+  /** Once, right after the afterRequests-th answered GET /audit (default 1): insert `insert` new events and remove
+   * `remove` existing ones, both spread evenly over that request's range. See AuditApi.mutations(). */
+  mutate?: { insert?: number; remove?: number; afterRequests?: number };
+  /** Answers have no `count` field. */
+  noCount?: boolean;
 }
 
 /** What the mutate fault changed: ground truth for tests. */
@@ -67,14 +82,20 @@ export interface AuditApi {
   url: string;
   port: number;
   apiKey: string;
+  kind: AuditKind;
+  /** Replaces all faults; also undoes what an earlier mutate fault changed. */
   setFaults(faults: AuditFaults): void;
   resetFaults(): void;
   /** Pins the server clock (visibility of events); null returns to real time. */
   setNow(now: Date | null): void;
   stats(): AuditStats;
   resetStats(): void;
-  /** The events the API will ever serve, in order, as the exact JSON text of each (for tests and the demo's verification); lazy, O(1) memory. */
+  /** What the mutate fault inserted and removed. */
+  mutations(): AuditMutations;
+  /** The stored events in (time, id) order, each once, as the exact JSON text served (for tests and the demo's
+   * verification); reflects mutations; lazy, O(1) memory. */
   eventsJson(range?: { minDate?: Date; maxDate?: Date }): Iterable<string>;
-  totalEvents: number;
+  /** How many distinct events are stored now. */
+  readonly totalEvents: number;
   stop(): Promise<void>;
 }
