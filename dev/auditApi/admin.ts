@@ -1,4 +1,4 @@
-// Loopback-only /_admin/* routes: faults, stats, the server clock and what the mutate fault changed.
+// Loopback-only /_admin/* routes: faults, stats, the server clock, tokens and what the mutate fault changed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http/server';
 import type { StoreChanges } from './changes';
@@ -7,15 +7,17 @@ import type { FaultState } from './faultState';
 import { readJson, sendError } from './httpJson';
 import { BadRequest, parseIsoMs } from './query';
 import type { Stats } from './stats';
+import type { TokenStore } from './tokens';
 
 export interface AdminState {
   faults: FaultState;
   stats: Stats;
   clock: Clock;
+  tokens: TokenStore;
   changes: StoreChanges;
 }
 
-const PATHS = ['/_admin/faults', '/_admin/stats', '/_admin/clock', '/_admin/mutations'];
+const PATHS = ['/_admin/faults', '/_admin/stats', '/_admin/clock', '/_admin/tokens/expire', '/_admin/mutations'];
 const BODY_LIMIT = 1024 * 1024;
 
 export async function admin(state: AdminState, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -44,6 +46,8 @@ export async function admin(state: AdminState, req: IncomingMessage, res: Server
       clock.set(ms === undefined ? null : new Date(ms));
       return sendJson(res, 200, { now: clock.pinnedAt()?.toISOString() ?? null });
     }
+    case 'POST /_admin/tokens/expire':
+      return sendJson(res, 200, { expired: state.tokens.expireAll() });
     case 'GET /_admin/mutations':
       return sendJson(res, 200, state.changes.snapshot());
   }

@@ -1,31 +1,24 @@
-// HTTP routing for the sample audit API: GET /audit and the loopback-only /_admin/* routes (admin.ts).
-import { createHash, timingSafeEqual } from 'node:crypto';
+// HTTP routing for the sample audit API: GET /audit, POST /bim/apikey/authenticate (immuta-token auth),
+// and the loopback-only /_admin/* routes (admin.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sendJson } from '../http/server';
 import { admin, type AdminState } from './admin';
+import type { Authenticator } from './auth';
 import { envelope } from './envelope';
 import { InvalidFaults } from './faults';
-import { sendError } from './httpJson';
+import { readJson, sendError } from './httpJson';
 import { mutate } from './mutation';
 import { BadRequest, parseAuditQuery } from './query';
 import type { EventStream } from './stream';
 
 export interface AuditServerState extends AdminState {
   stream: EventStream;
-  apiKey: string;
+  auth: Authenticator;
 }
 
 const COMMA = Buffer.from(',');
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
-}
-
-/** Constant-time key check; hashing first makes the lengths equal. */
-function authorized(req: IncomingMessage, apiKey: string): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  return m !== null && timingSafeEqual(digest(m[1]), digest(apiKey));
-}
+const EXCHANGE_PATH = '/bim/apikey/authenticate';
 
 function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
@@ -42,7 +35,8 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
       sendError(res, status, message, headers, error);
     };
     if (req.method !== 'GET') return answer(405, 'use GET /audit', { allow: 'GET' });
-    if (!authorized(req, state.apiKey)) return answer(401, 'missing or invalid API key', { 'www-authenticate': 'Bearer' });
+    const denied = state.auth.check(req.headers.authorization);
+    if (denied) return answer(401, denied.message, denied.headers);
     const rejection = faults.reject();
     if (rejection) return answer(rejection.status, rejection.message, rejection.headers, rejection.error);
     const delay = faults.delayMs();
@@ -97,6 +91,26 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
     }
   }
 
+  /** Immuta's key-for-token exchange; only served with immuta-token auth. */
+  async function exchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { stats } = state;
+    stats.request();
+    if (req.method !== 'POST') {
+      stats.answered(405);
+      return sendError(res, 405, `use POST ${EXCHANGE_PATH}`, { allow: 'POST' });
+    }
+    let body: unknown;
+    try {
+      body = await readJson(req, 64 * 1024);
+    } catch (e) {
+      if (!(e instanceof BadRequest)) throw e;
+    }
+    const result = state.auth.exchange(body);
+    stats.answered(result.status);
+    if (result.status === 200) stats.tokenIssued();
+    sendJson(res, result.status, result.body);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/_admin/')) {
@@ -109,6 +123,7 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
       }
     }
     if (url.pathname === '/audit') return audit(req, res, url.searchParams);
+    if (url.pathname === EXCHANGE_PATH && state.auth.mode === 'immuta-token') return exchange(req, res);
     state.stats.request();
     state.stats.answered(404);
     sendError(res, 404, `no route ${url.pathname}; the audit search is GET /audit`);

@@ -6,6 +6,12 @@ export type AuditKind = 'immuta-uam' | 'immuta-legacy';
 /** 'utc': 2024-05-01T00:00:00.000Z; 'offset-micros': 2024-04-30T20:00:00.000000-04:00 (same instant, per-event offset). */
 export type TimestampStyle = 'utc' | 'offset-micros';
 
+/**
+ * 'bearer': `Authorization: Bearer <key>`; 'apikey': `Authorization: <key>` (Immuta's documented raw form);
+ * 'immuta-token': POST /bim/apikey/authenticate exchanges the key for a token, then `Authorization: Bearer <token>`.
+ */
+export type AuditAuth = 'bearer' | 'apikey' | 'immuta-token';
+
 export interface AuditEventsOptions {
   /** How many synthetic events to generate (0 .. 2^32-1); computed on demand unless `prerender` is set. */
   count: number;
@@ -69,12 +75,28 @@ export interface AuditMutations {
 }
 
 export interface AuditStats {
-  /** Requests to non-admin paths. */
+  /** Requests to non-admin paths (token exchanges included). */
   requests: number;
   /** Events delivered in intact 200 answers (malformed/truncated/reset answers do not count). */
   served: number;
   /** Non-admin answers by HTTP status, e.g. { "200": 12, "429": 1 }. */
   byStatus: Record<string, number>;
+  /** immuta-token auth only: tokens issued by POST /bim/apikey/authenticate. */
+  tokenExchanges?: number;
+}
+
+export interface AuditApiStartOptions {
+  events: AuditEventsOptions;
+  /** Default: random. */
+  apiKey?: string;
+  /** Default: a free port on 127.0.0.1. */
+  port?: number;
+  /** Default 'bearer' for immuta-uam, 'apikey' for immuta-legacy. */
+  auth?: AuditAuth;
+  /** immuta-token: lifetime of a token on the server's clock. Default 3600. */
+  tokenTtlSeconds?: number;
+  /** Faults in force from the start. */
+  faults?: AuditFaults;
 }
 
 export interface AuditApi {
@@ -83,13 +105,16 @@ export interface AuditApi {
   port: number;
   apiKey: string;
   kind: AuditKind;
+  auth: AuditAuth;
   /** Replaces all faults; also undoes what an earlier mutate fault changed. */
   setFaults(faults: AuditFaults): void;
   resetFaults(): void;
-  /** Pins the server clock (visibility of events); null returns to real time. */
+  /** Pins the server clock (visibility of events, token expiry); null returns to real time. */
   setNow(now: Date | null): void;
   stats(): AuditStats;
   resetStats(): void;
+  /** immuta-token: expires every token issued so far; returns how many were still valid. */
+  expireTokens(): number;
   /** What the mutate fault inserted and removed. */
   mutations(): AuditMutations;
   /** The stored events in (time, id) order, each once, as the exact JSON text served (for tests and the demo's
