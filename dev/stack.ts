@@ -1,4 +1,4 @@
-import { startAuditApi, type AuditApi, type AuditEventsOptions } from './auditApi';
+import { startAuditApi, type AuditApi, type AuditAuth, type AuditEventsOptions, type AuditFaults, type AuditKind } from './auditApi';
 import { startAzurite, type Azurite } from './azurite';
 import { startDfsGatewayProcess, type DfsGatewayProcess } from './dfs/process';
 import { createTokenIssuer, startManagedIdentity, type ManagedIdentityEndpoint } from './identity';
@@ -17,9 +17,14 @@ export interface StackOptions {
   ports?: StackPorts;
   /** Keep Azurite's data in this folder instead of in memory. */
   location?: string;
-  /** The sample audit API's events; by default 2,000 events over the 6 hours that end 10 minutes ago. */
+  /** The sample audit API's events (and their kind); by default 2,000 UAM events over the 6 hours that end 10 minutes ago. */
   audit?: Partial<AuditEventsOptions>;
   auditApiKey?: string;
+  /** Default: bearer for immuta-uam, apikey for immuta-legacy. */
+  auditAuth?: AuditAuth;
+  auditTokenTtlSeconds?: number;
+  /** Faults in force from the start. */
+  auditFaults?: AuditFaults;
 }
 
 /** What `npm run stack` prints as one JSON line: everything a client needs to reach the stack. */
@@ -37,6 +42,10 @@ export interface StackInfo {
   identityHeader: string;
   auditApiUrl: string;
   auditApiKey: string;
+  /** What the audit API serves: immuta-uam events or immuta-legacy records. */
+  auditKind: AuditKind;
+  /** How a client authenticates to it: bearer, apikey or immuta-token. */
+  auditAuth: AuditAuth;
 }
 
 export interface LocalStack {
@@ -79,6 +88,9 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       events: auditEvents,
       apiKey: options.auditApiKey,
       port: ports.audit,
+      auth: options.auditAuth,
+      tokenTtlSeconds: options.auditTokenTtlSeconds,
+      faults: options.auditFaults,
     });
     started.push(auditApi);
 
@@ -94,6 +106,8 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       identityHeader: identity.header,
       auditApiUrl: auditApi.url,
       auditApiKey: auditApi.apiKey,
+      auditKind: auditApi.kind,
+      auditAuth: auditApi.auth,
     };
     return { info, azurite, gateway, identity, vault, auditApi, auditEvents, stop: () => stopAll(started) };
   } catch (error) {

@@ -1,10 +1,6 @@
-// Fault switches: validated configuration plus the counters that say which of the next answers misbehave.
-// Order of application (server.ts): auth, rateLimit, serverErrors, delay, then malformed/truncated/reset.
-import { Rng, hash32 } from './random';
-import type { AuditFaults } from './types';
-import type { Lateness } from './visibility';
-
-const SALT_ERRORS = 0x5e77;
+// Fault switches: validation of the configuration, from JSON (PUT /_admin/faults, --faults) or code.
+// Each message names the setting and what it takes. faultState.ts holds the live state.
+import type { AuditFaults, DateBound } from './types';
 
 export class InvalidFaults extends Error {}
 
@@ -30,10 +26,15 @@ function num(o: Obj, key: string, path: string, opts: { min: number; max?: numbe
 }
 
 const count = { min: 0, integer: true };
+/** Inserted events are held in memory. */
+const MAX_MUTATED = 100_000;
 
-/** Validates faults from JSON (PUT /_admin/faults) or code; returns a clean copy. */
+/** Validates faults from JSON (PUT /_admin/faults, --faults) or code; returns a clean copy with defaults filled in. */
 export function parseFaults(value: unknown): AuditFaults {
-  const f = object(value, 'faults', ['rateLimit', 'serverErrors', 'delayMs', 'malformed', 'truncated', 'reset', 'late']);
+  const f = object(value, 'faults', [
+    'rateLimit', 'serverErrors', 'delayMs', 'malformed', 'truncated', 'reset', 'late',
+    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount',
+  ]);
   const out: AuditFaults = {};
   if (f.rateLimit !== undefined) {
     const o = object(f.rateLimit, 'rateLimit', ['count', 'retryAfterSeconds']);
@@ -58,93 +59,35 @@ export function parseFaults(value: unknown): AuditFaults {
     const o = object(f.late, 'late', ['fraction', 'delaySeconds']);
     out.late = { fraction: num(o, 'fraction', 'late', { min: 0, max: 1 })!, delaySeconds: num(o, 'delaySeconds', 'late', { min: 0, max: 365 * 86400 })! };
   }
+  if (f.pageCap !== undefined) out.pageCap = num(f, 'pageCap', 'faults', { min: 1, integer: true });
+  for (const name of ['unstableTies', 'noCount'] as const) {
+    if (f[name] !== undefined) out[name] = bool(f, name);
+  }
+  if (f.bounds !== undefined) {
+    const o = object(f.bounds, 'bounds', ['minDate', 'maxDate']);
+    out.bounds = { minDate: bound(o, 'minDate', 'inclusive'), maxDate: bound(o, 'maxDate', 'exclusive') };
+  }
+  if (f.duplicates !== undefined) out.duplicates = { every: num(object(f.duplicates, 'duplicates', ['every']), 'every', 'duplicates', { min: 1, integer: true })! };
+  if (f.mutate !== undefined) {
+    const o = object(f.mutate, 'mutate', ['insert', 'remove', 'afterRequests']);
+    const changed = { min: 0, max: MAX_MUTATED, integer: true, optional: true };
+    out.mutate = {
+      insert: num(o, 'insert', 'mutate', changed) ?? 0,
+      remove: num(o, 'remove', 'mutate', changed) ?? 0,
+      afterRequests: num(o, 'afterRequests', 'mutate', { min: 1, integer: true, optional: true }) ?? 1,
+    };
+  }
   return out;
 }
 
-export interface Rejection {
-  status: number;
-  headers: Record<string, string>;
-  error: string;
-  message: string;
+function bool(o: Obj, key: string): boolean {
+  if (typeof o[key] !== 'boolean') throw new InvalidFaults(`faults.${key} must be true or false`);
+  return o[key] as boolean;
 }
 
-export type BodyFault = 'malformed' | 'truncated' | 'reset';
-
-/** The live state: the configured faults with their remaining counts. */
-export class FaultState {
-  private faults: AuditFaults = {};
-  private rng: Rng;
-
-  constructor(private readonly key: number) {
-    this.rng = new Rng(hash32(key, 0, SALT_ERRORS));
-  }
-
-  /** Replaces all faults; the seeded error sequence restarts so runs repeat exactly. */
-  set(faults: AuditFaults): void {
-    this.faults = parseFaults(faults);
-    this.rng = new Rng(hash32(this.key, 0, SALT_ERRORS));
-  }
-
-  reset(): void {
-    this.set({});
-  }
-
-  /** Current settings with the counts still remaining. */
-  current(): AuditFaults {
-    return structuredClone(this.faults);
-  }
-
-  /** rateLimit, then serverErrors: consumes one count of whichever applies. */
-  reject(): Rejection | undefined {
-    const { rateLimit, serverErrors } = this.faults;
-    if (rateLimit && rateLimit.count > 0) {
-      rateLimit.count--;
-      return {
-        status: 429,
-        headers: { 'retry-after': String(rateLimit.retryAfterSeconds) },
-        error: 'Too Many Requests',
-        message: `rate limit exceeded; retry after ${rateLimit.retryAfterSeconds} s`,
-      };
-    }
-    if (serverErrors) {
-      let hit = false;
-      if (serverErrors.count !== undefined && serverErrors.count > 0) {
-        serverErrors.count--;
-        hit = true;
-      } else if (serverErrors.rate !== undefined && serverErrors.rate > 0) {
-        hit = this.rng.next() / 4294967296 < serverErrors.rate;
-      }
-      if (hit) {
-        const status = serverErrors.status ?? 503;
-        return {
-          status,
-          headers: status === 503 ? { 'retry-after': '1' } : {},
-          error: status === 503 ? 'Service Unavailable' : 'Server Error',
-          message: 'injected server error',
-        };
-      }
-    }
-    return undefined;
-  }
-
-  delayMs(): number {
-    return this.faults.delayMs ?? 0;
-  }
-
-  /** For a 200 answer: the first body fault with count left, consumed. */
-  bodyFault(): BodyFault | undefined {
-    for (const name of ['malformed', 'truncated', 'reset'] as const) {
-      const f = this.faults[name];
-      if (f && f.count > 0) {
-        f.count--;
-        return name;
-      }
-    }
-    return undefined;
-  }
-
-  lateness(): Lateness | undefined {
-    const late = this.faults.late;
-    return late && late.fraction > 0 ? { fraction: late.fraction, delayMs: Math.round(late.delaySeconds * 1000) } : undefined;
-  }
+function bound(o: Obj, key: 'minDate' | 'maxDate', fallback: DateBound): DateBound {
+  const v = o[key] ?? fallback;
+  if (v !== 'inclusive' && v !== 'exclusive') throw new InvalidFaults(`bounds.${key} must be 'inclusive' or 'exclusive'`);
+  return v;
 }
+

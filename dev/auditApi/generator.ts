@@ -4,73 +4,34 @@
 // Built with string templates (about 3× faster than JSON.stringify of an object); every variable
 // string goes through str() and everything else is a number or a fixed token, so the output is
 // canonical JSON — the unit tests check JSON.stringify(JSON.parse(text)) === text.
-import { isoString } from './isoTime';
-import { Rng, hash32, hex8, uuidFrom } from './random';
+import { generatedId } from './eventIds';
+import { isoString, offsetIsoString } from './isoTime';
+import { Rng, hash32, hex8 } from './random';
+import { SALT_EVENT, drawSubject, type Actor, type DataSource } from './tenant';
+import type { TimestampStyle } from './types';
 import {
-  FAILURE_REASONS, FIRST_NAMES, IDENTITY_PROVIDERS, IP_PREFIXES, LAST_NAMES, POLICIES, PROJECTS, PURPOSES,
-  SCHEMAS, SUBSCRIPTION_REASONS, TABLES, USER_AGENTS, USER_COUNT,
+  FAILURE_REASONS, IP_PREFIXES, POLICIES, PROJECTS, PURPOSES, SUBSCRIPTION_REASONS, TABLES, USER_AGENTS,
 } from './vocabulary';
+import { zoneOffsetMinutes } from './zones';
+
+export { generatedId } from './eventIds';
 
 // Salts keep the different per-index hashes independent of each other.
-const SALT_ID = [0x1d1, 0x1d2, 0x1d3];
-const SALT_EVENT = 0xe7e;
 const SALT_TENANT = 0x7e4;
 const SALT_SESSION = 0x5e55;
 
 const str = JSON.stringify as (s: string) => string;
 
-/** Relative frequencies of actions: queries dominate real audit streams. */
-const ACTIONS: ReadonlyArray<readonly [string, number]> = [
-  ['QUERY', 55],
-  ['USER_LOGIN', 12],
-  ['SUBSCRIPTION_REQUEST', 9],
-  ['POLICY_UPDATE', 7],
-  ['DATASOURCE_CREATE', 5],
-  ['DATASOURCE_UPDATE', 7],
-  ['PROJECT_UPDATE', 5],
-];
-const ACTION_TABLE: string[] = ACTIONS.flatMap(([action, weight]) => Array<string>(weight).fill(action));
-const FAILURE_PERCENT = 4;
-
-// Users and data sources are small fixed tables, built once: constant memory whatever the count.
-interface Actor { id: string; name: string; identityProvider: string; profileId: number; json: string }
-const ACTORS: Actor[] = Array.from({ length: USER_COUNT }, (_, k) => {
-  const first = FIRST_NAMES[k % FIRST_NAMES.length];
-  const last = LAST_NAMES[(k * 7 + Math.floor(k / FIRST_NAMES.length)) % LAST_NAMES.length];
-  const a = {
-    type: 'USER_ACCOUNT',
-    id: `${first}.${last}`.toLowerCase().replace(/[^a-z.-]/g, '') + '@example.com',
-    name: `${first} ${last}`,
-    identityProvider: IDENTITY_PROVIDERS[k % IDENTITY_PROVIDERS.length],
-    profileId: 1000 + k,
-  };
-  return { ...a, json: JSON.stringify(a) };
-});
-
-interface DataSource { id: string; schema: (typeof SCHEMAS)[number]; table: (typeof TABLES)[number]; targetJson: string }
-const DATA_SOURCES: DataSource[] = Array.from({ length: SCHEMAS.length * TABLES.length }, (_, n) => {
-  const schema = SCHEMAS[n % SCHEMAS.length];
-  const table = TABLES[Math.floor(n / SCHEMAS.length) % TABLES.length];
-  const id = String(101 + n);
-  return { id, schema, table, targetJson: JSON.stringify({ type: 'DATASOURCE', id, name: `${schema.title} ${table.title}` }) };
-});
-
 export interface GeneratedEventContext {
   /** seedKey(seed) */
   key: number;
   tenantId: string;
+  /** How eventTimestamp and receivedTimestamp are written; default 'utc'. */
+  timestampStyle: TimestampStyle;
 }
 
-export function generatorContext(key: number): GeneratedEventContext {
-  return { key, tenantId: `demo-${hex8(hash32(key, 0, SALT_TENANT)).slice(0, 4)}` };
-}
-
-/**
- * The id of generated event `index`. Its first 8 hex digits are the index, so ids increase with the
- * index and (eventTimestamp, id) order equals index order even where timestamps tie.
- */
-export function generatedId(key: number, index: number): string {
-  return uuidFrom(index, hash32(key, index, SALT_ID[0]), hash32(key, index, SALT_ID[1]), hash32(key, index, SALT_ID[2]));
+export function generatorContext(key: number, timestampStyle: TimestampStyle = 'utc'): GeneratedEventContext {
+  return { key, tenantId: `demo-${hex8(hash32(key, 0, SALT_TENANT)).slice(0, 4)}`, timestampStyle };
 }
 
 interface Body { targetType: string; targets: string; related: string; payload: string }
@@ -152,14 +113,15 @@ function project(rng: Rng, ds: DataSource): Body {
   };
 }
 
-/** JSON text of generated event `index`, which happened at eventMs and was received at receivedMs. */
-export function generateEventJson(ctx: GeneratedEventContext, index: number, eventMs: number, receivedMs: number): string {
+/**
+ * JSON text of generated event `index`, which happened at eventMs and was received at receivedMs.
+ * `id` replaces the generated one (the mutate fault's inserted events reuse an index's draws).
+ */
+export function generateEventJson(
+  ctx: GeneratedEventContext, index: number, eventMs: number, receivedMs: number, id = generatedId(ctx.key, index),
+): string {
   const rng = new Rng(hash32(ctx.key, index, SALT_EVENT));
-  const action = rng.pick(ACTION_TABLE);
-  const failed = rng.int(100) < FAILURE_PERCENT;
-  const userIndex = rng.int(USER_COUNT);
-  const who = ACTORS[userIndex];
-  const ds = DATA_SOURCES[rng.int(DATA_SOURCES.length)];
+  const { action, failed, userIndex, who, ds } = drawSubject(rng);
   // A session lasts about an hour per user, so session ids repeat the way real ones do.
   // Request and session ids are 16 hex digits (not UUIDs) to keep events near the ~700-byte target.
   const hour = Math.floor(eventMs / 3_600_000);
@@ -180,9 +142,14 @@ export function generateEventJson(ctx: GeneratedEventContext, index: number, eve
   const failure = failed ? `,"failureReason":${str(rng.pick(FAILURE_REASONS))}` : '';
 
   return (
-    `{"id":"${generatedId(ctx.key, index)}","eventTimestamp":"${isoString(eventMs)}","receivedTimestamp":"${isoString(receivedMs)}",` +
+    `{"id":"${id}","eventTimestamp":"${stamp(ctx, index, eventMs)}","receivedTimestamp":"${stamp(ctx, index, receivedMs)}",` +
     `"tenantId":"${ctx.tenantId}","action":"${action}","actionStatus":"${failed ? 'FAILURE' : 'SUCCESS'}","actor":${who.json},` +
     `"targetType":"${body.targetType}","targets":[${body.targets}],"requestId":"${requestId}","sessionId":"${sessionId}",` +
     `"actorIp":"${actorIp}","relatedResources":[${body.related}],"auditPayload":{${body.payload}${failure}}}`
   );
+}
+
+/** One event writes both its timestamps in the same zone. */
+function stamp(ctx: GeneratedEventContext, index: number, ms: number): string {
+  return ctx.timestampStyle === 'utc' ? isoString(ms) : offsetIsoString(ms, zoneOffsetMinutes(ctx.key, index));
 }

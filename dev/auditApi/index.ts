@@ -2,15 +2,24 @@
 // See types.ts for the contract; server.ts for routes; stream.ts for how pages are built on demand.
 import { randomBytes } from 'node:crypto';
 import { close, listen } from '../http/server';
+import { AUTH_MODES, Authenticator } from './auth';
+import { StoreChanges } from './changes';
 import { Clock } from './clock';
-import { FaultState } from './faults';
+import { FaultState } from './faultState';
+import { createRenderer } from './renderer';
 import { createAuditServer } from './server';
 import { Stats } from './stats';
 import { EventStream } from './stream';
 import { Timeline } from './timeline';
-import type { AuditApi, AuditEventsOptions, AuditFaults } from './types';
+import { TokenStore } from './tokens';
+import type { AuditApi, AuditApiStartOptions, AuditFaults } from './types';
 
-export type { AuditApi, AuditEventsOptions, AuditFaults, AuditStats } from './types';
+export type {
+  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, AuditMutations, AuditStats, DateBound, TimestampStyle,
+} from './types';
+export { AUTH_MODES } from './auth';
+export { parseFaults, InvalidFaults } from './faults';
+export { KINDS } from './renderer';
 
 /** AuditApi plus a few extras for tests and tooling. */
 export interface AuditApiServer extends AuditApi {
@@ -18,34 +27,52 @@ export interface AuditApiServer extends AuditApi {
   currentFaults(): AuditFaults;
 }
 
-export async function startAuditApi(options: { events: AuditEventsOptions; apiKey?: string; port?: number }): Promise<AuditApiServer> {
+const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+
+export async function startAuditApi(options: AuditApiStartOptions): Promise<AuditApiServer> {
   if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || !/^\S+$/.test(options.apiKey))) {
     throw new Error('apiKey must be a non-empty string without whitespace');
   }
+  const ttl = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  if (!(Number.isFinite(ttl) && ttl > 0)) throw new Error('tokenTtlSeconds must be a number of seconds above 0');
   const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
   const timeline = new Timeline(options.events);
-  const stream = new EventStream(timeline, { prerender: options.events.prerender });
-  const faults = new FaultState(timeline.key);
+  const renderer = createRenderer(timeline.key, options.events);
+  const mode = options.auth ?? (renderer.kind === 'immuta-legacy' ? 'apikey' : 'bearer');
+  if (!AUTH_MODES.includes(mode)) throw new Error(`auth must be one of ${AUTH_MODES.join(', ')}; got ${JSON.stringify(mode)}`);
+
+  const changes = new StoreChanges();
+  const stream = new EventStream(timeline, { prerender: options.events.prerender, renderer, changes });
+  const faults = new FaultState(timeline.key, () => changes.clear());
+  if (options.faults) faults.set(options.faults);
   const clock = new Clock();
-  const stats = new Stats();
-  const { server, abortWaits } = createAuditServer({ stream, faults, clock, stats, apiKey });
+  const tokens = new TokenStore(clock, ttl * 1000);
+  const stats = new Stats(mode === 'immuta-token');
+  const auth = new Authenticator(mode, apiKey, tokens);
+  const { server, abortWaits } = createAuditServer({ stream, faults, clock, stats, tokens, changes, auth });
   const port = await listen(server, options.port ?? 0);
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     apiKey,
+    kind: renderer.kind,
+    auth: mode,
     setFaults: (f) => faults.set(f),
     resetFaults: () => faults.reset(),
     currentFaults: () => faults.current(),
     setNow: (now) => clock.set(now),
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    expireTokens: () => tokens.expireAll(),
+    mutations: () => changes.snapshot(),
     eventsJson: (range = {}) => ({
       [Symbol.iterator]: () =>
         stream.all(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness()),
     }),
-    totalEvents: timeline.total,
+    get totalEvents() {
+      return timeline.total + changes.delta;
+    },
     stop: async () => {
       abortWaits();
       await close(server);

@@ -19,3 +19,15 @@ export function isoString(ms: number): string {
   const milli = ms - sec * 1000;
   return `${prefixes[slot]}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
+
+/**
+ * The same instant as local time at `offsetMinutes` east of UTC, with six fraction digits:
+ * 2023-03-21T09:39:45.040000-04:00, as Immuta's published UAM examples show it.
+ */
+export function offsetIsoString(ms: number, offsetMinutes: number): string {
+  const local = isoString(ms + offsetMinutes * 60_000);
+  const abs = Math.abs(offsetMinutes);
+  const hh = Math.floor(abs / 60);
+  const mm = abs % 60;
+  return `${local.slice(0, -1)}000${offsetMinutes < 0 ? '-' : '+'}${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}`;
+}

@@ -1,10 +1,13 @@
 // Parameters of GET /audit, validated the way a strict server would: anything unexpected is a 400
 // that names the parameter and what it expects, so client bugs surface instead of being ignored.
 import type { PageRequest } from './stream';
+import type { DateBound } from './types';
 
 export const DEFAULT_SIZE = 100;
 export const MAX_SIZE = 10_000;
 const KNOWN = ['minDate', 'maxDate', 'offset', 'size', 'sortField', 'sortOrder'];
+/** Today's server, and the default: minDate inclusive, maxDate exclusive. */
+export const DEFAULT_BOUNDS = { minDate: 'inclusive', maxDate: 'exclusive' } as const;
 
 export class BadRequest extends Error {}
 
@@ -19,6 +22,11 @@ function shown(value: string): string {
  * are whole milliseconds, so `t ≥ x.0005` and `t < x.0005` both mean the same as comparing with x+1 ms.
  */
 export function parseIsoMs(value: string): number | undefined {
+  return parseIsoInstant(value)?.ceil;
+}
+
+/** The whole milliseconds at or below (floor) and at or above (ceil) an ISO-8601 date-time; equal unless it has sub-ms digits. */
+export function parseIsoInstant(value: string): { floor: number; ceil: number } | undefined {
   const m = ISO.exec(value);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
@@ -32,10 +40,9 @@ export function parseIsoMs(value: string): number | undefined {
     if (zh > 23 || zm > 59) return undefined;
     zoneMinutes = (m[8][0] === '-' ? -1 : 1) * (zh * 60 + zm);
   }
-  const whole = Date.UTC(year, month - 1, day, hour, minute, second, Number(fraction.slice(0, 3)));
-  const subMs = Number(fraction.slice(3)) > 0 ? 1 : 0;
-  const ms = whole - zoneMinutes * 60_000 + subMs;
-  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : undefined;
+  const floor = Date.UTC(year, month - 1, day, hour, minute, second, Number(fraction.slice(0, 3))) - zoneMinutes * 60_000;
+  const ceil = floor + (Number(fraction.slice(3)) > 0 ? 1 : 0);
+  return Number.isFinite(ceil) && Math.abs(ceil) <= 8.64e15 ? { floor, ceil } : undefined;
 }
 
 function single(params: URLSearchParams, name: string): string | undefined {
@@ -44,13 +51,13 @@ function single(params: URLSearchParams, name: string): string | undefined {
   return all[0];
 }
 
-function date(params: URLSearchParams, name: string, bound: string): number {
+function date(params: URLSearchParams, name: string, bound: DateBound): { floor: number; ceil: number } {
   const value = single(params, name);
   const expects = `an ISO-8601 date-time with a zone, e.g. 2024-01-01T00:00:00.000Z (${bound})`;
   if (value === undefined || value === '') throw new BadRequest(`${name} is required: ${expects}`);
-  const ms = parseIsoMs(value);
-  if (ms === undefined) throw new BadRequest(`${name} must be ${expects}; got ${shown(value)} (a '+' offset must be sent as %2B)`);
-  return ms;
+  const instant = parseIsoInstant(value);
+  if (instant === undefined) throw new BadRequest(`${name} must be ${expects}; got ${shown(value)} (a '+' offset must be sent as %2B)`);
+  return instant;
 }
 
 function integer(params: URLSearchParams, name: string, fallback: number, max: number): number {
@@ -66,15 +73,21 @@ function fixed(params: URLSearchParams, name: string, only: string): void {
   if (value !== undefined && value !== only) throw new BadRequest(`${name} must be '${only}' (the only supported value); got ${shown(value)}`);
 }
 
-export function parseAuditQuery(params: URLSearchParams): PageRequest {
+/**
+ * The query as a half-open range of whole milliseconds [minMs, maxMs), whichever way the bounds are set:
+ * t ≥ v ⇔ t ≥ ceil(v); t > v ⇔ t ≥ floor(v) + 1; t < v ⇔ t < ceil(v); t ≤ v ⇔ t < floor(v) + 1.
+ */
+export function parseAuditQuery(params: URLSearchParams, bounds: { minDate: DateBound; maxDate: DateBound } = DEFAULT_BOUNDS): PageRequest {
   for (const name of new Set(params.keys())) {
     if (!KNOWN.includes(name)) throw new BadRequest(`unsupported parameter ${shown(name)}; supported: ${KNOWN.join(', ')}`);
   }
   fixed(params, 'sortField', 'dateTime');
   fixed(params, 'sortOrder', 'asc');
-  const minMs = date(params, 'minDate', 'inclusive');
-  const maxMs = date(params, 'maxDate', 'exclusive');
-  if (minMs > maxMs) throw new BadRequest('minDate must not be after maxDate');
+  const min = date(params, 'minDate', bounds.minDate);
+  const max = date(params, 'maxDate', bounds.maxDate);
+  if (min.ceil > max.ceil) throw new BadRequest('minDate must not be after maxDate');
+  const minMs = bounds.minDate === 'inclusive' ? min.ceil : min.floor + 1;
+  const maxMs = Math.max(minMs, bounds.maxDate === 'exclusive' ? max.ceil : max.floor + 1);
   const offset = integer(params, 'offset', 0, Number.MAX_SAFE_INTEGER);
   const size = integer(params, 'size', DEFAULT_SIZE, MAX_SIZE);
   return { minMs, maxMs, offset, size };

@@ -1,42 +1,24 @@
-// HTTP routing for the sample audit API: GET /audit plus loopback-only /_admin/* control routes.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// HTTP routing for the sample audit API: GET /audit, POST /bim/apikey/authenticate (immuta-token auth),
+// and the loopback-only /_admin/* routes (admin.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readBody, sendJson } from '../http/server';
-import type { Clock } from './clock';
-import { FaultState, InvalidFaults } from './faults';
-import { BadRequest, parseAuditQuery, parseIsoMs } from './query';
-import type { Stats } from './stats';
+import { sendJson } from '../http/server';
+import { admin, type AdminState } from './admin';
+import type { Authenticator } from './auth';
+import { envelope } from './envelope';
+import { InvalidFaults } from './faults';
+import { readJson, sendError } from './httpJson';
+import { mutate } from './mutation';
+import { BadRequest, parseAuditQuery } from './query';
 import type { EventStream } from './stream';
 
-export interface AuditServerState {
+export interface AuditServerState extends AdminState {
   stream: EventStream;
-  faults: FaultState;
-  clock: Clock;
-  stats: Stats;
-  apiKey: string;
+  auth: Authenticator;
 }
 
 const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']}');
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 500: 'Internal Server Error',
-};
-
-function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, error = REASONS[status]): void {
-  sendJson(res, status, { statusCode: status, error, message }, headers);
-}
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
-}
-
-/** Constant-time key check; hashing first makes the lengths equal. */
-function authorized(req: IncomingMessage, apiKey: string): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  return m !== null && timingSafeEqual(digest(m[1]), digest(apiKey));
-}
+const EXCHANGE_PATH = '/bim/apikey/authenticate';
 
 function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
@@ -46,14 +28,15 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
   const waits = new AbortController();
 
   async function audit(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
-    const { stats, faults } = state;
+    const { stats, faults, stream, clock } = state;
     stats.request();
     const answer = (status: number, message: string, headers: Record<string, string> = {}, error?: string) => {
       stats.answered(status);
       sendError(res, status, message, headers, error);
     };
     if (req.method !== 'GET') return answer(405, 'use GET /audit', { allow: 'GET' });
-    if (!authorized(req, state.apiKey)) return answer(401, 'missing or invalid API key', { 'www-authenticate': 'Bearer' });
+    const denied = state.auth.check(req.headers.authorization);
+    if (denied) return answer(401, denied.message, denied.headers);
     const rejection = faults.reject();
     if (rejection) return answer(rejection.status, rejection.message, rejection.headers, rejection.error);
     const delay = faults.delayMs();
@@ -64,16 +47,25 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
         return; // server stopping
       }
     }
-    let page;
+    let query;
     try {
-      page = state.stream.page(parseAuditQuery(params), state.clock.now(), faults.lateness());
+      query = parseAuditQuery(params, faults.bounds());
     } catch (e) {
       if (e instanceof BadRequest) return answer(400, e.message);
       throw e;
     }
-    const parts: Buffer[] = [Buffer.from(`{"count":${page.count},"hits":[`)];
+    const number = faults.nextPage();
+    const now = clock.now();
+    const late = faults.lateness();
+    const page = stream.page({ ...query, size: faults.pageSize(query.size) }, now, late, faults.shape(number));
+    const change = faults.mutationAfter(number);
+    if (change) mutate(stream, change, query, now, late);
+
+    const asked = { minDate: params.get('minDate')!, maxDate: params.get('maxDate')! };
+    const { head, tail } = envelope(stream.renderer.kind, faults.hasCount() ? page.count : undefined, asked);
+    const parts: Buffer[] = [head];
     page.chunks.forEach((chunk, k) => parts.push(...(k > 0 ? [COMMA, chunk] : [chunk])));
-    parts.push(CLOSE);
+    parts.push(tail);
     const length = parts.reduce((n, p) => n + p.length, 0);
     const json = { 'content-type': 'application/json; charset=utf-8' };
     const fault = faults.bodyFault();
@@ -99,45 +91,24 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
     }
   }
 
-  async function jsonBody(req: IncomingMessage): Promise<unknown> {
-    const text = (await readBody(req, 1024 * 1024)).toString('utf8');
+  /** Immuta's key-for-token exchange; only served with immuta-token auth. */
+  async function exchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { stats } = state;
+    stats.request();
+    if (req.method !== 'POST') {
+      stats.answered(405);
+      return sendError(res, 405, `use POST ${EXCHANGE_PATH}`, { allow: 'POST' });
+    }
+    let body: unknown;
     try {
-      return JSON.parse(text);
-    } catch {
-      throw new BadRequest('the body must be JSON');
+      body = await readJson(req, 64 * 1024);
+    } catch (e) {
+      if (!(e instanceof BadRequest)) throw e;
     }
-  }
-
-  async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const { faults, stats, clock } = state;
-    const route = `${req.method} ${path}`;
-    switch (route) {
-      case 'GET /_admin/faults':
-        return sendJson(res, 200, faults.current());
-      case 'PUT /_admin/faults':
-        faults.set((await jsonBody(req)) as never);
-        return sendJson(res, 200, faults.current());
-      case 'DELETE /_admin/faults':
-        faults.reset();
-        return sendJson(res, 200, faults.current());
-      case 'GET /_admin/stats':
-        return sendJson(res, 200, stats.snapshot());
-      case 'DELETE /_admin/stats':
-        stats.reset();
-        return sendJson(res, 200, stats.snapshot());
-      case 'GET /_admin/clock':
-        return sendJson(res, 200, { now: clock.pinnedAt()?.toISOString() ?? null });
-      case 'PUT /_admin/clock': {
-        const body = (await jsonBody(req)) as { now?: unknown } | null;
-        const now = body?.now;
-        const ms = typeof now === 'string' ? parseIsoMs(now) : undefined;
-        if (now !== null && ms === undefined) throw new BadRequest('body must be {"now": <ISO-8601 date-time with a zone> | null}');
-        clock.set(ms === undefined ? null : new Date(ms));
-        return sendJson(res, 200, { now: clock.pinnedAt()?.toISOString() ?? null });
-      }
-    }
-    if (['/_admin/faults', '/_admin/stats', '/_admin/clock'].includes(path)) return sendError(res, 405, `${req.method} is not supported on ${path}`);
-    return sendError(res, 404, `no admin route ${path}`);
+    const result = state.auth.exchange(body);
+    stats.answered(result.status);
+    if (result.status === 200) stats.tokenIssued();
+    sendJson(res, result.status, result.body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -145,13 +116,14 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
     if (url.pathname.startsWith('/_admin/')) {
       if (!isLoopback(req.socket.remoteAddress)) return sendError(res, 403, 'admin routes answer loopback clients only');
       try {
-        return await admin(req, res, url.pathname);
+        return await admin(state, req, res, url.pathname);
       } catch (e) {
         if (e instanceof BadRequest || e instanceof InvalidFaults) return sendError(res, 400, e.message);
         throw e;
       }
     }
     if (url.pathname === '/audit') return audit(req, res, url.searchParams);
+    if (url.pathname === EXCHANGE_PATH && state.auth.mode === 'immuta-token') return exchange(req, res);
     state.stats.request();
     state.stats.answered(404);
     sendError(res, 404, `no route ${url.pathname}; the audit search is GET /audit`);

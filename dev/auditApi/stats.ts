@@ -1,8 +1,13 @@
-// Counters for /audit traffic (admin routes are not counted, so polling them does not disturb tests).
+// Counters for non-admin traffic (admin routes are not counted, so polling them does not disturb tests).
 import type { AuditStats } from './types';
 
 export class Stats {
-  private s: AuditStats = { requests: 0, served: 0, byStatus: {} };
+  private s: AuditStats;
+
+  /** countTokens: immuta-token auth, where token exchanges are counted too. */
+  constructor(private readonly countTokens = false) {
+    this.s = this.empty();
+  }
 
   request(): void {
     this.s.requests++;
@@ -13,11 +18,19 @@ export class Stats {
     this.s.served += eventsServed;
   }
 
+  tokenIssued(): void {
+    if (this.s.tokenExchanges !== undefined) this.s.tokenExchanges++;
+  }
+
   snapshot(): AuditStats {
-    return { requests: this.s.requests, served: this.s.served, byStatus: { ...this.s.byStatus } };
+    return { ...this.s, byStatus: { ...this.s.byStatus } };
   }
 
   reset(): void {
-    this.s = { requests: 0, served: 0, byStatus: {} };
+    this.s = this.empty();
+  }
+
+  private empty(): AuditStats {
+    return this.countTokens ? { requests: 0, served: 0, byStatus: {}, tokenExchanges: 0 } : { requests: 0, served: 0, byStatus: {} };
   }
 }

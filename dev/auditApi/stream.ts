@@ -1,9 +1,14 @@
-// The merged, ordered event stream: generated events (built on demand, or prerendered) interleaved with
-// extras, filtered by visibility, cut into pages. A page costs O(log n + extras in range + size) plus the
-// visibility window (see visibility.ts); nothing proportional to the total event count.
-import { generateEventJson, generatorContext, type GeneratedEventContext } from './generator';
+// The stored event stream: generated events (built on demand, or prerendered) merged with extras and
+// inserted events, minus removed and not-yet-visible ones, cut into pages. A page costs O(log n + extras
+// in range + size) plus the visibility window (see visibility.ts); nothing proportional to the total.
+import { StoreChanges } from './changes';
+import { PageChunks } from './pageChunks';
 import { RenderedEvents } from './rendered';
+import { createRenderer, type EventRenderer } from './renderer';
+import { lowerBound, mergeExtras, mergeUnique } from './sorted';
+import { tiePermutation } from './ties';
 import type { ExtraEvent, Timeline } from './timeline';
+import { RangeView } from './view';
 import { VisibilityIndex, lagMs, type Lateness } from './visibility';
 
 export interface PageRequest {
@@ -15,8 +20,16 @@ export interface PageRequest {
   size: number;
 }
 
+/** Faults that change which events a page holds, or their order. */
+export interface PageShape {
+  /** Every Nth generated event is served twice. */
+  duplicatesEvery?: number;
+  /** unstableTies: this request's number, which seeds the order within each tie. */
+  tieRequest?: number;
+}
+
 export interface Page {
-  /** Visible events in the range. */
+  /** Events in the range, visible now (duplicate copies included). */
   count: number;
   /** Events on the page. */
   hits: number;
@@ -24,96 +37,85 @@ export interface Page {
   chunks: Buffer[];
 }
 
-function lowerBound(sorted: number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export class EventStream {
-  private readonly ctx: GeneratedEventContext;
+  readonly renderer: EventRenderer;
+  readonly changes: StoreChanges;
   private readonly visibility: VisibilityIndex;
   private readonly rendered: RenderedEvents | undefined;
 
-  constructor(readonly timeline: Timeline, options: { prerender?: boolean } = {}) {
-    this.ctx = generatorContext(timeline.key);
+  constructor(readonly timeline: Timeline, options: { prerender?: boolean; renderer?: EventRenderer; changes?: StoreChanges } = {}) {
+    this.renderer = options.renderer ?? createRenderer(timeline.key);
+    this.changes = options.changes ?? new StoreChanges();
     this.visibility = new VisibilityIndex(timeline);
     this.rendered = options.prerender ? new RenderedEvents(timeline.count, (i) => this.generatedJson(i, undefined)) : undefined;
   }
 
   /** JSON text of generated event i; receivedTimestamp depends on the `late` fault. */
   generatedJson(i: number, late: Lateness | undefined): string {
-    const t = this.timeline;
-    const eventMs = t.timestamp(i);
-    return generateEventJson(this.ctx, i, eventMs, eventMs + lagMs(t.key, i, late));
+    const eventMs = this.timeline.timestamp(i);
+    return this.renderer.json(i, eventMs, eventMs + lagMs(this.timeline.key, i, late));
   }
 
-  page(req: PageRequest, nowMs: number, late: Lateness | undefined): Page {
+  /** The events in [minMs, maxMs) visible at nowMs, as served to one request. */
+  view(minMs: number, maxMs: number, nowMs: number, late: Lateness | undefined, duplicatesEvery = 0): RangeView {
     const t = this.timeline;
-    const gen = this.visibility.visibleGenerated(t.firstAtOrAfter(req.minMs), t.firstAtOrAfter(req.maxMs), nowMs, late);
-    const { lo, end, hidden } = gen;
-    const extras: ExtraEvent[] = [];
-    for (let j = t.firstExtraAtOrAfter(req.minMs); j < t.extras.length && t.extras[j].eventMs < req.maxMs; j++) {
-      if (t.extras[j].visibleMs <= nowMs) extras.push(t.extras[j]);
-    }
-    const generatedCount = end - lo - hidden.length;
-    const count = generatedCount + extras.length;
-    const chunks: Buffer[] = [];
-    if (req.offset >= count || req.size === 0) return { count, hits: 0, chunks };
+    const { lo, end, hidden } = this.visibility.visibleGenerated(t.firstAtOrAfter(minMs), t.firstAtOrAfter(maxMs), nowMs, late);
+    const removed = this.changes.removedGenerated;
+    const excluded = removed.length === 0 ? hidden : mergeUnique(hidden, removed.slice(lowerBound(removed, lo), lowerBound(removed, end)));
+    return new RangeView(t, lo, end, excluded, this.extrasIn(minMs, maxMs, nowMs), duplicatesEvery);
+  }
 
-    // Visible generated events with index < r.
-    const visibleBefore = (r: number): number => {
-      const x = Math.min(Math.max(r, lo), end);
-      return x - lo - lowerBound(hidden, x);
-    };
-    // Extra j sits at merged position j + visibleBefore(rank); positions increase with j, so
-    // binary-search how many extras come before the page.
-    let j = 0;
-    let hiJ = extras.length;
-    while (j < hiJ) {
-      const mid = (j + hiJ) >>> 1;
-      if (mid + visibleBefore(extras[mid].rank) < req.offset) j = mid + 1;
-      else hiJ = mid;
+  page(req: PageRequest, nowMs: number, late: Lateness | undefined, shape: PageShape = {}): Page {
+    const view = this.view(req.minMs, req.maxMs, nowMs, late, shape.duplicatesEvery);
+    const out = new PageChunks((from, to) => this.generatedRun(from, to, late));
+    const take = Math.max(0, Math.min(req.size, view.count - req.offset));
+    const c = view.cursor(req.offset);
+    if (shape.tieRequest === undefined) {
+      for (let k = 0; k < take && c.next(); k++) {
+        if (c.extra) out.extra(c.extra.json);
+        else out.generated(c.index);
+      }
+      return { count: view.count, hits: out.hits, chunks: out.finish() };
     }
-    // The (offset − j)-th visible generated event: step over hidden indices at or below it.
-    let x = lo + (req.offset - j);
-    let h = 0;
-    while (h < hidden.length && hidden[h] <= x) {
-      x++;
-      h++;
+    // Each position is served the event at a permuted position of its own tie group.
+    let groupMs = NaN;
+    let groupStart = 0;
+    let permute = (k: number) => k;
+    for (let p = req.offset; p < req.offset + take && c.next(); p++) {
+      const ms = c.extra ? c.extra.eventMs : this.timeline.timestamp(c.index);
+      if (ms !== groupMs) {
+        groupMs = ms;
+        groupStart = view.positionOfTime(ms);
+        permute = tiePermutation(this.timeline.key, shape.tieRequest, ms, view.positionOfTime(ms + 1) - groupStart);
+      }
+      const q = groupStart + permute(p - groupStart);
+      let at = c;
+      if (q !== p) {
+        at = view.cursor(q);
+        at.next();
+      }
+      if (at.extra) out.extra(at.extra.json);
+      else out.generated(at.index);
     }
-    // Consecutive visible generated events travel as one chunk.
-    let hits = 0;
-    let run = x;
-    const closeRun = () => {
-      if (run < x) chunks.push(this.generatedRun(run, x, late));
-      run = x;
-    };
-    while (hits < req.size) {
-      if (j < extras.length && (x >= end || extras[j].rank <= x)) {
-        closeRun();
-        chunks.push(Buffer.from(extras[j++].json));
-        hits++;
-      } else if (x < end) {
-        x++;
-        hits++;
-        if (h < hidden.length && hidden[h] === x) {
-          closeRun();
-          while (h < hidden.length && hidden[h] === x) {
-            x++;
-            h++;
-          }
-          run = x;
-        }
-      } else break;
+    return { count: view.count, hits: out.hits, chunks: out.finish() };
+  }
+
+  /** Every stored event in [minMs, maxMs), each once, regardless of the clock, in order, lazily. */
+  *all(minMs: number, maxMs: number, late: Lateness | undefined): Generator<string> {
+    const c = this.view(minMs, maxMs, Infinity, late).cursor(0);
+    while (c.next()) yield c.extra ? c.extra.json : this.generatedJson(c.index, late);
+  }
+
+  /** Visible extras (caller-supplied and inserted, not removed) in [minMs, maxMs), in order. */
+  private extrasIn(minMs: number, maxMs: number, nowMs: number): ExtraEvent[] {
+    const t = this.timeline;
+    const gone = this.changes.removedExtraIds;
+    const given: ExtraEvent[] = [];
+    for (let j = t.firstExtraAtOrAfter(minMs); j < t.extras.length && t.extras[j].eventMs < maxMs; j++) {
+      if (t.extras[j].visibleMs <= nowMs && !gone.has(t.extras[j].id)) given.push(t.extras[j]);
     }
-    closeRun();
-    return { count, hits, chunks };
+    const inserted = this.changes.inserted.filter((e) => e.eventMs >= minMs && e.eventMs < maxMs && e.visibleMs <= nowMs);
+    return inserted.length === 0 ? given : mergeExtras(given, inserted);
   }
 
   /** Generated events [from, to) joined by ","; the lateness fault changes their bytes, so it renders anew. */
@@ -122,22 +124,5 @@ export class EventStream {
     const json: string[] = [];
     for (let i = from; i < to; i++) json.push(this.generatedJson(i, late));
     return Buffer.from(json.join(','));
-  }
-
-  /** Every event in [minMs, maxMs) regardless of the clock, in order, lazily. */
-  *all(minMs: number, maxMs: number, late: Lateness | undefined): Generator<string> {
-    const t = this.timeline;
-    const end = t.firstAtOrAfter(maxMs);
-    let x = t.firstAtOrAfter(minMs);
-    let j = t.firstExtraAtOrAfter(minMs);
-    for (;;) {
-      const extra = j < t.extras.length && t.extras[j].eventMs < maxMs ? t.extras[j] : undefined;
-      if (extra && (x >= end || extra.rank <= x)) {
-        yield extra.json;
-        j++;
-      } else if (x < end) {
-        yield this.generatedJson(x++, late);
-      } else return;
-    }
   }
 }
