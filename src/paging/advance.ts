@@ -8,19 +8,35 @@ import { DUPLICATE, NEW, type SortedAnswer } from './sortAnswer';
  * instant than one answer holds), the next request skips them all; otherwise it asks again from just before `at`.
  */
 export function advance(position: Position, page: AuditPage, sorted: SortedAnswer, upto: number, request: PageRequest): Position {
-  let { at, written, dropped } = position;
-  let ids = new Map(position.ids);
-  for (let i = 0; i < Math.min(upto, sorted.end); i++) {
+  const stop = Math.min(upto, sorted.end);
+  let written = position.written;
+  let dropped = position.dropped;
+  let last = -1; // the last event written
+  for (let i = 0; i < stop; i++) {
     const kind = sorted.kinds[i];
-    if (kind === NEW) {
-      const t = page.eventTimes[i]!;
-      if (t !== at) (at = t), (ids = new Map());
-      ids.set(idOf(page, i), 1);
-      written++;
-    } else if (kind === DUPLICATE) {
+    if (kind === NEW) (written++, (last = i));
+    else if (kind === DUPLICATE) dropped++;
+  }
+  const at = last < 0 ? position.at : page.eventTimes[last]!;
+  // Only the ids at the instant reached are kept: those written there before this answer, and this answer's.
+  const ids = new Map(at === position.at ? position.ids : []);
+  if (last >= 0) {
+    let k = last;
+    while (k > 0 && page.eventTimes[k - 1] === at) k--;
+    for (let i = k; i < stop; i++) {
+      if (page.eventTimes[i] !== at) break;
+      const kind = sorted.kinds[i];
+      if (kind === NEW) ids.set(idOf(page, i), 1);
+      else if (kind === DUPLICATE) {
+        const id = idOf(page, i);
+        ids.set(id, (ids.get(id) ?? 1) + 1);
+      }
+    }
+  } else {
+    for (let i = 0; i < stop; i++) {
+      if (page.eventTimes[i] !== at || sorted.kinds[i] !== DUPLICATE) continue;
       const id = idOf(page, i);
       ids.set(id, (ids.get(id) ?? 1) + 1);
-      dropped++;
     }
   }
   const before = position.before ?? sorted.before;

@@ -33,31 +33,29 @@ export function sortAnswer(position: Position, page: AuditPage, request: PageReq
   const stop = window.end.getTime();
   if (n > request.size) invalid(request, `${n} events for a page size of ${request.size}`);
   const kinds = new Uint8Array(n);
-  // Copies of each id seen in this answer at the instant being read.
-  const copies = new Map<string, number>();
-  let instant = NaN;
-  let previous = -Infinity;
+  const from = request.from.getTime();
   let fresh = 0;
   let end = n;
+  let previous = -Infinity;
   for (let i = 0; i < n; i++) {
     const t = times[i]!;
-    if (!(t >= previous) || t < request.from.getTime()) refuseEvent(page, request, i, t, previous);
+    if (!(t >= previous) || t < from) refuseEvent(page, request, i, t, previous);
     previous = t;
     if (t >= stop) {
       end = i;
       break;
     }
-    if (t < position.at || t < start) {
-      kinds[i] = KNOWN; // behind the position: written already (or too late to place; the count check notices)
-      continue;
-    }
-    if (t !== instant) (instant = t), copies.clear();
-    const id = idOf(page, i);
-    const c = (copies.get(id) ?? 0) + 1;
-    copies.set(id, c);
-    const written = t === position.at ? (position.ids.get(id) ?? 0) : 0;
-    if (c === 1 && written === 0) (kinds[i] = NEW), fresh++;
-    else kinds[i] = c <= written ? KNOWN : DUPLICATE;
+  }
+  // Instant by instant: ids are read only where they can matter (an instant with several events, or the one the
+  // window stands at), so the common answer costs no string per event.
+  for (let i = 0; i < end; ) {
+    const t = times[i]!;
+    let j = i + 1;
+    while (j < end && times[j] === t) j++;
+    if (t < position.at || t < start) kinds.fill(KNOWN, i, j); // behind: written already (or too late to place; the count check notices)
+    else if (j - i === 1 && t !== position.at) (kinds[i] = NEW), fresh++;
+    else fresh += sortInstant(page, kinds, i, j, t === position.at ? position.ids : undefined);
+    i = j;
   }
   const exhausted = n === 0 || (page.count !== undefined && request.offset + n >= page.count);
   const done = end < n || exhausted;
@@ -65,6 +63,21 @@ export function sortAnswer(position: Position, page: AuditPage, request: PageReq
   if (end < n) beyond = page.count === undefined ? undefined : page.count - request.offset - end;
   else if (exhausted) beyond = 0;
   return { kinds, end, fresh, done, beyond, before: beforeOf(position, page, window, request) };
+}
+
+/** Events i..j at one instant: the first copy of an id not written yet is NEW; returns how many are. */
+function sortInstant(page: AuditPage, kinds: Uint8Array, i: number, j: number, written: ReadonlyMap<string, number> | undefined): number {
+  const copies = new Map<string, number>();
+  let fresh = 0;
+  for (let k = i; k < j; k++) {
+    const id = idOf(page, k);
+    const c = (copies.get(id) ?? 0) + 1;
+    copies.set(id, c);
+    const had = written?.get(id) ?? 0;
+    if (c === 1 && had === 0) (kinds[k] = NEW), fresh++;
+    else kinds[k] = c <= had ? KNOWN : DUPLICATE;
+  }
+  return fresh;
 }
 
 /** A fresh window's first answer starts with the events of the millisecond before the window, if any. */

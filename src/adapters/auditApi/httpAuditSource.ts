@@ -10,6 +10,7 @@ import type { AuditApiKind } from '../../config/auditApiKind';
 import type { AuditAuth } from './auditAuth';
 import { BodyTooLarge, HttpGetter } from './httpGet';
 import { PageBuffers } from './pageBuffers';
+import { PAGES_AHEAD } from '../../paging/windowPages';
 
 /** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */
 const MAX_PAGE_BYTES = 512 * 1024 * 1024;
@@ -32,7 +33,8 @@ export interface HttpAuditSourceOptions {
 
 /** Immuta's audit search, `GET /audit?minDate&maxDate&offset&size&sortField=dateTime&sortOrder=asc`, either kind. */
 export class HttpAuditSource implements AuditSource {
-  readonly #buffers = new PageBuffers();
+  // As many as can be in flight (a window's pages ahead and the next window's first), so none is garbage.
+  readonly #buffers = new PageBuffers(PAGES_AHEAD + 3);
 
   constructor(private readonly options: HttpAuditSourceOptions) {}
 
