@@ -6,6 +6,8 @@ export function exporterEnv(info: StackInfo, seeded: Seeded, extra: Record<strin
   return {
     AUDIT_API_URL: info.auditApiUrl,
     AUDIT_API_KEY_SECRET_NAME: seeded.auditApiKeySecretName,
+    AUDIT_API_KIND: info.auditKind,
+    AUDIT_API_AUTH: info.auditAuth,
     ADLS_DFS_ENDPOINT: info.dfsEndpoint,
     ADLS_FILE_SYSTEM: seeded.fileSystem,
     ADLS_PATH: 'immuta-audit',

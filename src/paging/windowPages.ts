@@ -51,6 +51,7 @@ export async function* windowPages(
 ): AsyncGenerator<WindowPage, WindowEnd> {
   let requests = 0;
   let shortPages = 0;
+  let unconfirmedShort = false;
   const ask = (from: number, offset: number, n = size) => {
     if (++requests > MAX_REQUESTS) {
       throw new ExportError('AuditApiRunaway', `the audit API kept answering for window ${window.start.toISOString()}..${window.end.toISOString()} after ${MAX_REQUESTS} requests; check its paging`, { kind: 'permanent' });
@@ -89,6 +90,9 @@ export async function* windowPages(
       const sorted = sortAnswer(position, page, request, window);
       const n = page.eventTimes.length;
       const after = advance(position, page, sorted, n, request);
+      // A short answer that is not the end is a page cap: the count says so at once; without one, the next answer does.
+      if (unconfirmedShort && sorted.fresh > 0) shortPages++;
+      unconfirmedShort = !sorted.done && n < size && page.count === undefined;
       if (!sorted.done && n < size && page.count !== undefined) shortPages++;
       if (sorted.done || n < size) drop();
       else chain.tail = tailOf(page, size);

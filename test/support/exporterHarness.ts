@@ -2,7 +2,7 @@ import type { AuditEventsOptions } from '../../dev/auditApi';
 import { exporterEnv } from '../../dev/exporterEnv';
 import { adminClient } from '../../dev/sas';
 import { seedStack, type Seeded } from '../../dev/seed';
-import { startStack, type LocalStack } from '../../dev/stack';
+import { startStack, type LocalStack, type StackOptions } from '../../dev/stack';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { exportOnce } from '../../src/exportOnce';
 import type { Clock } from '../../src/ports/clock';
@@ -30,8 +30,8 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(events: AuditEventsOptions, baseEnv: Record<string, string> = {}): Promise<Harness> {
-  const stack = await startStack({ audit: events });
+export async function startHarness(events: AuditEventsOptions, baseEnv: Record<string, string> = {}, options: Omit<StackOptions, 'audit'> = {}): Promise<Harness> {
+  const stack = await startStack({ ...options, audit: events });
   const restoreEnv = useManagedIdentity(stack.info.identityEndpoint, stack.info.identityHeader);
   const seeded = await seedStack(stack);
   const logs: string[] = [];
@@ -81,7 +81,8 @@ export function expectedLine(json: string): string {
 
 /** The hour file an event belongs to (first part). */
 export function hourFileOf(json: string, root = 'immuta-audit'): string {
-  const t = new Date(JSON.parse(json).eventTimestamp as string);
+  const event = JSON.parse(json) as { eventTimestamp?: string; dateTime?: number | string };
+  const t = new Date(event.eventTimestamp ?? Number(event.dateTime));
   const p = (n: number) => String(n).padStart(2, '0');
   const y = t.getUTCFullYear(), m = p(t.getUTCMonth() + 1), d = p(t.getUTCDate()), h = p(t.getUTCHours());
   return `${root}/year=${y}/month=${m}/day=${d}/hour=${h}/audit-${y}${m}${d}T${h}-part-0000.ndjson`;

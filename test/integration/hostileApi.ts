@@ -1,0 +1,117 @@
+// End to end against the sample API misbehaving as real audit APIs do, for either of Immuta's kinds: every event of
+// a closed window lands exactly once, and the summary and status say what the API did, with numbers. Each kind runs
+// in a test file of its own (one local stack per file: the identity library caches its endpoint per process).
+import type { AuditFaults } from '../../dev/auditApi';
+import { readStatus } from '../../src/status/statusView';
+import { startHarness, type Harness } from '../support/exporterHarness';
+
+const T0 = new Date('2026-05-01T00:00:00.000Z');
+const NOW = new Date(T0.getTime() + 4 * 3600_000);
+const SPAN = 3 * 3600;
+
+/** Each line once, nothing else; and within each file, times never go back (ties may come in any order). */
+function expectExactlyOnce(files: Map<string, string[]>, expected: string[], timeOf: (line: string) => number): void {
+  const lines = [...files.values()].flat();
+  expect(lines.length).toBe(new Set(lines).size);
+  expect([...lines].sort()).toEqual([...expected].sort());
+  for (const [file, content] of files) {
+    const times = content.map(timeOf);
+    times.forEach((t, i) => i > 0 && expect({ file, t }).toEqual({ file, t: Math.max(t, times[i - 1]!) }));
+  }
+}
+
+/** More events at one instant than fit in a page (3g), in every scenario. */
+function crowdedInstant(kind: 'immuta-uam' | 'immuta-legacy'): object[] {
+  const t = T0.getTime() + 3600_000 + 17;
+  return Array.from({ length: 65 }, (_, i) => ({ id: `crowd-${String(i).padStart(3, '0')}`, ...(kind === 'immuta-uam' ? { eventTimestamp: new Date(t).toISOString() } : { dateTime: t }), n: i }));
+}
+
+export function describeHostileApi(kind: 'immuta-uam' | 'immuta-legacy', auth: 'bearer' | 'apikey'): void {
+describe(`a hostile ${kind} API (auth ${auth})`, () => {
+  let h: Harness;
+  const api = () => h.stack.auditApi;
+  const timeOf = (line: string) => {
+    const e = JSON.parse(line) as { eventTimestamp?: string; dateTime?: number };
+    return kind === 'immuta-uam' ? Date.parse(e.eventTimestamp!) : Number(e.dateTime);
+  };
+  beforeAll(async () => {
+    // Ties of three events at each instant, so an order that changes between requests shows.
+    h = await startHarness(
+      { count: 300, start: T0, spanSeconds: SPAN, seed: 13, kind, sameInstant: 3, extraEvents: crowdedInstant(kind) },
+      { AUDIT_PAGE_SIZE: '20' },
+      { auditAuth: auth },
+    );
+  });
+  beforeEach(() => api().resetFaults());
+  afterAll(() => h?.stop());
+
+  const expected = () => h.apiEvents().map((json) => JSON.stringify(JSON.parse(json)));
+
+  // Pages of 20 events, so the 65 events at one instant (3g) span several; with ties in another order on each
+  // request, pages of 100 hold that instant whole (see the last test for why).
+  it.each<[string, AuditFaults, string]>([
+    ['a page cap below the size asked (3a)', { pageCap: 7 }, '20'],
+    ['ties in another order on each request (3b)', { unstableTies: true }, '100'],
+    ['minDate exclusive, maxDate exclusive (3c)', { bounds: { minDate: 'exclusive', maxDate: 'exclusive' } }, '20'],
+    ['minDate inclusive, maxDate inclusive (3c)', { bounds: { minDate: 'inclusive', maxDate: 'inclusive' } }, '20'],
+    ['minDate exclusive, maxDate inclusive (3c)', { bounds: { minDate: 'exclusive', maxDate: 'inclusive' } }, '20'],
+    ['no count (3f)', { noCount: true }, '20'],
+    ['a page cap, either bound and no count at once', { pageCap: 9, noCount: true, bounds: { minDate: 'exclusive', maxDate: 'inclusive' } }, '20'],
+    ['ties in another order, either bound and duplicates at once', { unstableTies: true, duplicates: { every: 7 }, bounds: { minDate: 'exclusive', maxDate: 'exclusive' } }, '100'],
+  ])('%s: every event exactly once', async (name, faults, pageSize) => {
+    api().setFaults(faults);
+    const path = `hostile-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+    const summary = await h.run(NOW, { ADLS_PATH: path, AUDIT_PAGE_SIZE: pageSize });
+    expect(summary.status).toBe('caught-up');
+    expectExactlyOnce(await h.readLake(path), expected(), timeOf);
+    expect(summary.source).toMatchObject({ duplicatesDropped: faults.duplicates ? 42 : 0, missing: 0, removed: 0 });
+    if (faults.pageCap) expect(summary.source.shortPages).toBeGreaterThan(0);
+    expect(summary.source.windowsUnverified).toBe(faults.noCount ? summary.source.windowsChecked : 0);
+  });
+
+  it('the same id served twice (3d): written once, each copy counted as dropped', async () => {
+    api().setFaults({ duplicates: { every: 10 } });
+    const summary = await h.run(NOW, { ADLS_PATH: 'hostile-duplicates' });
+    expect(summary.status).toBe('caught-up');
+    expectExactlyOnce(await h.readLake('hostile-duplicates'), expected(), timeOf);
+    expect(summary.source.duplicatesDropped).toBe(30); // every 10th of the 300 generated events
+  });
+
+  it('ties in another order on each request AND more at one instant than a page holds: never doubled, the shortfall reported', async () => {
+    // No client can page such an instant completely: each request shows another subset of it. The count check says how many are missing.
+    api().setFaults({ unstableTies: true });
+    const summary = await h.run(NOW, { ADLS_PATH: 'hostile-crowded-unstable', AUDIT_PAGE_SIZE: '20' });
+    const lines = [...(await h.readLake('hostile-crowded-unstable')).values()].flat();
+    expect(lines.length).toBe(new Set(lines).size);
+    const missing = expected().filter((l) => !lines.includes(l)).length;
+    expect(summary.source.missing).toBe(missing);
+    expect(summary.status).toBe(missing > 0 ? 'incomplete' : 'caught-up');
+    if (missing > 0) expect(summary.source.hours).toEqual([{ hour: new Date(T0.getTime() + 3600_000).toISOString(), missing, removed: 0 }]);
+  });
+
+  it('events inserted and removed while a window is paged (3e): nothing doubled or skipped; inserts behind the paging are reported per hour', async () => {
+    api().setFaults({ mutate: { insert: 6, remove: 4, afterRequests: 3 } });
+    const original = expected();
+    const summary = await h.run(NOW, { ADLS_PATH: 'hostile-mutate' });
+    const { inserted, removed } = api().mutations();
+    expect(inserted).toHaveLength(6);
+    const lines = [...(await h.readLake('hostile-mutate')).values()].flat();
+    expect(lines.length).toBe(new Set(lines).size);
+    const idOf = (line: string) => (JSON.parse(line) as { id: string }).id;
+    // Every event that was there all along is in the lake; a removed one only if it was written before it went.
+    for (const line of original) if (!removed.includes(idOf(line))) expect(lines).toContain(line);
+    const insertedLines = inserted.map((j) => JSON.stringify(JSON.parse(j)));
+    const missing = insertedLines.filter((l) => !lines.includes(l)).length;
+    const removedWritten = original.filter((l) => removed.includes(idOf(l)) && lines.includes(l)).length;
+    // The count check sees the net difference, per hour; here the mutation is all in one window.
+    expect(summary.source.missing - summary.source.removed).toBe(missing - removedWritten);
+    if (summary.source.missing > 0) {
+      expect(summary.status).toBe('incomplete');
+      const status = await readStatus(h.settings({ ADLS_PATH: 'hostile-mutate' }), { abortSignal: AbortSignal.timeout(30_000), now: NOW });
+      expect(status.noticed).toEqual([expect.objectContaining({ hour: summary.source.hours[0]!.hour, missing: summary.source.missing })]);
+      expect(status.lastRun?.source?.missing).toBe(summary.source.missing);
+    }
+    expect(h.logs.some((l) => l.includes('the audit API counts other events for this hour than were exported'))).toBe(summary.source.hours.length > 0);
+  });
+});
+}

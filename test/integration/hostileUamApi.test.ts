@@ -1,0 +1,3 @@
+import { describeHostileApi } from './hostileApi';
+
+describeHostileApi('immuta-uam', 'bearer');
