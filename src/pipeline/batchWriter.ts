@@ -1,4 +1,4 @@
-import { applyIntent, moveTo, type Checkpoint, type Cursor, type Intent } from '../checkpoint/checkpoint';
+import { applyIntent, moveTo, type Checkpoint, type Intent, type Next } from '../checkpoint/checkpoint';
 import { intentOf, planBatch, type BatchLimits, type BatchStart } from '../batch/planBatch';
 import type { PartPool } from '../batch/partPool';
 import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
@@ -65,6 +65,8 @@ export class BatchWriter {
   #part: { buffer: Buffer; used: number } | undefined;
   /** The first write of a run into a file it did not create flushes at its committed length first. */
   #fenced = false;
+  /** Whether the export has moved since the checkpoint it started from. */
+  #moved = false;
 
   constructor(stored: StoredCheckpoint, limits: BatchLimits, deps: BatchWriterDeps) {
     this.#stored = stored;
@@ -80,16 +82,11 @@ export class BatchWriter {
     return this.#failure !== undefined;
   }
 
-  /** Whether a batch has lines not yet handed over with end(). */
-  get open(): boolean {
-    return this.#batch !== undefined;
-  }
-
   /**
    * Takes whole lines of a page, lines `first` up to `end` (lineEnds as the scanner gives them), as many as fit the
    * open batch, opening one for `window` if none is (an empty batch takes at least one line; `ordinal` is that
    * line's number among the window's events, for the log). Returns how many it took: fewer than offered means the
-   * batch is full and the caller ends it.
+   * batch is full and the caller moves on (moveTo) before adding more.
    */
   async add(window: Window, ordinal: number, ndjson: Buffer, lineEnds: number[], first: number, end: number): Promise<number> {
     const from = first === 0 ? 0 : lineEnds[first - 1]!;
@@ -102,10 +99,27 @@ export class BatchWriter {
     return last - first;
   }
 
-  /** Ends the open batch: its last part is appended, then its intent saved and the file flushed. */
-  end(next: { watermark: string; cursor?: Cursor }): void {
-    const batch = this.#batch;
-    if (!batch) throw new Error('end() without an open batch');
+  /**
+   * Moves the export to `next`: the open batch ends there (its last part is appended, then its intent saved and the
+   * file flushed); with no batch open (a window with no more events), the checkpoint just moves.
+   */
+  moveTo(next: Next): void {
+    this.#moved = true;
+    if (this.#batch) this.#end(this.#batch, next);
+    else this.#advance(next);
+  }
+
+  /**
+   * Waits for everything, then saves where the export stands (the last batch's advance rides on no later intent).
+   * Returns the saved checkpoint, or throws the first failure.
+   */
+  async finish(): Promise<StoredCheckpoint> {
+    const { checkpoint, etag } = await this.settled();
+    if (!this.#moved) return { checkpoint, etag };
+    return { checkpoint, etag: await this.#deps.store.save(checkpoint, etag, { abortSignal: this.#deps.abortSignal }) };
+  }
+
+  #end(batch: OpenBatch, next: Next): void {
     this.#batch = undefined;
     if (this.#part && this.#part.used > 0) this.#ship(batch);
     const intent = intentOf(batch.start, batch.bytes, batch.events, next);
@@ -118,9 +132,7 @@ export class BatchWriter {
     });
   }
 
-  /** Moves the export on without a batch (a window with no events). */
-  advance(next: { watermark: string; cursor?: Cursor }): void {
-    if (this.#batch) throw new Error('advance() with a batch open');
+  #advance(next: Next): void {
     this.#planned = moveTo(this.#planned, next);
     void this.#queue(async (stored) => ({ checkpoint: moveTo(stored.checkpoint, next), etag: stored.etag }));
   }

@@ -56,14 +56,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       logger.info('batch written', { window: windowKey(window), ordinal, events: intent.events, bytes: intent.to - intent.from, file: intent.file.path, ms });
     },
   });
-  // Whether the writer's checkpoint has moved past the stored one (a batch's advance rides on the next save).
-  let unsaved = false;
-  // Ends the open batch at `next`, or moves the export there when the window had no (more) events.
-  const hand = (next: Next) => {
-    if (writer.open) writer.end(next);
-    else writer.advance(next);
-    unsaved = true;
-  };
+  const hand = (next: Next) => writer.moveTo(next);
   const outOfTime = () => clock.now().getTime() >= stopAt;
   const plan = windowsToExport(recovered.checkpoint, until);
   const open = (k: number) => (k < plan.length ? prefetch(windowPages(deps.source, plan[k]!.window, plan[k]!.position, options.pageSize, abortSignal), NEXT_WINDOW_READY) : undefined);
@@ -93,7 +86,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
         if (outOfTime()) {
           // What is already fetched is written; the rest of the window waits for the next run.
           status = 'time-budget';
-          if (writer.open) hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, answer.after) });
+          hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, answer.after) });
           break outer;
         }
       }
@@ -120,8 +113,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
     await Promise.all([current?.return(undefined as never), upcoming?.return(undefined as never)].map((p) => p?.catch(() => undefined)));
   }
 
-  let { checkpoint, etag } = await writer.settled();
-  if (unsaved) etag = await deps.store.save(checkpoint, etag, { abortSignal });
+  const { checkpoint } = await writer.finish();
   if (source.missing > 0 && status === 'caught-up') status = 'incomplete';
   return {
     status,

@@ -16,6 +16,8 @@ export interface Hostility {
   /** Ids stored twice (served twice, adjacent). */
   duplicated?: Set<string>;
   noCount?: boolean;
+  /** Legacy records (epoch-ms "dateTime") instead of UAM events ("eventTimestamp"). */
+  legacy?: boolean;
   /** Called before each answer is built, with the request number (1-based): may change the events. */
   beforeAnswer?: (n: number, events: StoredEvent[], request: PageRequest) => void;
 }
@@ -51,9 +53,14 @@ export class HostileSource implements AuditSource {
     if (h.unstableTies) matching = shuffleTies(matching, this.rand);
     const size = Math.min(request.size, h.pageCap ?? Infinity);
     const hits = matching.slice(request.offset, request.offset + size);
-    const body = JSON.stringify({ ...(h.noCount ? {} : { count: matching.length }), hits: hits.map((e) => ({ id: e.id, eventTimestamp: new Date(e.t).toISOString() })) });
-    return scanPage(Buffer.from(body));
+    const body = JSON.stringify({ ...(h.noCount ? {} : { count: matching.length }), hits: hits.map((e) => eventJson(e, h.legacy)) });
+    return scanPage(Buffer.from(body), h.legacy ? 'dateTime' : 'eventTimestamp');
   }
+}
+
+/** An event as the API serves it, in either kind. */
+export function eventJson(e: StoredEvent, legacy = false): object {
+  return legacy ? { id: e.id, dateTime: e.t, recordType: 'query' } : { id: e.id, eventTimestamp: new Date(e.t).toISOString(), action: 'QUERY' };
 }
 
 function shuffleTies(sorted: StoredEvent[], rand: () => number): StoredEvent[] {

@@ -77,9 +77,9 @@ describe('BatchWriter', () => {
     const w = writer(f, fresh());
     const { ndjson, ends } = page(5);
     expect(await w.add(window, 0, ndjson, ends, 0, ends.length)).toBe(3); // 30 bytes: the batch is full
-    w.end({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
+    w.moveTo({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
     expect(await w.add(window, 3, ndjson, ends, 3, ends.length)).toBe(2);
-    w.end({ watermark: window.end.toISOString() });
+    w.moveTo({ watermark: window.end.toISOString() });
     const done = await w.settled();
 
     const at = (op: string) => f.ops.indexOf(op);
@@ -103,9 +103,9 @@ describe('BatchWriter', () => {
     const w = writer(f, open);
     const { ndjson, ends } = page(6);
     await w.add(window, 0, ndjson, ends, 0, ends.length);
-    w.end({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
+    w.moveTo({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
     await w.add(window, 3, ndjson, ends, 3, ends.length);
-    w.end({ watermark: window.end.toISOString() });
+    w.moveTo({ watermark: window.end.toISOString() });
     await w.settled();
     expect(f.ops[0]).toBe('flush 100');
     expect(f.ops.indexOf('flush 100')).toBeLessThan(f.ops.indexOf('append 100+10'));
@@ -127,7 +127,7 @@ describe('BatchWriter', () => {
     expect(f.ops.filter((o) => o.startsWith('append'))).toEqual(['append 0+10', 'append 10+10']);
     open();
     expect(await adding).toBe(10);
-    w.end({ watermark: window.end.toISOString() });
+    w.moveTo({ watermark: window.end.toISOString() });
     await w.settled();
     expect(f.ops.filter((o) => o.startsWith('appended'))).toHaveLength(10);
   });
@@ -138,7 +138,7 @@ describe('BatchWriter', () => {
     const w = writer(f, fresh());
     const { ndjson, ends } = page(5);
     await w.add(window, 0, ndjson, ends, 0, ends.length);
-    w.end({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
+    w.moveTo({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
     await expect(w.add(window, 3, ndjson, ends, 3, ends.length)).rejects.toThrow('append failed');
     expect(w.failed).toBe(true);
     await expect(w.settled()).rejects.toThrow('append failed');
@@ -151,7 +151,7 @@ describe('BatchWriter', () => {
     const w = writer(f, fresh(), { batchMaxBytes: 1000, fileMaxBytes: 1000 });
     const { ndjson, ends } = page(1);
     await w.add(window, 0, ndjson, ends, 0, ends.length);
-    w.end({ watermark: window.end.toISOString() });
+    w.moveTo({ watermark: window.end.toISOString() });
     await tick();
     w.abort(new Error('budget exhausted'));
     await expect(w.settled()).rejects.toThrow('budget exhausted');
