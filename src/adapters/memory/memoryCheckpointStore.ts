@@ -65,7 +65,10 @@ export class MemoryCheckpointStore implements CheckpointStore {
     // Only a caller that heard the answer renews the lease: after a lost response it is left to expire.
     const keeper = new MemoryLeaseKeeper(this.blob, this.clock, this.faults, leaseId, this.leaseSeconds);
     this.keeper = keeper;
-    const release = () => keeper.release().finally(() => this.keeper === keeper && (this.keeper = undefined));
+    const release = async () => {
+      await keeper.release();
+      if (this.keeper === keeper) this.keeper = undefined; // later saves go without a lease, as the blob store's do
+    };
     return { stored, lease: { lost: keeper.lost, release } };
   }
 

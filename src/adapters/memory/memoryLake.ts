@@ -25,6 +25,7 @@ export class MemoryLake implements LakeWriter {
   readonly faults: FaultInjector;
   private readonly files: Map<string, MemoryFile>;
 
+  /** `files` is for connect(): a new lake starts empty. */
   constructor(options: { faults?: FaultInjector } = {}, files = new Map<string, MemoryFile>()) {
     this.faults = options.faults ?? new FaultInjector();
     this.files = files;
