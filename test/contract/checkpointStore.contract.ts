@@ -31,7 +31,7 @@ const abortedOpts = () => ({ abortSignal: AbortSignal.abort() });
 
 const initial = initialCheckpoint(new Date('2026-01-01T00:00:00.000Z'));
 const later: Checkpoint = {
-  version: 1,
+  version: 2,
   watermark: '2026-01-01T01:00:00.000Z',
   file: { path: 'r/year=2026/month=01/day=01/hour=00/audit-20260101T00-part-0000.ndjson', hour: '2026-01-01T00:00:00.000Z', part: 0, length: 120 },
 };
