@@ -1,8 +1,10 @@
 /**
  * Position-fenced writes into the lake. `append` stages bytes at an offset; nothing is visible until `flush`
  * commits exactly up to a position, so a retry or a second writer can never add bytes twice.
- * Errors: ExportError with code `FlushPositionMismatch` when the staged bytes do not run contiguously to
- * the position (the fence), `PathNotFound`, `AuthorizationFailed`, or a retryable storage error.
+ * Errors (ExportError): `FlushPositionMismatch` when the staged bytes do not run contiguously to the position (the
+ * fence), or an append lies below the committed length; `PathNotFound`, `FileSystemNotFound`,
+ * `StorageAuthorizationFailed`, `EmptyAppend` (permanent); `Aborted`, `StorageUnreachable`, `StorageError`
+ * (retryable, or permanent for a 4xx). A refused flush changes nothing: staged bytes stay staged.
  */
 export interface LakeWriter {
   /** Creates an empty file, failing with `created: false` if the path already exists (never truncates). */

@@ -1,9 +1,27 @@
 // One local stack per test file: the identity library caches its endpoint and tokens per process module registry.
 import { exporterEnv } from '../../dev/exporterEnv';
+import { adminClient } from '../../dev/sas';
+import { STATE_CONTAINER } from '../../src/adapters/azure/hostStorage';
+import { configId } from '../../src/config/configId';
+import { loadSettings } from '../../src/config/settings';
 import { startCli, summaryOf } from '../support/cli';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
 
 const cli = (env: NodeJS.ProcessEnv) => startCli(['run'], env);
+
+/** Resolves once `stream` has printed `text`. */
+function printed(stream: NodeJS.ReadableStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (!seen.includes(text)) return;
+      stream.off('data', onData);
+      resolve();
+    };
+    stream.on('data', onData);
+  });
+}
 
 const START = new Date(Date.now() - 4 * 3600_000);
 
@@ -32,17 +50,20 @@ describe('a single writer per export configuration', () => {
   });
 
   it('a killed run blocks others only until its lease expires; the next run then recovers and finishes', async () => {
-    const e = env('expiry', { EXPORT_LEASE_SECONDS: '15' });
+    const e = env('expiry', { EXPORT_LEASE_SECONDS: '15', EXPORT_BATCH_MAX_BYTES: '4096' });
     h.stack.auditApi.setFaults({ delayMs: 200 });
     const first = cli(e);
-    await new Promise((r) => setTimeout(r, 2500)); // it holds the lease and is part-way through
+    // Killed once it holds the lease and has written part of the backlog.
+    await printed(first.child.stdout, 'batch written');
     first.kill();
     await first.done;
     h.stack.auditApi.resetFaults();
 
     const blocked = await cli(e).done;
     expect(summaryOf(blocked.stdout).status).toBe('skipped');
-    await new Promise((r) => setTimeout(r, 15_500)); // the 15 s lease runs out
+    // Breaking the lease stands for its 15 s running out.
+    const settings = loadSettings(exporterEnv(h.stack.info, h.seeded, { ADLS_PATH: 'expiry' }));
+    await adminClient(h.stack.info).getContainerClient(STATE_CONTAINER).getBlobClient(`checkpoints/${configId(settings)}.json`).getBlobLeaseClient().breakLease(0);
     const next = await cli(e).done;
     expect(next.code).toBe(0);
     expect(summaryOf(next.stdout).status).toBe('caught-up');
