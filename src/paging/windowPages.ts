@@ -7,8 +7,14 @@ import type { Position } from './position';
 import { sortAnswer, type SortedAnswer } from './sortAnswer';
 import { continuesChain, tailOf, type Tail } from './chain';
 
-/** Requests out at once for one window: the API's latency overlaps the lake writes and the scan. */
+/**
+ * Requests out at most for one window: the API's latency overlaps the lake writes and the scan. How many are out
+ * follows the API: two more each time a page is waited for, one fewer each time it was there already. Against an
+ * API answering in 100 ms, eight give 45,000 events/s where four gave 28,000; against a local one, pages waiting in
+ * memory only cost (three: 117 MiB peak RSS for 1M events, eight always: 164 MiB, same speed).
+ */
 export const PAGES_AHEAD = 8;
+const PAGES_AHEAD_MIN = 2;
 /** A window whose paging has not ended after this many requests is refused (an API that never stops answering). */
 const MAX_REQUESTS = 1_000_000;
 
@@ -52,6 +58,7 @@ export async function* windowPages(
   let requests = 0;
   let shortPages = 0;
   let unconfirmedShort = false;
+  let depth = PAGES_AHEAD_MIN;
   const ask = (from: number, offset: number, n = size) => {
     if (++requests > MAX_REQUESTS) {
       throw new ExportError('AuditApiRunaway', `the audit API kept answering for window ${window.start.toISOString()}..${window.end.toISOString()} after ${MAX_REQUESTS} requests; check its paging`, { kind: 'permanent' });
@@ -59,8 +66,10 @@ export async function* windowPages(
     const request: PageRequest = { window, from: new Date(from), to: window.end, offset, size: n };
     const linked = linkedSignal(abortSignal);
     const promise = source.fetchPage(request, { abortSignal: linked.signal });
-    promise.then(linked.dispose, linked.dispose); // also keeps an abandoned request's failure from crashing the process
-    return { request, promise, cancel: () => linked.abort() };
+    const asked = { request, promise, cancel: () => linked.abort(), answered: false };
+    const settle = () => ((asked.answered = true), linked.dispose());
+    promise.then(settle, settle); // also keeps an abandoned request's failure from crashing the process
+    return asked;
   };
   type Asked = ReturnType<typeof ask>;
   // The pages asked for by offset after one keyset request: all from the same minDate.
@@ -76,11 +85,12 @@ export async function* windowPages(
     for (;;) {
       chain ??= { from: position.from, next: position.skip, out: [], tail: undefined };
       // Pages are asked for ahead only once the search has shown a full page: a small window costs one request.
-      while (chain.out.length < (chain.tail ? ahead : 1)) {
+      while (chain.out.length < (chain.tail ? Math.min(depth, ahead) : 1)) {
         chain.out.push(ask(chain.from, chain.next));
         chain.next += size - 1;
       }
-      const { request, promise } = chain.out.shift()!;
+      const { request, promise, answered } = chain.out.shift()!;
+      if (chain.tail) depth = answered ? Math.max(PAGES_AHEAD_MIN, depth - 1) : Math.min(ahead, depth + 2);
       const page = await promise;
       if (chain.tail && !continuesChain(chain.tail, page)) {
         page.release?.();
