@@ -38,3 +38,15 @@ export function mergeExtras(a: readonly ExtraEvent[], b: readonly ExtraEvent[]):
   while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && extraOrder(a[i], b[j]) <= 0) ? a[i++] : b[j++]);
   return out;
 }
+
+/** The first of `extras` (sorted by eventMs) whose eventMs is ≥ ms; their length if none. */
+export function firstAtOrAfterMs(extras: readonly { eventMs: number }[], ms: number): number {
+  let lo = 0;
+  let hi = extras.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (extras[mid]!.eventMs < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,6 +1,7 @@
 // index ↔ timestamp for generated events, and where caller-supplied extra events fall among them.
 // Generated timestamps are a monotone function of the index, so a time range maps to an index range
 // by binary search; nothing per event is stored.
+import { firstAtOrAfterMs } from './sorted';
 import type { AuditEventsOptions } from './types';
 import { generatedId } from './eventIds';
 import { seedKey, hash32 } from './random';
@@ -79,14 +80,7 @@ export class Timeline {
 
   /** The first extra (in sorted order) whose eventMs is ≥ ms. */
   firstExtraAtOrAfter(ms: number): number {
-    let lo = 0;
-    let hi = this.extras.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.extras[mid].eventMs < ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstAtOrAfterMs(this.extras, ms);
   }
 
   private prepareExtras(events: object[]): ExtraEvent[] {

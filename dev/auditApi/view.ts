@@ -1,7 +1,7 @@
 // One request's view of the stored events in its range: which generated indices are in, how many slots
 // each takes (two for a duplicated event), and where the extras fall among them. Random access by
 // position in O(log n), sequential reading with a Cursor. Built per request from small sorted lists.
-import { lowerBound } from './sorted';
+import { firstAtOrAfterMs, lowerBound } from './sorted';
 import type { ExtraEvent, Timeline } from './timeline';
 
 export class RangeView {
@@ -40,14 +40,7 @@ export class RangeView {
 
   /** The position of the first event at or after ms (the view's count if none). */
   positionOfTime(ms: number): number {
-    let lo = 0;
-    let hi = this.extras.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.extras[mid].eventMs < ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.slotsBefore(this.timeline.firstAtOrAfter(ms)) + lo;
+    return this.slotsBefore(this.timeline.firstAtOrAfter(ms)) + firstAtOrAfterMs(this.extras, ms);
   }
 
   cursor(position: number): Cursor {
