@@ -61,9 +61,9 @@ param sasSecretName string = 'audit-export-sas'
 @description('Purge protection on the vault. Once on it cannot be turned off, and the vault name stays taken for the retention period after deletion.')
 param enablePurgeProtection bool = true
 
-@description('Node.js version of the Functions worker.')
-@allowed(['20', '22'])
-param nodeVersion string = '20'
+@description('Node.js version of the Functions worker (22 or 24: Azure Functions ended support for Node 20 on 30 April 2026).')
+@allowed(['22', '24'])
+param nodeVersion string = '22'
 
 @description('Upper bound for scale-out. The exporter runs as a singleton timer, so the default minimum is plenty.')
 @minValue(40)

@@ -3,6 +3,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { DataLakeFileSystemClient } from '@azure/storage-file-datalake';
 import { projectRoot } from '../../dev/paths';
+import { adminClient } from '../../dev/sas';
 import { seedStack } from '../../dev/seed';
 import { startStack, type LocalStack } from '../../dev/stack';
 import { useManagedIdentity } from '../support/identityEnv';
@@ -104,7 +105,6 @@ describe('startStack (in process): the pieces work together as the exporter will
 
     // The SAS can write but not read: check the bytes with the account key, straight from Azurite.
     await expect(file.read()).rejects.toMatchObject({ statusCode: 403 });
-    const { adminClient } = await import('../../dev/sas');
     const stored = await adminClient(stack.info)
       .getContainerClient(seeded.fileSystem)
       .getBlobClient('smoke/page-0001.ndjson')

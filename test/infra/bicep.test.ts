@@ -112,7 +112,7 @@ function checkTemplate(src: string, parametersJson: string = PARAMETERS): string
     want(referencedResource(t, get(app.value, 'properties.serverFarmId'))?.resourceType === 'Microsoft.Web/serverfarms', 'app: serverFarmId is not the plan');
     const config = 'properties.functionAppConfig';
     want(literal(get(app.value, `${config}.runtime.name`)) === 'node', 'app: functionAppConfig.runtime.name is not node');
-    want(literal(get(app.value, `${config}.runtime.version`)) === '20', 'app: functionAppConfig.runtime.version is not 20');
+    want(literal(get(app.value, `${config}.runtime.version`)) === '22', 'app: functionAppConfig.runtime.version is not 22');
     want(literal(get(app.value, `${config}.deployment.storage.type`)) === 'blobContainer', 'app: deployment storage is not a blob container');
     want(literal(get(app.value, `${config}.deployment.storage.authentication.type`)) === 'SystemAssignedIdentity', 'app: deployment storage is not reached with the system-assigned identity');
     const scale = get(app.value, `${config}.scaleAndConcurrency`);
@@ -296,7 +296,7 @@ describe('the checker fails on broken templates', () => {
     ['a user-assigned identity', "identity: { type: 'SystemAssigned' }", "identity: { type: 'UserAssigned' }", 'app: identity is not SystemAssigned'],
     ['a non-Flex plan', "name: 'FC1'", "name: 'Y1'", 'sku.name is not FC1'],
     ['another runtime', "runtime: { name: 'node'", "runtime: { name: 'python'", 'runtime.name is not node'],
-    ['Node 22 by default', "param nodeVersion string = '20'", "param nodeVersion string = '22'", 'runtime.version is not 20'],
+    ['Node 20 (out of support since April 2026) by default', "param nodeVersion string = '22'", "param nodeVersion string = '20'", 'runtime.version is not 22'],
     ['shared key on the host storage', 'allowSharedKeyAccess: false', 'allowSharedKeyAccess: true', 'allowSharedKeyAccess is not false'],
     ['a lake without hierarchical namespace', 'isHnsEnabled: true', 'isHnsEnabled: false', 'isHnsEnabled is not true'],
     ['a vault with access policies', 'enableRbacAuthorization: true', 'enableRbacAuthorization: false', 'enableRbacAuthorization is not true'],

@@ -1,4 +1,7 @@
 // One local stack per test file: the identity library caches its endpoint and tokens per process module registry.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { exporterEnv } from '../../dev/exporterEnv';
 import { adminClient, fileSystemSas } from '../../dev/sas';
@@ -142,9 +145,7 @@ describe('operator surface: status, test-connection and the HTTP functions', () 
   });
 
   it('config env prints the settings a configuration file stands for', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const file = join(mkdtempSync(join((await import('node:os')).tmpdir(), 'cfg-')), 'c.json');
+    const file = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'c.json');
     writeFileSync(file, JSON.stringify({ interval: 'EVERY_4_HOURS', storageAccount: 'acct01', fileSystem: 'audit-output', path: 'p', sasToken: { keyVaultUrl: 'https://v.vault.azure.net', secretName: 's' }, auditApi: { url: 'https://i.example.com', apiKeySecretName: 'k' } }));
     const json = await run(['config', 'env', file], env('x'));
     expect(JSON.parse(json.stdout)).toEqual({ EXPORT_INTERVAL: 'EVERY_4_HOURS', ADLS_ACCOUNT_NAME: 'acct01', ADLS_FILE_SYSTEM: 'audit-output', ADLS_PATH: 'p', KEY_VAULT_URL: 'https://v.vault.azure.net', SAS_SECRET_NAME: 's', AUDIT_API_URL: 'https://i.example.com', AUDIT_API_KEY_SECRET_NAME: 'k' });

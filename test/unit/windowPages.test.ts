@@ -1,5 +1,6 @@
 // Keyset paging against an audit search that misbehaves: every event of the window is handed out as NEW exactly
 // once (a repeated id once), whatever the API does and wherever the paging is interrupted and resumed.
+import { scanPage } from '../../src/batch/pageScanner';
 import { decodeCheckpoint, encodeCheckpoint, initialCheckpoint } from '../../src/checkpoint/checkpoint';
 import { advance } from '../../src/paging/advance';
 import { checkCount } from '../../src/paging/countCheck';
@@ -151,7 +152,7 @@ describe('windowPages: keyset paging that no misbehaving API can make lose or do
     const source = {
       fetchPage: async () => {
         const body = JSON.stringify({ count: 1, hits: [{ id: 'local-1', eventTimestamp: '2026-03-01T10:30:00' }] });
-        return (await import('../../src/batch/pageScanner')).scanPage(Buffer.from(body));
+        return scanPage(Buffer.from(body));
       },
     };
     await expect(windowPages(source, window, startOf(window), 10, signal).next()).rejects.toThrow(/event 0 \(id local-1\) has no valid time \("2026-03-01T10:30:00"\)/);
