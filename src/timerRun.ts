@@ -1,3 +1,4 @@
+import { DEADLINE_MARGIN_MS, functionTimeoutMs } from './config/functionTimeout';
 import type { Settings } from './config/settings';
 import { ensureError } from './errors';
 import { exportOnce } from './exportOnce';
@@ -11,9 +12,8 @@ export interface InvocationLike {
   error(...args: unknown[]): void;
 }
 
-/** Leave this much of the function timeout for the last batch to finish and the checkpoint to be saved. */
-const DEADLINE_MARGIN_MS = 60_000;
-const FUNCTION_TIMEOUT_MS = 10 * 60_000;
+/** The run's deadline: host.json's functionTimeout, less the margin for the last batch and the checkpoint. */
+const DEADLINE_MS = functionTimeoutMs() - DEADLINE_MARGIN_MS;
 
 /** One timer tick: the host gives no cancellation signal, so derive one from the function timeout. */
 export async function runOnTimer(getSettings: () => Settings, context: InvocationLike, isPastDue: boolean): Promise<RunSummary | undefined> {
@@ -26,7 +26,7 @@ export async function runOnTimer(getSettings: () => Settings, context: Invocatio
     logger.info('export is disabled (EXPORT_ENABLED=false); skipping this tick');
     return undefined;
   }
-  const abortSignal = AbortSignal.timeout(FUNCTION_TIMEOUT_MS - DEADLINE_MARGIN_MS);
+  const abortSignal = Number.isFinite(DEADLINE_MS) ? AbortSignal.timeout(DEADLINE_MS) : new AbortController().signal;
   try {
     return await exportOnce(settings, { logger, abortSignal });
   } catch (error) {

@@ -1,4 +1,5 @@
-import { loadSettings, type Settings } from './settings';
+import { budgetProblem, functionTimeoutMs } from './functionTimeout';
+import { loadSettings, SettingsError, type Settings } from './settings';
 import { INTERVAL_SCHEDULES, scheduleProblem, type ExportInterval } from './schedule';
 
 /**
@@ -13,11 +14,16 @@ export function scheduleFromEnv(env: Record<string, string | undefined> = proces
   return (interval && INTERVAL_SCHEDULES[interval]) || INTERVAL_SCHEDULES.EVERY_12_HOURS;
 }
 
-/** Settings validated once, when the worker starts; a bad value is kept as the error every run reports. */
-export function settingsAtStartup(env: Record<string, string | undefined> = process.env): () => Settings {
+/**
+ * Settings validated once, when the worker starts, including that the time budget fits in host.json's function
+ * timeout; a bad value is kept as the error every run reports.
+ */
+export function settingsAtStartup(env: Record<string, string | undefined> = process.env, timeoutMs = functionTimeoutMs()): () => Settings {
   let result: { settings: Settings } | { error: unknown };
   try {
-    result = { settings: loadSettings(env) };
+    const settings = loadSettings(env);
+    const problem = budgetProblem(settings.timeBudgetSeconds, timeoutMs);
+    result = problem ? { error: new SettingsError([problem]) } : { settings };
   } catch (error) {
     result = { error };
   }
