@@ -18,20 +18,19 @@ export async function exportOnce(settings: Settings, options: ComposeOptions): P
   try {
     const deps = await compose(settings, { ...options, clock, credential });
     warnings = deps.warnings;
-    const summary: RunSummary = {
-      ...(await runExport(deps, {
-        root: settings.path,
-        pageSize: settings.pageSize,
-        lagSeconds: settings.lagSeconds,
-        exportStart: settings.exportStart,
-        fileMaxBytes: settings.fileMaxBytes,
-        batchMaxBytes: settings.batchMaxBytes,
-        timeBudgetMs: settings.timeBudgetSeconds * 1000,
-        abortSignal: options.abortSignal,
-        onProgress: options.onProgress,
-      })),
-      warnings,
-    };
+    const run = await runExport(deps, {
+      root: settings.path,
+      pageSize: settings.pageSize,
+      lagSeconds: settings.lagSeconds,
+      exportStart: settings.exportStart,
+      fileMaxBytes: settings.fileMaxBytes,
+      batchMaxBytes: settings.batchMaxBytes,
+      timeBudgetMs: settings.timeBudgetSeconds * 1000,
+      abortSignal: options.abortSignal,
+      onProgress: options.onProgress,
+    });
+    warnings = [...warnings, ...(run.warnings ?? [])];
+    const summary: RunSummary = { ...run, warnings };
     const { source } = summary;
     options.logger.info('export run finished', {
       status: summary.status, events: summary.events, bytes: summary.bytes, files: summary.files.length,

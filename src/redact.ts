@@ -5,6 +5,8 @@ const BEARER = /\b(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/g;
 const SHARED_KEY = /\b(SharedKey\s+[^:\s]+:)[A-Za-z0-9+/=]+/g;
 const ACCOUNT_KEY = /(AccountKey=)[^;"'\s]+/gi;
 const SIGNATURE = /(sig=)[A-Za-z0-9%+/=]+/gi;
+/** user:password@ in any URL (scheme://user:pass@host): the password, and the user name with it. */
+const USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"']+@/gi;
 
 /** Values learned at run time (the SAS, the API key) that must never be printed, even out of context. */
 const known = new Set<string>();
@@ -33,6 +35,7 @@ export function redact(text: string): string {
   return out
     .replace(SECRET_QUERY, '$1REDACTED')
     .replace(SIGNATURE, '$1REDACTED')
+    .replace(USER_INFO, '$1REDACTED@')
     .replace(BEARER, '$1REDACTED')
     .replace(SHARED_KEY, '$1REDACTED')
     .replace(ACCOUNT_KEY, '$1REDACTED');

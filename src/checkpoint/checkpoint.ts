@@ -12,6 +12,8 @@ import { z } from 'zod';
  */
 export interface Checkpoint {
   version: 2;
+  /** Where the export began (EXPORT_START, or the first run's default): later settings cannot move it. */
+  origin?: string;
   watermark: string;
   cursor?: Cursor;
   file?: OpenFile;
@@ -87,6 +89,7 @@ const openFile = z.object({ path: z.string().min(1), hour: iso, part: count, len
 const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
   z.object({
     version: z.literal(version),
+    origin: iso.optional(),
     watermark: iso,
     cursor: c.optional(),
     file: openFile.optional(),
@@ -104,7 +107,7 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
     noticed: z.array(noticed).optional(),
   });
 export function initialCheckpoint(watermark: Date): Checkpoint {
-  return { version: 2, watermark: watermark.toISOString() };
+  return { version: 2, origin: watermark.toISOString(), watermark: watermark.toISOString() };
 }
 
 export function encodeCheckpoint(c: Checkpoint): string {

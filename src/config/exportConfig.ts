@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AUDIT_API_AUTHS, AUDIT_API_KINDS } from './auditApiKind';
-import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem, isLoopbackHost } from './names';
+import { exportStartProblem } from './exportStart';
+import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem } from './names';
+import { endpointProblem } from './urls';
 import { EXPORT_INTERVALS, scheduleProblem } from './schedule';
 
 /**
@@ -8,15 +10,10 @@ import { EXPORT_INTERVALS, scheduleProblem } from './schedule';
  * SAS as a Key Vault reference instead of a literal token. It maps onto the same app settings as the table
  * in the README, so a file and environment variables can never mean different things.
  */
-const httpsUrl = (what: string, allowLoopbackHttp: boolean) =>
-  z.string({ error: `is required: the ${what}` }).refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'https:' || (allowLoopbackHttp && u.protocol === 'http:' && isLoopbackHost(u.hostname));
-    } catch {
-      return false;
-    }
-  }, `must be an https URL of the ${what}${allowLoopbackHttp ? ' (http only for loopback)' : ''}`);
+const httpsUrl = (what: string, loopbackHttp: boolean) =>
+  z.string({ error: `is required: the ${what}` }).refine((v) => !endpointProblem(v, { what, loopbackHttp, baseOnly: true }), {
+    error: (i) => `${endpointProblem(String(i.input), { what, loopbackHttp, baseOnly: true })}`,
+  });
 const secretName = (what: string) =>
   z.string({ error: `is required: the Key Vault secret name holding ${what}` }).regex(SECRET_NAME, `must be a Key Vault secret name (1-127 letters, digits, hyphens) holding ${what}`);
 
@@ -45,7 +42,10 @@ const schema = z
       },
       { error: 'is required: {"url": "https://…", "apiKeySecretName": "…", "kind": "immuta-uam", "auth": "bearer"}' },
     ),
-    exportStart: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone' }).optional(),
+    exportStart: z.iso
+      .datetime({ offset: true, error: 'must be an ISO-8601 time with a zone' })
+      .refine((v) => !exportStartProblem(new Date(v), new Date()), { error: (i) => `${exportStartProblem(new Date(String(i.input)), new Date())}` })
+      .optional(),
     lagSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
     pageSize: z.number().int().min(1).max(10_000).optional(),
   });

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DEFAULT_BATCH_BYTES } from '../batch/planBatch';
-import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem, isLoopbackHost } from './names';
+import { exportStartProblem } from './exportStart';
+import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem } from './names';
+import { connectionStringProblem } from './storageConnection';
+import { endpointProblem, hasUserInfo, type EndpointRules } from './urls';
 import { AUDIT_API_AUTHS, AUDIT_API_KINDS, DEFAULT_AUTH, type AuditApiKind, type AuditAuthMode } from './auditApiKind';
 import { EXPORT_INTERVALS, INTERVAL_SCHEDULES, scheduleProblem, type ExportInterval } from './schedule';
 
@@ -60,35 +63,26 @@ const int = (min: number, max: number, fallback: number, unit: string) =>
     if (n < min || n > max) ctx.addIssue({ code: 'custom', message: `must be a whole number of ${unit} from ${min} to ${max}` });
     return n;
   });
-const endpoint = (what: string) =>
-  z.string().trim().refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
-    } catch {
-      return false;
-    }
-  }, `must be an https URL of the ${what} (http only for a loopback emulator)`);
+const endpoint = (rules: EndpointRules) =>
+  z.string().trim().refine((v) => !endpointProblem(v, rules), { error: (i) => `${endpointProblem(String(i.input), rules)}` });
 const secretName = (what: string) => z.string().trim().regex(SECRET_NAME, `must be a Key Vault secret name (1-127 letters, digits, hyphens) holding ${what}`);
 
 const schema = z.object({
-  AUDIT_API_URL: text('the base URL of the audit API, e.g. https://your-immuta.example.com').pipe(endpoint('audit API')),
+  AUDIT_API_URL: text('the base URL of the audit API, e.g. https://your-immuta.example.com').pipe(endpoint({ what: 'audit API', loopbackHttp: true, baseOnly: true })),
   AUDIT_API_KEY_SECRET_NAME: optionalText.pipe(secretName('the audit API key').optional()),
   AUDIT_API_KIND: optionalText.pipe(z.enum(AUDIT_API_KINDS, { error: `must be one of ${AUDIT_API_KINDS.join(', ')}` }).optional()),
   AUDIT_API_AUTH: optionalText.pipe(z.enum(AUDIT_API_AUTHS, { error: `must be one of ${AUDIT_API_AUTHS.join(', ')}` }).optional()),
   EXPORT_INTERVAL: optionalText.pipe(z.enum(EXPORT_INTERVALS, { error: `must be one of ${EXPORT_INTERVALS.join(', ')}` }).optional()),
   EXPORT_SCHEDULE: optionalText.pipe(z.string().refine((v) => !scheduleProblem(v), { error: (i) => `${scheduleProblem(i.input as string)}` }).optional()),
   ADLS_ACCOUNT_NAME: optionalText.pipe(z.string().regex(ACCOUNT_NAME, 'must be a storage account name: 3-24 lowercase letters and digits').optional()),
-  ADLS_DFS_ENDPOINT: optionalText.pipe(endpoint('Data Lake (dfs) endpoint, e.g. https://account.dfs.core.windows.net').optional()),
+  ADLS_DFS_ENDPOINT: optionalText.pipe(endpoint({ what: 'Data Lake (dfs) endpoint, e.g. https://account.dfs.core.windows.net', loopbackHttp: true, baseOnly: true }).optional()),
   ADLS_FILE_SYSTEM: text('the file system (container) to write to').pipe(
     z.string().regex(FILE_SYSTEM_NAME, 'must be a file system name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit'),
   ),
   ADLS_PATH: text('the directory inside the file system, e.g. immuta-audit').pipe(
     z.string().refine((v) => !directoryPathProblem(v), { error: (i) => `${directoryPathProblem(i.input as string)}` }),
   ),
-  KEY_VAULT_URL: text('the vault URL, e.g. https://your-vault.vault.azure.net').pipe(
-    z.string().refine((v) => { try { return new URL(v).protocol === 'https:'; } catch { return false; } }, 'must be an https URL of the Key Vault, e.g. https://your-vault.vault.azure.net'),
-  ),
+  KEY_VAULT_URL: text('the vault URL, e.g. https://your-vault.vault.azure.net').pipe(endpoint({ what: 'Key Vault, e.g. https://your-vault.vault.azure.net', loopbackHttp: false, baseOnly: true })),
   SAS_SECRET_NAME: text('the Key Vault secret that holds the SAS token').pipe(secretName('the SAS token')),
   EXPORT_START: optionalText.pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, e.g. 2026-01-01T00:00:00Z' }).optional()),
   EXPORT_LAG_SECONDS: int(0, 7 * 24 * 3600, 300, 'seconds'),
@@ -104,14 +98,14 @@ const schema = z.object({
 });
 
 /** Reads and validates the app settings once; every problem is reported at once, naming the setting. */
-export function loadSettings(env: Env = process.env): Readonly<Settings> {
+export function loadSettings(env: Env = process.env, now: Date = new Date()): Readonly<Settings> {
   const parsed = schema.safeParse(env);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0]);
       const value = env[name];
-      const echo = ECHOED.has(name) && value !== undefined && value !== '' ? ` (got "${value}")` : '';
+      const echo = ECHOED.has(name) && value !== undefined && value !== '' && !hasUserInfo(value) ? ` (got "${value}")` : '';
       problems.push(`${name} ${issue.message}${echo}`);
     }
   }
@@ -127,7 +121,13 @@ export function loadSettings(env: Env = process.env): Readonly<Settings> {
   const stateStorage = resolveStateStorage(raw);
   if (!stateStorage) {
     problems.push('AzureWebJobsStorage is required: the Functions host storage connection string (or AzureWebJobsStorage__blobServiceUri / __accountName for identity-based access)');
+  } else {
+    const problem = 'connectionString' in stateStorage ? connectionStringProblem(stateStorage.connectionString) : endpointProblem(stateStorage.blobServiceUri, { what: 'host storage blob service', loopbackHttp: true, baseOnly: true });
+    if (problem) problems.push(`${'connectionString' in stateStorage ? 'AzureWebJobsStorage' : 'AzureWebJobsStorage__blobServiceUri'} ${problem}`);
   }
+  const start = raw('EXPORT_START');
+  const startProblem = start && !Number.isNaN(Date.parse(start)) ? exportStartProblem(new Date(start), now) : undefined;
+  if (startProblem) problems.push(`EXPORT_START ${startProblem}`);
   if (problems.length > 0 || !parsed.success || !stateStorage) throw new SettingsError(problems);
   const v = parsed.data;
 

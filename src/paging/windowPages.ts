@@ -47,14 +47,17 @@ export interface WindowEnd {
  * else it is dropped and asked again by time. The window ends when an answer reaches past it or holds all the
  * search range has; then the range is counted once more.
  */
-export async function* windowPages(
-  source: AuditSource,
-  window: Window,
-  position: Position,
-  size: number,
-  abortSignal: AbortSignal,
-  ahead = PAGES_AHEAD,
-): AsyncGenerator<WindowPage, WindowEnd> {
+export interface WindowPagesOptions {
+  size: number;
+  abortSignal: AbortSignal;
+  /** Passed on to each request (see FetchOptions). */
+  deadline?: number;
+  /** Most requests out at once; default PAGES_AHEAD. */
+  ahead?: number;
+}
+
+export async function* windowPages(source: AuditSource, window: Window, position: Position, options: WindowPagesOptions): AsyncGenerator<WindowPage, WindowEnd> {
+  const { size, abortSignal, deadline, ahead = PAGES_AHEAD } = options;
   let requests = 0;
   let shortPages = 0;
   let unconfirmedShort = false;
@@ -65,7 +68,7 @@ export async function* windowPages(
     }
     const request: PageRequest = { window, from: new Date(from), to: window.end, offset, size: n };
     const linked = linkedSignal(abortSignal);
-    const promise = source.fetchPage(request, { abortSignal: linked.signal });
+    const promise = source.fetchPage(request, { abortSignal: linked.signal, deadline });
     const asked = { request, promise, cancel: () => linked.abort(), answered: false };
     const settle = () => ((asked.answered = true), linked.dispose());
     promise.then(settle, settle); // also keeps an abandoned request's failure from crashing the process

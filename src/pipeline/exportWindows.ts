@@ -6,6 +6,7 @@ import { cursorOf, positionOf } from '../paging/cursor';
 import { startOf, type Position } from '../paging/position';
 import { prefetch } from '../paging/prefetch';
 import { windowPages, type WindowEnd, type WindowPage } from '../paging/windowPages';
+import { ExportError } from '../errors';
 import type { StoredCheckpoint } from '../ports/checkpointStore';
 import { hourOf, planWindows, windowKey, type Window } from '../window/window';
 import { BatchWriter } from './batchWriter';
@@ -58,8 +59,10 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   });
   const hand = (next: Next) => writer.moveTo(next);
   const outOfTime = () => clock.now().getTime() >= stopAt;
-  const plan = windowsToExport(recovered.checkpoint, until);
-  const open = (k: number) => (k < plan.length ? prefetch(windowPages(deps.source, plan[k]!.window, plan[k]!.position, options.pageSize, abortSignal), NEXT_WINDOW_READY) : undefined);
+  const plan = windowsToExport(recovered.checkpoint, until, options.maxWindows);
+  const pageOptions = { size: options.pageSize, abortSignal, deadline: stopAt };
+  const open = (k: number) => (k < plan.length ? prefetch(windowPages(deps.source, plan[k]!.window, plan[k]!.position, pageOptions), NEXT_WINDOW_READY) : undefined);
+  const warnings: string[] = [];
   let status: RunSummary['status'] = 'caught-up';
   let current: AsyncGenerator<WindowPage, WindowEnd> | undefined;
   let upcoming: AsyncGenerator<WindowPage, WindowEnd> | undefined = open(0);
@@ -74,10 +77,24 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       current = upcoming!;
       upcoming = undefined;
       let item: IteratorResult<WindowPage, WindowEnd>;
+      let last: WindowPage | undefined;
       // The next window is asked for once this one has answered (a failing API is not asked twice as often).
-      for (let first = true; !(item = await current.next()).done; first = false) {
+      for (let first = true; ; first = false) {
+        try {
+          item = await current.next();
+        } catch (error) {
+          if (!(error instanceof ExportError && error.code === 'WaitBeyondDeadline')) throw error;
+          // The API asked for a wait that does not fit: stop cleanly where the window stands; the next run goes on.
+          logger.warn(error.message);
+          warnings.push(error.message);
+          status = 'time-budget';
+          if (last) hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, last.after) });
+          break outer;
+        }
+        if (item.done) break;
         if (first) upcoming = open(k + 1);
         const answer = item.value;
+        last = answer;
         await writeAnswer(writer, window, answer, hand);
         // Every line is copied into the append buffers by now.
         answer.page.release?.();
@@ -114,6 +131,9 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   }
 
   const { checkpoint } = await writer.finish();
+  // Planned windows that stop short of `until`: the window limit cut the plan, more remains.
+  const planEnd = plan.at(-1)?.window.end.getTime();
+  if (status === 'caught-up' && planEnd !== undefined && planEnd < until.getTime()) status = 'window-limit';
   if (source.missing > 0 && status === 'caught-up') status = 'incomplete';
   return {
     status,
@@ -125,12 +145,13 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
     startedAt: started.toISOString(),
     endedAt: clock.now().toISOString(),
     source,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
 /** Resumes a part-done window exactly where it stood, then plans hour windows up to `until`. */
-function windowsToExport(checkpoint: Checkpoint, until: Date): Array<{ window: Window; position: Position }> {
-  const fresh = (from: Date) => planWindows(from, until).map((window) => ({ window, position: startOf(window) }));
+function windowsToExport(checkpoint: Checkpoint, until: Date, limit?: number): Array<{ window: Window; position: Position }> {
+  const fresh = (from: Date) => planWindows(from, until, limit).map((window) => ({ window, position: startOf(window) }));
   const c = checkpoint.cursor;
   if (!c) return fresh(new Date(checkpoint.watermark));
   const resumed = positionOf(c);

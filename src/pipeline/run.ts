@@ -1,4 +1,5 @@
-import { initialCheckpoint } from '../checkpoint/checkpoint';
+import { initialCheckpoint, type Checkpoint } from '../checkpoint/checkpoint';
+import { exportStartWarning } from '../config/exportStart';
 import type { AuditSource } from '../ports/auditSource';
 import type { CheckpointStore } from '../ports/checkpointStore';
 import type { Clock } from '../ports/clock';
@@ -28,6 +29,8 @@ export interface RunOptions {
   timeBudgetMs: number;
   /** Bytes per batch (one intent and one flush each); default DEFAULT_BATCH_BYTES. */
   batchMaxBytes?: number;
+  /** Hour windows one run plans at most; default MAX_WINDOWS. */
+  maxWindows?: number;
   abortSignal: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
 }
@@ -47,9 +50,10 @@ export interface RunSummary {
   /**
    * caught-up: every event up to now − lag is in the lake, as far as the audit API's counts can tell; incomplete:
    * caught up, but the API counts events of exported hours that came too late to place (see `source`);
-   * time-budget: more remains for the next run; skipped: another run holds the lease.
+   * time-budget: more remains for the next run; window-limit: the run planned as many hour windows as one run
+   * may (10,000) and more remain for the next; skipped: another run holds the lease.
    */
-  status: 'caught-up' | 'incomplete' | 'time-budget' | 'skipped';
+  status: 'caught-up' | 'incomplete' | 'time-budget' | 'window-limit' | 'skipped';
   events: number;
   bytes: number;
   files: string[];
@@ -64,6 +68,23 @@ export interface RunSummary {
 }
 
 const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
+
+/**
+ * What an operator must hear before the run: EXPORT_START no longer matches where the checkpoint began (the
+ * checkpoint wins), or the export stands further back than the audit API keeps events.
+ */
+function startWarnings(checkpoint: Checkpoint, exportStart: Date | undefined, now: Date): string[] {
+  const warnings: string[] = [];
+  if (exportStart && checkpoint.origin && Date.parse(checkpoint.origin) !== exportStart.getTime()) {
+    warnings.push(
+      `EXPORT_START (${exportStart.toISOString()}) is ignored: this export began at ${checkpoint.origin} and goes on from its checkpoint (${checkpoint.watermark}); ` +
+        'to start over from EXPORT_START, see "audit-export checkpoint reset" in the README',
+    );
+  }
+  const behind = exportStartWarning(new Date(checkpoint.watermark), now);
+  if (behind) warnings.push(behind.replace('EXPORT_START is', 'the export stands'));
+  return warnings;
+}
 
 /** One export: take the single-writer lease (or step aside if another run holds it), export, release. */
 export async function runExport(deps: RunDeps, options: RunOptions): Promise<RunSummary> {
@@ -80,8 +101,11 @@ export async function runExport(deps: RunDeps, options: RunOptions): Promise<Run
     return { status: 'skipped', events: 0, bytes: 0, files: [], windows: 0, watermark: '', startedAt: started.toISOString(), endedAt: clock.now().toISOString(), source: emptySourceReport() };
   }
   const { lease } = acquired;
+  const warnings = startWarnings(acquired.stored.checkpoint, options.exportStart, started);
+  for (const warning of warnings) logger.warn(warning);
   try {
-    return await exportWindows(deps, options, acquired.stored, AbortSignal.any([options.abortSignal, lease.lost]), started);
+    const summary = await exportWindows(deps, options, acquired.stored, AbortSignal.any([options.abortSignal, lease.lost]), started);
+    return warnings.length > 0 ? { ...summary, warnings: [...(summary.warnings ?? []), ...warnings] } : summary;
   } catch (error) {
     throw lease.lost.aborted ? lease.lost.reason : error;
   } finally {

@@ -35,9 +35,15 @@ export interface AuditPage {
   release?(): void;
 }
 
+export interface FetchOptions {
+  abortSignal: AbortSignal;
+  /** Epoch ms: a retry whose wait (Retry-After) would end later is not begun; the request fails with WaitBeyondDeadline. */
+  deadline?: number;
+}
+
 /** Where audit events come from, one search request at a time. */
 export interface AuditSource {
-  fetchPage(request: PageRequest, options: { abortSignal: AbortSignal }): Promise<AuditPage>;
+  fetchPage(request: PageRequest, options: FetchOptions): Promise<AuditPage>;
 }
 
 /** Event i's id as a string key: its JSON token's bytes, one char per byte. */

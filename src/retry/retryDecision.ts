@@ -11,12 +11,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 
 
 /**
  * Whether to try again after `attempt` (1-based) failed with `error`, and after how long. Pure: the caller
- * sleeps. The peer's Retry-After wins over our backoff; otherwise exponential with full jitter.
+ * sleeps. The peer's Retry-After wins over our backoff, whole: never sooner than it asked (the caller decides
+ * whether that wait fits); otherwise exponential with full jitter, up to maxDelayMs.
  */
 export function retryDelay(attempt: number, error: unknown, policy: RetryPolicy, random: () => number = Math.random): number | undefined {
   if (!isExportError(error) || error.kind !== 'retryable') return undefined;
   if (attempt >= policy.maxAttempts) return undefined;
-  if (error.retryAfterSeconds !== undefined) return Math.min(error.retryAfterSeconds * 1000, policy.maxDelayMs);
+  if (error.retryAfterSeconds !== undefined) return error.retryAfterSeconds * 1000;
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(ceiling * random());
 }

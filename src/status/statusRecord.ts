@@ -18,7 +18,7 @@ export interface LastRun {
   id: string;
   startedAt: string;
   endedAt: string;
-  status: 'caught-up' | 'incomplete' | 'time-budget' | 'skipped' | 'disabled' | 'failed';
+  status: 'caught-up' | 'incomplete' | 'time-budget' | 'window-limit' | 'skipped' | 'disabled' | 'failed';
   events: number;
   bytes: number;
   files: number;
@@ -36,7 +36,7 @@ const schema = z.object({
   lastRun: z
     .object({
       id: z.string(), startedAt: iso, endedAt: iso,
-      status: z.enum(['caught-up', 'incomplete', 'time-budget', 'skipped', 'disabled', 'failed']),
+      status: z.enum(['caught-up', 'incomplete', 'time-budget', 'window-limit', 'skipped', 'disabled', 'failed']),
       events: z.number().int(), bytes: z.number().int(), files: z.number().int(), attempts: z.number().int(),
       failureReason: z.string().optional(), failureCode: z.string().optional(),
       source: z

@@ -6,6 +6,9 @@ export interface Window {
 
 const HOUR_MS = 3600 * 1000;
 
+/** Hour windows one run plans at most (over a year): a longer backlog goes on in the next run. */
+export const MAX_WINDOWS = 10_000;
+
 /** The start of the UTC hour that contains `t`. */
 export function hourOf(t: Date): Date {
   return new Date(Math.floor(t.getTime() / HOUR_MS) * HOUR_MS);
@@ -15,7 +18,7 @@ export function hourOf(t: Date): Date {
  * The windows from `from` (inclusive) up to `until` (exclusive), split at every UTC hour boundary so that each
  * window feeds exactly one hour file. At most `limit` windows, so a long outage is planned in bounded steps.
  */
-export function planWindows(from: Date, until: Date, limit = 10_000): Window[] {
+export function planWindows(from: Date, until: Date, limit = MAX_WINDOWS): Window[] {
   const windows: Window[] = [];
   let start = from.getTime();
   const stop = until.getTime();

@@ -17,7 +17,7 @@ describe('checkpoint', () => {
   });
   it('applying an intent advances to its `next` state, records the file length and clears the intent, in one value', () => {
     const after = applyIntent({ ...base, intent }, intent);
-    expect(after).toEqual({ version: 2, watermark: intent.next.watermark, cursor: intent.next.cursor, file });
+    expect(after).toEqual({ version: 2, origin: base.origin, watermark: intent.next.watermark, cursor: intent.next.cursor, file });
   });
   it('applying a window-closing intent drops the cursor', () => {
     const closing = { ...intent, next: { watermark: '2026-01-01T11:00:00.000Z' } };

@@ -11,9 +11,9 @@ describe('retryDelay', () => {
     expect(retryDelay(3, retryable(), policy, () => 0.5)).toBe(200);
     expect(retryDelay(4, retryable(), policy, () => 1)).toBeUndefined();
   });
-  it('honours Retry-After before its own backoff, capped by the policy', () => {
+  it('honours Retry-After before its own backoff, whole: never sooner than the peer asked', () => {
     expect(retryDelay(1, retryable(2), policy)).toBe(2000);
-    expect(retryDelay(1, retryable(60), policy)).toBe(5000);
+    expect(retryDelay(1, retryable(60), policy)).toBe(60_000);
   });
   it('never retries permanent errors, conflicts or foreign errors', () => {
     expect(retryDelay(1, new ExportError('P', 'p', { kind: 'permanent' }), policy)).toBeUndefined();

@@ -31,7 +31,7 @@ async function drain(source: HostileSource, size: number, interrupt?: () => numb
   let position = startOf(window);
   let restarts = 0;
   for (let round = 0; round < 10_000; round++) {
-    const pages = windowPages(source, window, position, size, signal, 3);
+    const pages = windowPages(source, window, position, { size, abortSignal: signal, ahead: 3 });
     let cut = false;
     let item = await pages.next();
     while (!item.done) {
@@ -155,6 +155,6 @@ describe('windowPages: keyset paging that no misbehaving API can make lose or do
         return scanPage(Buffer.from(body));
       },
     };
-    await expect(windowPages(source, window, startOf(window), 10, signal).next()).rejects.toThrow(/event 0 \(id local-1\) has no valid time \("2026-03-01T10:30:00"\)/);
+    await expect(windowPages(source, window, startOf(window), { size: 10, abortSignal: signal }).next()).rejects.toThrow(/event 0 \(id local-1\) has no valid time \("2026-03-01T10:30:00"\)/);
   });
 });

@@ -1,6 +1,6 @@
 import { ExportError, ensureError } from '../../errors';
 import { PageSyntaxError, scanPage, type TimeKey } from '../../batch/pageScanner';
-import type { AuditPage, AuditSource, PageRequest } from '../../ports/auditSource';
+import type { AuditPage, AuditSource, FetchOptions, PageRequest } from '../../ports/auditSource';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import { parseRetryAfter, type RetryPolicy } from '../../retry/retryDecision';
@@ -38,9 +38,9 @@ export class HttpAuditSource implements AuditSource {
 
   constructor(private readonly options: HttpAuditSourceOptions) {}
 
-  fetchPage(request: PageRequest, { abortSignal }: { abortSignal: AbortSignal }): Promise<AuditPage> {
+  fetchPage(request: PageRequest, { abortSignal, deadline }: FetchOptions): Promise<AuditPage> {
     const { clock, logger, retry } = this.options;
-    return withRetries('audit API request', () => this.once(request, abortSignal), { clock, logger, policy: retry, abortSignal });
+    return withRetries('audit API request', () => this.once(request, abortSignal), { clock, logger, policy: retry, abortSignal, deadline });
   }
 
   private async once(request: PageRequest, abortSignal: AbortSignal): Promise<AuditPage> {
