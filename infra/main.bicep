@@ -32,6 +32,14 @@ param auditApiUrl string
 @maxLength(127)
 param auditApiKeySecretName string = 'audit-api-key'
 
+@description('Which of Immuta\'s audit records the API serves: UAM events, or the V1 search\'s legacy records.')
+@allowed(['immuta-uam', 'immuta-legacy'])
+param auditApiKind string = 'immuta-uam'
+
+@description('How requests to the audit API authenticate; empty: what the kind expects (bearer for UAM, apikey for legacy).')
+@allowed(['', 'bearer', 'apikey', 'immuta-token'])
+param auditApiAuth string = ''
+
 @description('How often the timer exports.')
 @allowed(['EVERY_2_HOURS', 'EVERY_4_HOURS', 'EVERY_6_HOURS', 'EVERY_12_HOURS', 'EVERY_24_HOURS'])
 param exportInterval string = 'EVERY_12_HOURS'
@@ -243,6 +251,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         // The exporter's own settings (README, "Settings").
         { name: 'AUDIT_API_URL', value: auditApiUrl }
         { name: 'AUDIT_API_KEY_SECRET_NAME', value: auditApiKeySecretName }
+        { name: 'AUDIT_API_KIND', value: auditApiKind }
+        { name: 'AUDIT_API_AUTH', value: auditApiAuth }
         { name: 'EXPORT_INTERVAL', value: exportInterval }
         { name: 'EXPORT_LAG_SECONDS', value: string(exportLagSeconds) }
         { name: 'ADLS_ACCOUNT_NAME', value: lake.name }
