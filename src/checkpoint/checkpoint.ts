@@ -19,6 +19,18 @@ export interface Checkpoint {
   file?: OpenFile;
   intent?: Intent;
   noticed?: Noticed[];
+  /** The head of the manifests' hash chain (see manifest/manifest.ts). */
+  chain?: Chain;
+}
+
+export interface Chain {
+  /** sha256 (hex) of the last manifest written. */
+  head: string;
+  /** Its path, and when it was written. */
+  path: string;
+  writtenAt: string;
+  /** Manifests written so far. */
+  manifests: number;
 }
 
 /** Where a part-done window's paging stands (see paging/position.ts). */
@@ -105,6 +117,7 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
       .refine((i) => i.to > i.from && i.file.length === i.to, 'intent must cover a non-empty byte range ending at the file length')
       .optional(),
     noticed: z.array(noticed).optional(),
+    chain: z.object({ head: z.string().regex(/^[0-9a-f]{64}$/), path: z.string().min(1), writtenAt: iso, manifests: count }).optional(),
   });
 export function initialCheckpoint(watermark: Date): Checkpoint {
   return { version: 2, origin: watermark.toISOString(), watermark: watermark.toISOString() };
