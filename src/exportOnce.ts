@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DefaultAzureCredential } from '@azure/identity';
 import { compose, composeState, type ComposeOptions } from './compose';
+import { configId } from './config/configId';
 import type { Settings } from './config/settings';
 import { ensureError } from './errors';
 import { runExport, type RunSummary } from './pipeline/run';
@@ -20,6 +21,7 @@ export async function exportOnce(settings: Settings, options: ComposeOptions): P
     warnings = deps.warnings;
     const run = await runExport(deps, {
       root: settings.path,
+      configId: configId(settings),
       pageSize: settings.pageSize,
       lagSeconds: settings.lagSeconds,
       exportStart: settings.exportStart,

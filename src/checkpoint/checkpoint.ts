@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { recordBatch, recordCount, manifestHash, manifestOf, type HourRecord } from '../manifest/hourRecord';
+import { MANIFEST_FORMAT, type Manifest } from '../manifest/manifest';
 
 /**
  * The exporter's whole state for one export configuration.
@@ -21,6 +23,10 @@ export interface Checkpoint {
   noticed?: Noticed[];
   /** The head of the manifests' hash chain (see manifest/manifest.ts). */
   chain?: Chain;
+  /** The hour being written: its committed parts, hashes and count, until its manifest is due. */
+  openHour?: HourRecord;
+  /** Manifests due, in order, each chained to the one before: written, then dropped from here and the chain moved. */
+  pendingManifests?: Manifest[];
 }
 
 export interface Chain {
@@ -73,6 +79,10 @@ export interface Intent {
   from: number;
   to: number;
   events: number;
+  /** sha256 of the batch's bytes, and its first and last event's id: what the hour's manifest lists. */
+  sha256?: string;
+  firstId?: string;
+  lastId?: string;
   /** Where the export stands once these bytes are in: the new watermark and cursor. */
   next: Next;
 }
@@ -82,6 +92,16 @@ export interface Next {
   cursor?: Cursor;
   /** An hour whose count check found events missing, recorded with the move past it. */
   noticed?: Noticed;
+  /** A window is done: its count joins the hour's, and if it ends the hour, the hour's manifest is due. */
+  hourDone?: HourDone;
+}
+
+export interface HourDone {
+  hour: string;
+  apiCount: number | null;
+  closes: boolean;
+  configId: string;
+  writtenAt: string;
 }
 
 /** Hours kept in `noticed`: the oldest give way (the re-check horizon is far shorter). */
@@ -97,6 +117,17 @@ const cursor = z.object({
   written: count, dropped: count, before: count.optional(),
 });
 const noticed = z.object({ hour: iso, missing: z.number().int().min(1), noticedAt: iso });
+const hex = z.string().regex(/^[0-9a-f]{64}$/);
+const part = z.object({
+  path: z.string().min(1), length: count, events: count, firstId: z.string(), lastId: z.string(),
+  ranges: z.array(z.object({ from: count, to: count, sha256: z.union([hex, z.literal('')]) })),
+});
+const hourRecord = z.object({ hour: iso, parts: z.array(part), apiCount: count.nullable() });
+const manifest = z.object({
+  format: z.literal(MANIFEST_FORMAT), configId: z.string(), hour: iso, revision: z.number().int().min(1),
+  parts: z.array(part), apiCount: count.nullable(), writtenAt: iso, previous: hex.nullable(),
+});
+const hourDone = z.object({ hour: iso, apiCount: count.nullable(), closes: z.boolean(), configId: z.string(), writtenAt: iso });
 const openFile = z.object({ path: z.string().min(1), hour: iso, part: count, length: count });
 const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
   z.object({
@@ -112,12 +143,17 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
         from: count,
         to: count,
         events: count,
-        next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional() }),
+        sha256: hex.optional(),
+        firstId: z.string().optional(),
+        lastId: z.string().optional(),
+        next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional(), hourDone: hourDone.optional() }),
       })
       .refine((i) => i.to > i.from && i.file.length === i.to, 'intent must cover a non-empty byte range ending at the file length')
       .optional(),
     noticed: z.array(noticed).optional(),
-    chain: z.object({ head: z.string().regex(/^[0-9a-f]{64}$/), path: z.string().min(1), writtenAt: iso, manifests: count }).optional(),
+    chain: z.object({ head: hex, path: z.string().min(1), writtenAt: iso, manifests: count }).optional(),
+    openHour: hourRecord.optional(),
+    pendingManifests: z.array(manifest).optional(),
   });
 export function initialCheckpoint(watermark: Date): Checkpoint {
   return { version: 2, origin: watermark.toISOString(), watermark: watermark.toISOString() };
@@ -160,16 +196,55 @@ function upgrade(c: z.infer<ReturnType<typeof schemaOf<typeof cursorV1>>>): Chec
   } as Checkpoint;
 }
 
-/** The state once the export stands at `next`: a new watermark, a cursor only if a window is part-way done. */
+/**
+ * The state once the export stands at `next`: a new watermark, a cursor only if a window is part-way done; a done
+ * window's count joins its hour's, and an hour that ends is closed: its manifest joins those due.
+ */
 export function moveTo(c: Checkpoint, next: Next): Checkpoint {
-  const { cursor: _old, noticed: kept, ...rest } = c;
+  const { cursor: _old, noticed: kept, openHour: open, pendingManifests: due, ...rest } = c;
   const noticed = next.noticed ? [...(kept ?? []), next.noticed].slice(-NOTICED_KEPT) : kept;
-  return { ...rest, watermark: next.watermark, ...(next.cursor ? { cursor: next.cursor } : {}), ...(noticed ? { noticed } : {}) };
+  let openHour = open;
+  let pendingManifests = due;
+  const done = next.hourDone;
+  if (done) {
+    openHour = recordCount(openHour, done.hour, done.apiCount);
+    if (done.closes) {
+      const previous = pendingManifests?.length ? manifestHash(pendingManifests.at(-1)!) : (c.chain?.head ?? null);
+      pendingManifests = [...(pendingManifests ?? []), manifestOf(openHour, { configId: done.configId, writtenAt: done.writtenAt, previous })];
+      openHour = undefined;
+    }
+  }
+  return {
+    ...rest,
+    watermark: next.watermark,
+    ...(next.cursor ? { cursor: next.cursor } : {}),
+    ...(noticed ? { noticed } : {}),
+    ...(openHour ? { openHour } : {}),
+    ...(pendingManifests?.length ? { pendingManifests } : {}),
+  };
 }
 
-/** The state once an intent's bytes are committed: advance and clear the intent, in one write. */
+/** The state once an intent's bytes are committed: the hour records the batch, then the export advances, in one write. */
 export function applyIntent(c: Checkpoint, intent: Intent): Checkpoint {
-  return { ...moveTo(dropIntent(c), intent.next), file: intent.file };
+  const recorded = intent.sha256
+    ? {
+        ...c,
+        openHour: recordBatch(c.openHour, {
+          hour: intent.file.hour, path: intent.file.path, from: intent.from, to: intent.to, events: intent.events,
+          sha256: intent.sha256, firstId: intent.firstId ?? '', lastId: intent.lastId ?? '',
+        }),
+      }
+    : c;
+  return { ...moveTo(dropIntent(recorded), intent.next), file: intent.file };
+}
+
+/** The state once the first due manifest is in the lake: it leaves the queue and becomes the chain's head. */
+export function manifestWritten(c: Checkpoint, path: string): Checkpoint {
+  const [first, ...rest] = c.pendingManifests ?? [];
+  if (!first) return c;
+  const { pendingManifests: _written, ...others } = c;
+  const chain: Chain = { head: manifestHash(first), path, writtenAt: first.writtenAt, manifests: (c.chain?.manifests ?? 0) + 1 };
+  return { ...others, chain, ...(rest.length ? { pendingManifests: rest } : {}) };
 }
 
 /** The state with an intent dropped because its bytes are not in the lake (they will be fetched and written again). */

@@ -8,6 +8,8 @@ export interface CountCheck {
   missing: number;
   /** Exported events the API no longer counts. */
   removed: number;
+  /** The window's events as the API counts them now (copies included), when verified. */
+  held?: number;
 }
 
 /**
@@ -19,5 +21,5 @@ export function checkCount(end: WindowEnd): CountCheck {
   if (rangeCount === undefined || beyond === undefined || position.before === undefined) return { verified: false, missing: 0, removed: 0 };
   const held = rangeCount - position.before - beyond;
   const exported = position.written + position.dropped;
-  return { verified: true, missing: Math.max(0, held - exported), removed: Math.max(0, exported - held) };
+  return { verified: true, missing: Math.max(0, held - exported), removed: Math.max(0, exported - held), held };
 }

@@ -1,11 +1,13 @@
+import { createHash, type Hash } from 'node:crypto';
 import { applyIntent, moveTo, type Checkpoint, type Intent, type Next } from '../checkpoint/checkpoint';
 import { intentOf, planBatch, type BatchLimits, type BatchStart } from '../batch/planBatch';
 import type { PartPool } from '../batch/partPool';
 import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
+import type { AuditPage } from '../ports/auditSource';
 import type { LakeWriter } from '../ports/lakeWriter';
 import type { Window } from '../window/window';
-import { commitBatch, prepareFile, type DeliverDeps } from './deliver';
+import { commitBatch, prepareFile, writeDueManifests, type DeliverDeps } from './deliver';
 
 export interface BatchWriterDeps {
   store: CheckpointStore;
@@ -33,12 +35,25 @@ interface OpenBatch {
   bytes: number;
   shipped: number;
   events: number;
+  /** The batch's bytes hashed as they are taken, and its first and last event's id, for the hour's manifest. */
+  hash: Hash;
+  firstId: string;
+  lastId: string;
   /** Settles once the file is ready for this batch's appends (after the batch before it is flushed). */
   ready: Promise<void>;
   appends: Array<Promise<void>>;
 }
 
 type Step = (stored: StoredCheckpoint) => Promise<StoredCheckpoint>;
+
+/** A page's lines and its events' id tokens (as AuditPage has them). */
+export type Lines = Pick<AuditPage, 'ndjson' | 'lineEnds' | 'idStarts' | 'idEnds'>;
+
+/** Event i's id as text (its JSON token unescaped), for the manifest. */
+function idText(page: Lines, i: number): string {
+  const token = page.ndjson.toString('utf8', page.idStarts[i]!, page.idEnds[i]!);
+  return JSON.parse(token) as string;
+}
 
 /**
  * Streams batches into the lake. Lines are copied into parts of a fixed size, and each full part is appended
@@ -75,6 +90,8 @@ export class BatchWriter {
     this.#deps = deps;
     this.#signal = linkedSignal(deps.abortSignal);
     this.#deliver = { store: deps.store, lake: deps.lake, abortSignal: this.#signal.signal };
+    // A run that died between saving a manifest as due and writing it left it to this one.
+    if (stored.checkpoint.pendingManifests?.length) this.#writeManifests();
   }
 
   /** Whether something failed (the caller can stop fetching; settled() throws the error). */
@@ -88,12 +105,15 @@ export class BatchWriter {
    * line's number among the window's events, for the log). Returns how many it took: fewer than offered means the
    * batch is full and the caller moves on (moveTo) before adding more.
    */
-  async add(window: Window, ordinal: number, ndjson: Buffer, lineEnds: number[], first: number, end: number): Promise<number> {
+  async add(window: Window, ordinal: number, page: Lines, first: number, end: number): Promise<number> {
+    const { ndjson, lineEnds } = page;
     const from = first === 0 ? 0 : lineEnds[first - 1]!;
     const batch = this.#batch ?? this.#begin(window, ordinal, lineEnds[first]! - from);
     let last = first;
     while (last < end && (lineEnds[last]! - from <= batch.start.limit - batch.bytes || (batch.events === 0 && last === first))) last++;
     if (last === first) return 0;
+    if (batch.events === 0) batch.firstId = idText(page, first);
+    batch.lastId = idText(page, last - 1);
     await this.#write(batch, ndjson.subarray(from, lineEnds[last - 1]!));
     batch.events += last - first;
     return last - first;
@@ -107,6 +127,7 @@ export class BatchWriter {
     this.#moved = true;
     if (this.#batch) this.#end(this.#batch, next);
     else this.#advance(next);
+    if (next.hourDone?.closes) this.#writeManifests();
   }
 
   /**
@@ -122,7 +143,7 @@ export class BatchWriter {
   #end(batch: OpenBatch, next: Next): void {
     this.#batch = undefined;
     if (this.#part && this.#part.used > 0) this.#ship(batch);
-    const intent = intentOf(batch.start, batch.bytes, batch.events, next);
+    const intent = { ...intentOf(batch.start, batch.bytes, batch.events, next), sha256: batch.hash.digest('hex'), firstId: batch.firstId, lastId: batch.lastId };
     this.#planned = applyIntent(this.#planned, intent);
     void this.#queue(async (stored) => {
       await Promise.all(batch.appends);
@@ -130,6 +151,11 @@ export class BatchWriter {
       this.#deps.onDelivered?.({ intent, window: batch.start.window, ordinal: batch.ordinal, ms: Date.now() - batch.began });
       return delivered;
     });
+  }
+
+  /** The manifests due (an hour closed, or a run died before writing them), once everything before is committed. */
+  #writeManifests(): void {
+    void this.#queue((stored) => writeDueManifests(stored, this.#limits.root, this.#deliver));
   }
 
   #advance(next: Next): void {
@@ -160,7 +186,7 @@ export class BatchWriter {
     const fence = !this.#fenced;
     this.#fenced = true;
     const ready = this.#queue(async (stored) => (await prepareFile(start, fence, this.#deliver), stored));
-    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, ready, appends: [] };
+    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', ready, appends: [] };
     this.#batch = batch;
     return batch;
   }
@@ -173,6 +199,7 @@ export class BatchWriter {
       this.#part ??= { buffer: await this.#deps.parts.take(this.#signal.signal), used: 0 };
       const part = this.#part;
       const n = bytes.copy(part.buffer, part.used, at);
+      batch.hash.update(part.buffer.subarray(part.used, part.used + n));
       part.used += n;
       batch.bytes += n;
       at += n;

@@ -1,4 +1,5 @@
-import { applyIntent, type Checkpoint, type Intent } from '../checkpoint/checkpoint';
+import { applyIntent, manifestWritten, type Checkpoint, type Intent } from '../checkpoint/checkpoint';
+import { encodeManifest, manifestPath } from '../manifest/manifest';
 import type { BatchStart } from '../batch/planBatch';
 import { ExportError } from '../errors';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
@@ -55,4 +56,50 @@ function changedFile(start: BatchStart, cause: ExportError): ExportError {
     `${start.file.path} already exists and holds data this exporter did not record; move it aside (or point ADLS_PATH elsewhere) and run again`,
     { kind: 'permanent', cause },
   );
+}
+
+/**
+ * Writes the manifests the checkpoint says are due, oldest first, each as a new file, moving the chain's head after
+ * each. The checkpoint is saved before the first: a manifest is written only once it is durably due, so a crash
+ * writes the very same bytes again (its content, time included, is fixed in the checkpoint).
+ */
+export async function writeDueManifests(stored: StoredCheckpoint, root: string, deps: DeliverDeps): Promise<StoredCheckpoint> {
+  const opts = { abortSignal: deps.abortSignal };
+  let { checkpoint } = stored;
+  if (!checkpoint.pendingManifests?.length) return stored;
+  let etag = await deps.store.save(checkpoint, stored.etag, opts);
+  for (let due = checkpoint.pendingManifests ?? []; due.length > 0; due = checkpoint.pendingManifests ?? []) {
+    const manifest = due[0]!;
+    const path = manifestPath(root, new Date(manifest.hour), manifest.revision);
+    await writeWhole(deps.lake, path, encodeManifest(manifest), opts);
+    checkpoint = manifestWritten(checkpoint, path);
+    etag = await deps.store.save(checkpoint, etag, opts);
+  }
+  return { checkpoint, etag };
+}
+
+/**
+ * A new file holding exactly `bytes`. Written again after a crash it is the same file: complete already (a flush at
+ * its length succeeds), or created and left empty (a flush at 0 does). Anything else is another writer's file.
+ */
+async function writeWhole(lake: LakeWriter, path: string, bytes: Buffer, opts: { abortSignal: AbortSignal }): Promise<void> {
+  const { created } = await lake.createFile(path, opts);
+  if (!created) {
+    if (await flushes(lake, path, bytes.length, opts)) return;
+    if (!(await flushes(lake, path, 0, opts))) {
+      throw new ExportError('ManifestPathTaken', `${path} exists and is not the manifest this export writes there; move it aside (manifests are never overwritten) and run again`, { kind: 'permanent' });
+    }
+  }
+  await lake.append(path, bytes, 0, opts);
+  await lake.flush(path, bytes.length, opts);
+}
+
+async function flushes(lake: LakeWriter, path: string, position: number, opts: { abortSignal: AbortSignal }): Promise<boolean> {
+  try {
+    await lake.flush(path, position, opts);
+    return true;
+  } catch (error) {
+    if (error instanceof ExportError && error.code === 'FlushPositionMismatch') return false;
+    throw error;
+  }
 }

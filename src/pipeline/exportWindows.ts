@@ -22,6 +22,7 @@ import { writeAnswer } from './writeAnswer';
  * A small batch is still cut in PARTS appends, so they travel together.
  */
 const PART_BYTES = 2 * 1024 * 1024;
+const HOUR_MS = 3600_000;
 const PARTS = 4;
 /** Answers of the next window kept ready while the current one is written. */
 const NEXT_WINDOW_READY = 1;
@@ -111,14 +112,18 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       const end = item.value;
       const check = checkCount(end);
       addWindow(source, window, end, position.dropped, check);
+      const hour = hourOf(window.start).toISOString();
       if (check.missing > 0 || check.removed > 0) {
-        const hour = hourOf(window.start).toISOString();
         logger.warn('the audit API counts other events for this hour than were exported', {
           hour, window: windowKey(window), exported: end.position.written, missing: check.missing, removed: check.removed,
         });
       }
-      const noticed = check.missing > 0 ? { hour: hourOf(window.start).toISOString(), missing: check.missing, noticedAt: clock.now().toISOString() } : undefined;
-      hand({ watermark: window.end.toISOString(), ...(noticed ? { noticed } : {}) });
+      const at = clock.now().toISOString();
+      const noticed = check.missing > 0 ? { hour, missing: check.missing, noticedAt: at } : undefined;
+      // A window that ends its hour closes it: the hour's manifest is written once its batches are in.
+      const closes = window.end.getTime() === hourOf(window.start).getTime() + HOUR_MS;
+      const hourDone = { hour, apiCount: check.held ?? null, closes, configId: options.configId, writtenAt: at };
+      hand({ watermark: window.end.toISOString(), ...(noticed ? { noticed } : {}), hourDone });
       summary.windows++;
     }
   } catch (error) {

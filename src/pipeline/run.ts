@@ -20,6 +20,8 @@ export interface RunDeps {
 export interface RunOptions {
   /** Directory in the file system (ADLS_PATH). */
   root: string;
+  /** The export configuration's id, named in every manifest. */
+  configId: string;
   pageSize: number;
   lagSeconds: number;
   /** Where a first run starts; default 24 hours before it. */

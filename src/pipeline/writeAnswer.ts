@@ -23,7 +23,7 @@ export async function writeAnswer(writer: BatchWriter, window: Window, item: Win
     let run = i + 1;
     while (run < end && kinds[run] === NEW) run++;
     while (i < run) {
-      const taken = await writer.add(window, ordinal, page.ndjson, page.lineEnds, i, run);
+      const taken = await writer.add(window, ordinal, page, i, run);
       i += taken;
       ordinal += taken;
       // The batch is full (the next line does not fit): hand it over; the next add() opens another.

@@ -7,18 +7,24 @@ import { ManualClock } from '../../src/adapters/memory/manualClock';
 import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpointBlob';
 import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpointStore';
 import { MemoryLake } from '../../src/adapters/memory/memoryLake';
+import { decodeCheckpoint } from '../../src/checkpoint/checkpoint';
 import { runExport, type RunOptions, type RunSummary } from '../../src/pipeline/run';
 import type { Logger } from '../../src/ports/logger';
+import { checkLakeManifests } from '../support/lakeManifests';
 import { HostileSource, eventJson, eventsAt, seeded, type Hostility, type StoredEvent } from '../support/hostileSource';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const NOW = new Date(T0 + 3.5 * 3600_000);
+/** The hours that end before now − lag: each gets its manifest; the fourth is still open. */
+const CLOSED_HOURS = [0, 1, 2].map((h) => new Date(T0 + h * 3600_000).toISOString());
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function population(tie: number): StoredEvent[] {
-  // Three hours of events, ties of `tie`, and one instant crowded beyond a page.
-  const crowd = Array.from({ length: 25 }, (_, i) => ({ id: `crowd-${String(i).padStart(2, '0')}`, t: T0 + 5400_000 + 3 }));
-  return [...eventsAt(T0, 3 * 3600_000, 150, tie), ...crowd].sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
+  // Three hours, the second without events (its manifest is written without a batch), ties of `tie`, and one
+  // instant crowded beyond a page.
+  const crowd = Array.from({ length: 25 }, (_, i) => ({ id: `crowd-${String(i).padStart(2, '0')}`, t: T0 + 9000_000 + 3 }));
+  const quietHour = (e: StoredEvent) => e.t < T0 + 3600_000 || e.t >= T0 + 7200_000;
+  return [...eventsAt(T0, 3 * 3600_000, 225, tie).filter(quietHour), ...crowd].sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
 }
 
 interface World {
@@ -30,6 +36,7 @@ interface World {
 
 const options = (pageSize: number): RunOptions => ({
   root: 'audit',
+  configId: 'test',
   pageSize,
   lagSeconds: 300,
   exportStart: new Date(T0),
@@ -70,7 +77,7 @@ async function exportWithCrash(world: World, crashAt: number | undefined, after:
 }
 
 function linesIn(lake: MemoryLake): string[] {
-  return lake.paths().sort().flatMap((p) => {
+  return lake.paths().filter((p) => !p.includes('/_manifests/')).sort().flatMap((p) => {
     const text = lake.read(p)!.toString('utf8');
     return text === '' ? [] : text.slice(0, -1).split('\n');
   });
@@ -114,6 +121,11 @@ describe.each([false, true])('the export on the in-memory pair, legacy records: 
           expect({ at, after, duplicated: lines.length - new Set(lines).size }).toEqual({ at, after, duplicated: 0 });
           expect({ at, after, lines: [...lines].sort() }).toEqual({ at, after, lines: [...expected].sort() });
           expect(summary.source.missing).toBe(0);
+          // Every closed hour has exactly one manifest, true to its files, all on one chain whose head the checkpoint holds.
+          const { chain, problems } = checkLakeManifests(w.lake);
+          expect({ at, after, problems }).toEqual({ at, after, problems: [] });
+          expect(chain.map((c) => c.manifest.hour)).toEqual(CLOSED_HOURS);
+          expect(decodeCheckpoint(w.blob.read()!).chain?.head).toBe(chain.at(-1)!.sha256);
         }
       }
       expect(crashes).toBeGreaterThan(steps); // nearly every step was a crash (the last ones may come after the work)

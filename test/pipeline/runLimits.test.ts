@@ -17,7 +17,7 @@ function world(start: Date) {
   const run = (options: Partial<RunOptions> = {}) =>
     runExport(
       { source, lake, store: new MemoryCheckpointStore({ clock, blob }), clock, logger: quiet },
-      { root: 'a', pageSize: 50, lagSeconds: 300, exportStart: start, fileMaxBytes: 1 << 20, timeBudgetMs: 3600_000, abortSignal: new AbortController().signal, ...options },
+      { root: 'a', configId: 'test', pageSize: 50, lagSeconds: 300, exportStart: start, fileMaxBytes: 1 << 20, timeBudgetMs: 3600_000, abortSignal: new AbortController().signal, ...options },
     );
   return { run, lake };
 }

@@ -13,9 +13,11 @@ const FILE = 'r/year=2026/month=01/day=01/hour=10/audit-20260101T10-part-0000.nd
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Ten lines of ten bytes: "0........\n", "1........\n", … */
-function page(lines = 10): { ndjson: Buffer; ends: number[] } {
-  const text = Array.from({ length: lines }, (_, i) => `${i % 10}`.padEnd(9, '.') + '\n').join('');
-  return { ndjson: Buffer.from(text), ends: Array.from({ length: lines }, (_, i) => (i + 1) * 10) };
+/** `lines` lines of 10 bytes, each starting with its id token ("0" … "9"). */
+function page(lines = 10) {
+  const text = Array.from({ length: lines }, (_, i) => `"${i % 10}"`.padEnd(9, '.') + '\n').join('');
+  const ends = Array.from({ length: lines }, (_, i) => (i + 1) * 10);
+  return { ndjson: Buffer.from(text), ends, lines: { ndjson: Buffer.from(text), lineEnds: ends, idStarts: ends.map((e) => e - 10), idEnds: ends.map((e) => e - 7) } };
 }
 
 interface Fakes {
@@ -75,10 +77,10 @@ describe('BatchWriter', () => {
   it('appends a batch as parts, saves its intent once all are acknowledged, flushes, and only then starts the next batch', async () => {
     const f = fakes();
     const w = writer(f, fresh());
-    const { ndjson, ends } = page(5);
-    expect(await w.add(window, 0, ndjson, ends, 0, ends.length)).toBe(3); // 30 bytes: the batch is full
+    const { ndjson, ends, lines } = page(5);
+    expect(await w.add(window, 0, lines, 0, ends.length)).toBe(3); // 30 bytes: the batch is full
     w.moveTo({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
-    expect(await w.add(window, 3, ndjson, ends, 3, ends.length)).toBe(2);
+    expect(await w.add(window, 3, lines, 3, ends.length)).toBe(2);
     w.moveTo({ watermark: window.end.toISOString() });
     const done = await w.settled();
 
@@ -101,10 +103,10 @@ describe('BatchWriter', () => {
     const f = fakes();
     const open: StoredCheckpoint = { checkpoint: { ...initialCheckpoint(window.start), file: { path: FILE, hour: HOUR, part: 0, length: 100 } }, etag: 'e0' };
     const w = writer(f, open);
-    const { ndjson, ends } = page(6);
-    await w.add(window, 0, ndjson, ends, 0, ends.length);
+    const { ends, lines } = page(6);
+    await w.add(window, 0, lines, 0, ends.length);
     w.moveTo({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
-    await w.add(window, 3, ndjson, ends, 3, ends.length);
+    await w.add(window, 3, lines, 3, ends.length);
     w.moveTo({ watermark: window.end.toISOString() });
     await w.settled();
     expect(f.ops[0]).toBe('flush 100');
@@ -118,9 +120,9 @@ describe('BatchWriter', () => {
     let open!: () => void;
     f.gate = new Promise((resolve) => (open = resolve));
     const w = writer(f, fresh(), { batchMaxBytes: 1000, fileMaxBytes: 1000 });
-    const { ndjson, ends } = page(10);
+    const { ends, lines } = page(10);
     let added = false;
-    const adding = w.add(window, 0, ndjson, ends, 0, ends.length).then((n) => ((added = true), n));
+    const adding = w.add(window, 0, lines, 0, ends.length).then((n) => ((added = true), n));
     for (let i = 0; i < 5; i++) await tick();
     // Two parts of 10 bytes: one in flight, one filled and waiting for a part to come back.
     expect(added).toBe(false);
@@ -136,10 +138,10 @@ describe('BatchWriter', () => {
     const f = fakes();
     f.failAppendAt = 10;
     const w = writer(f, fresh());
-    const { ndjson, ends } = page(5);
-    await w.add(window, 0, ndjson, ends, 0, ends.length);
+    const { ends, lines } = page(5);
+    await w.add(window, 0, lines, 0, ends.length);
     w.moveTo({ watermark: window.start.toISOString(), cursor: cursorAt(3) });
-    await expect(w.add(window, 3, ndjson, ends, 3, ends.length)).rejects.toThrow('append failed');
+    await expect(w.add(window, 3, lines, 3, ends.length)).rejects.toThrow('append failed');
     expect(w.failed).toBe(true);
     await expect(w.settled()).rejects.toThrow('append failed');
     expect(f.ops.some((o) => o.startsWith('save') || o.startsWith('flush'))).toBe(false);
@@ -149,8 +151,8 @@ describe('BatchWriter', () => {
     const f = fakes();
     f.gate = new Promise(() => undefined); // appends never finish on their own
     const w = writer(f, fresh(), { batchMaxBytes: 1000, fileMaxBytes: 1000 });
-    const { ndjson, ends } = page(1);
-    await w.add(window, 0, ndjson, ends, 0, ends.length);
+    const { ends, lines } = page(1);
+    await w.add(window, 0, lines, 0, ends.length);
     w.moveTo({ watermark: window.end.toISOString() });
     await tick();
     w.abort(new Error('budget exhausted'));

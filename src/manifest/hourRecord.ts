@@ -1,0 +1,66 @@
+import { encodeManifest, MANIFEST_FORMAT, sha256Hex, type Manifest, type ManifestPart } from './manifest';
+
+/** What the export has committed of the hour it is writing, kept in the checkpoint until the hour's manifest is due. */
+export interface HourRecord {
+  /** ISO start of the UTC hour. */
+  hour: string;
+  parts: ManifestPart[];
+  /** The audit API's count for the hour so far (summed over its windows); null once a window went uncounted. */
+  apiCount: number | null;
+}
+
+/** A committed batch as the hour record needs it: its file, byte range, events, hash and first and last ids. */
+export interface CommittedBatch {
+  hour: string;
+  path: string;
+  from: number;
+  to: number;
+  events: number;
+  sha256: string;
+  firstId: string;
+  lastId: string;
+}
+
+/** The hour record once `batch` is committed; a record for another hour is a bug, not something to write around. */
+export function recordBatch(record: HourRecord | undefined, batch: CommittedBatch): HourRecord {
+  const base = record ?? { hour: batch.hour, parts: [], apiCount: 0 };
+  if (base.hour !== batch.hour) throw new Error(`a batch of hour ${batch.hour} while hour ${base.hour} is open`);
+  const parts = base.parts.map((p) => ({ ...p, ranges: [...p.ranges] }));
+  let part = parts.find((p) => p.path === batch.path);
+  if (!part) {
+    // A file begun before manifests existed: what came before this batch is listed without a hash.
+    part = { path: batch.path, length: 0, events: 0, firstId: batch.from > 0 ? '' : batch.firstId, lastId: batch.firstId, ranges: batch.from > 0 ? [{ from: 0, to: batch.from, sha256: '' }] : [] };
+    parts.push(part);
+  }
+  part.ranges.push({ from: batch.from, to: batch.to, sha256: batch.sha256 });
+  part.length = batch.to;
+  part.events += batch.events;
+  part.lastId = batch.lastId;
+  return { ...base, parts };
+}
+
+/** Adds a window's count to the hour's (null, unknown, once any window had none). */
+export function recordCount(record: HourRecord | undefined, hour: string, apiCount: number | null): HourRecord {
+  const base = record ?? { hour, parts: [], apiCount: 0 };
+  if (base.hour !== hour) throw new Error(`a count for hour ${hour} while hour ${base.hour} is open`);
+  return { ...base, apiCount: base.apiCount === null || apiCount === null ? null : base.apiCount + apiCount };
+}
+
+/** The hour's manifest, chained to `previous` (the sha256 of the manifest written before it). */
+export function manifestOf(record: HourRecord, options: { configId: string; writtenAt: string; previous: string | null; revision?: number }): Manifest {
+  return {
+    format: MANIFEST_FORMAT,
+    configId: options.configId,
+    hour: record.hour,
+    revision: options.revision ?? 1,
+    parts: record.parts,
+    apiCount: record.apiCount,
+    writtenAt: options.writtenAt,
+    previous: options.previous,
+  };
+}
+
+/** The sha256 of a manifest's bytes: what the next one names as `previous`. */
+export function manifestHash(m: Manifest): string {
+  return sha256Hex(encodeManifest(m));
+}
