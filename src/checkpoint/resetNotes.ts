@@ -49,15 +49,13 @@ export function resetNotes(old: Checkpoint | undefined, plan: ResetPlan, start: 
 function pendingWrite(i: Intent): string {
   const absent = i.create ? ` (or the file does not exist)` : '';
   return (
-    `the checkpoint holds a pending write no run has finished: ${i.events} events, bytes ${i.from} to ${i.to} of ${i.file.path}. ` +
+    `the checkpoint holds a pending write no run has finished: ${count(i.events, 'event')}, bytes ${i.from} to ${i.to} of ${i.file.path}. ` +
     `Its batch may or may not be in the lake: check that file's length (${i.to} bytes: it is; ${i.from}${absent}: it is not). ` +
     'The reset drops the pending write, so no run will finish it'
   );
 }
 
-const hours = (n: Noticed[]) => `${n.length} hour${n.length === 1 ? '' : 's'}`;
-const missing = (n: Noticed[]) => {
-  const sum = n.reduce((s, x) => s + x.missing, 0);
-  return `${sum} event${sum === 1 ? '' : 's'}`;
-};
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+const hours = (n: Noticed[]) => count(n.length, 'hour');
+const missing = (n: Noticed[]) => count(n.reduce((s, x) => s + x.missing, 0), 'event');
 const list = (n: Noticed[]) => n.map((x) => `${x.hour}: ${x.missing} missing`).join(', ');
