@@ -53,6 +53,14 @@ describe('audit-export checkpoint show / reset', () => {
   });
   afterAll(() => h?.stop());
 
+  it('help lists both commands; an unknown checkpoint command is a usage error (exit 2)', async () => {
+    const help = await cli('none', 'help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^  checkpoint show \[--config FILE\]$/m);
+    expect(help.stdout).toMatch(/^  checkpoint reset --start ISO \[--yes\] \[--config FILE\]$/m);
+    expect((await cli('none', 'checkpoint', 'delete')).code).toBe(2);
+  });
+
   it('show with no checkpoint says so, naming the export configuration and where the first run starts', async () => {
     const r = await cli('none', 'checkpoint', 'show');
     expect(r.code).toBe(0);
