@@ -10,6 +10,8 @@ import { formatReport, testConnection } from '../connection/testConnection';
 import { redact } from '../redact';
 import { readStatus } from '../status/statusView';
 import { azAppSettingsCommand } from './azCommand';
+import { checkpointReset } from './checkpointReset';
+import { checkpointShow } from './checkpointShow';
 import { progressPrinter } from './progress';
 
 const HELP = `Usage: audit-export <command> [options]
@@ -20,6 +22,13 @@ Commands:
   status [--config FILE]       print the export's status as JSON (reads state only)
   test-connection [--config FILE]
                                check each link in order: settings, identity, vault, SAS, lake, audit API
+  checkpoint show [--config FILE]
+                               print the stored checkpoint as JSON, with its ETag, whether a run holds the
+                               lease, and the export configuration id (reads only)
+  checkpoint reset --start ISO [--yes] [--config FILE]
+                               make the next run start at ISO (a time with a zone, not in the future);
+                               without --yes it prints what it would replace and write, changes nothing and
+                               exits 2; refused while a run holds the lease
   config validate FILE         check an export configuration file; lists every wrong field
   config env FILE [--format json|az]
                                print the app settings FILE maps to (for local.settings.json, or as an
@@ -40,7 +49,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { config: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string' }, format: { type: 'string' }, start: { type: 'string' }, yes: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     io.err(`audit-export: ${ensureError(error).message}\n\n${HELP}`);
@@ -57,6 +69,12 @@ export async function main(argv: string[], env: Record<string, string | undefine
       const settings = loadSettings(await withConfig(parsed.values.config, env));
       io.out(JSON.stringify(await readStatus(settings, { abortSignal: AbortSignal.timeout(60_000) }), null, 2));
       return 0;
+    }
+    if (command === 'checkpoint' && (sub === 'show' || sub === 'reset') && !file) {
+      const settings = loadSettings(await withConfig(parsed.values.config, env));
+      const options = { abortSignal: AbortSignal.timeout(60_000) };
+      if (sub === 'show') return await checkpointShow(settings, io.out, options);
+      return await checkpointReset(settings, { start: parsed.values.start, yes: parsed.values.yes }, io, options);
     }
     if (command === 'test-connection') {
       const report = await testConnection(await withConfig(parsed.values.config, env), { abortSignal: AbortSignal.timeout(120_000) });
@@ -82,7 +100,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const e = ensureError(error);
     io.err(`audit-export: ${redact(e.message)}`);
     const code = (e as { code?: string }).code;
-    return code === 'InvalidSettings' || code === 'InvalidExportConfig' || code === 'ENOENT' ? 2 : 1;
+    return code === 'InvalidSettings' || code === 'InvalidExportConfig' || code === 'InvalidUsage' || code === 'ENOENT' ? 2 : 1;
   }
 }
 

@@ -95,6 +95,18 @@ export class BlobCheckpointStore implements CheckpointStore {
     }
   }
 
+  /** Whether a run holds the lease now; reads only (for operators: `checkpoint show`, and a reset's dry run). */
+  async leased({ abortSignal }: Opts): Promise<boolean> {
+    try {
+      const { leaseState } = await this.blob.getProperties({ abortSignal });
+      return leaseState === 'leased' || leaseState === 'breaking';
+    } catch (error) {
+      const { status, code } = restErrorInfo(error);
+      if (status === 404 || code === 'BlobNotFound' || code === 'ContainerNotFound') return false;
+      throw storageError(error, 'read the checkpoint lease');
+    }
+  }
+
   private async createIfAbsent(initial: Checkpoint, abortSignal: AbortSignal): Promise<void> {
     try {
       await this.save(initial, undefined, { abortSignal });
