@@ -20,14 +20,23 @@ export interface ResetPlan {
 /** The checkpoint that makes the next run start at `start` in place of `old`: a watermark, and a file only to go on with. */
 export function planReset(old: Checkpoint | undefined, start: Date, root: string): ResetPlan {
   const watermark = start.toISOString();
-  if (!old) return { next: { version: 2, watermark }, direction: 'none', kept: [], dropped: [] };
+  if (!old) return { next: { version: 2, origin: watermark, watermark }, direction: 'none', kept: [], dropped: [] };
   const direction = isAhead(old, start.getTime()) ? 'ahead' : 'back';
   const file = direction === 'ahead' ? fileToGoOn(old, start, root) : undefined;
   const noticed = old.noticed ?? [];
   const kept = noticed.filter((n) => Date.parse(n.hour) < start.getTime());
   const dropped = noticed.filter((n) => Date.parse(n.hour) >= start.getTime());
+  // The manifests' chain goes on (and what is due is still written); the open hour's record only with its file.
+  const openHour = file && old.openHour?.hour === file.hour ? old.openHour : undefined;
   return {
-    next: { version: 2, watermark, ...(file ? { file } : {}), ...(kept.length > 0 ? { noticed: kept } : {}) },
+    next: {
+      version: 2, origin: watermark, watermark,
+      ...(file ? { file } : {}),
+      ...(kept.length > 0 ? { noticed: kept } : {}),
+      ...(old.chain ? { chain: old.chain } : {}),
+      ...(old.pendingManifests?.length ? { pendingManifests: old.pendingManifests } : {}),
+      ...(openHour ? { openHour } : {}),
+    },
     direction,
     stood: old.cursor?.at ?? old.watermark,
     kept,

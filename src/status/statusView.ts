@@ -3,6 +3,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { composeState } from '../compose';
 import { parseNcrontab } from '../config/ncrontab';
 import type { Settings } from '../config/settings';
+import type { Chain } from '../checkpoint/checkpoint';
 import type { LastRun } from './statusRecord';
 
 /** The export's status as operators read it (the reference product's export configuration and job views). */
@@ -21,6 +22,8 @@ export interface StatusView {
    * paging, too late to place), with how many: not in the lake.
    */
   noticed: Array<{ hour: string; missing: number; noticedAt: string }>;
+  /** The manifests' hash chain: its head (sha256 of the last manifest), that manifest's path and time, how many. */
+  manifests: { head: string; lastPath: string; lastWrittenAt: string; count: number } | null;
   lagSeconds: number | null;
   nextRunAt: string | null;
   /** Warnings of the last run or connection test, such as a SAS that expires soon. */
@@ -44,9 +47,14 @@ export async function readStatus(settings: Settings, options: { abortSignal: Abo
     lastRun: record?.lastRun ?? null,
     watermark,
     noticed: stored?.checkpoint.noticed ?? [],
+    manifests: chainOf(stored?.checkpoint.chain),
     lagSeconds: watermark ? Math.max(0, Math.floor((now.getTime() - Date.parse(watermark)) / 1000)) : null,
     nextRunAt: settings.enabled ? parseNcrontab(settings.schedule).next(now).toISOString() : null,
     warnings,
     sasWarnings: warnings.filter((w) => w.startsWith('the SAS ')),
   };
+}
+
+function chainOf(chain: Chain | undefined): StatusView['manifests'] {
+  return chain ? { head: chain.head, lastPath: chain.path, lastWrittenAt: chain.writtenAt, count: chain.manifests } : null;
 }

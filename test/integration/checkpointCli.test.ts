@@ -95,7 +95,8 @@ describe('audit-export checkpoint show / reset', () => {
     expect(r.code).toBe(2);
     const lines = r.stdout.trim().split('\n');
     expect(lines[1]).toBe(`would replace (ETag ${before.etag}): ${JSON.stringify(before.checkpoint)}`);
-    expect(lines[2]).toBe(`would write: {"version":2,"watermark":"${target}"}`);
+    // The manifests' chain goes on from where it stood.
+    expect(lines[2]).toBe(`would write: ${JSON.stringify({ version: 2, origin: target, watermark: target, chain: before.checkpoint.chain })}`);
     expect(r.stderr).toMatch(/^warning: --start .* is before where the export stood/m);
     expect(r.stderr).toMatch(/audit-export: nothing changed: run again with --yes to replace the checkpoint\n$/);
     expect(await stored('shown')).toEqual(before);
@@ -137,7 +138,7 @@ describe('audit-export checkpoint show / reset', () => {
     const r = await cli('fresh', 'checkpoint', 'reset', '--start', start.toISOString(), '--yes');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^replaced: nothing \(no checkpoint was stored\)$/m);
-    expect(r.stdout).toMatch(new RegExp(`^wrote \\(ETag "[^"]+"\\): \\{"version":2,"watermark":"${start.toISOString()}"\\}$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^wrote \\(ETag "[^"]+"\\): \\{"version":2,"origin":"${start.toISOString()}","watermark":"${start.toISOString()}"\\}$`, 'm'));
     expect((await cli('fresh', 'run')).code).toBe(0);
     const expected = eventsWhere((t) => t >= start.getTime());
     expect(expected.length).toBeGreaterThan(0);
@@ -205,6 +206,6 @@ describe('audit-export checkpoint show / reset', () => {
     expect(r.stderr).toContain(`warning: drops 1 hour from "noticed": 2 events the audit API counted there are not in the lake (${noticed[1]!.hour}: 2 missing)`);
     expect(r.stdout).toContain(`keeps 1 hour in "noticed", before --start: 4 events not in the lake (${noticed[0]!.hour}: 4 missing)`);
     const shown = JSON.parse((await cli('noticed', 'checkpoint', 'show')).stdout);
-    expect(shown.checkpoint).toEqual({ version: 2, watermark: at(2 * HOUR).toISOString(), noticed: [noticed[0]] });
+    expect(shown.checkpoint).toEqual({ version: 2, origin: at(2 * HOUR).toISOString(), watermark: at(2 * HOUR).toISOString(), noticed: [noticed[0]], chain: expect.objectContaining({ manifests: 5 }) });
   });
 });

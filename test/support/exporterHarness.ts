@@ -23,8 +23,10 @@ export interface Harness {
    * clock reading; `abortMs` aborts the run after that long, as the function timeout would.
    */
   run(now: Date, extra?: Record<string, string>, options?: { tickMs?: number; abortMs?: number }): Promise<RunSummary>;
-  /** Every file under the export path, read with the account key: path → its NDJSON lines. */
+  /** The export's hour files under the export path (not _manifests/ or _probe/), read with the account key: path → its NDJSON lines. */
   readLake(path?: string): Promise<Map<string, string[]>>;
+  /** The manifests under the export path: path → its bytes. */
+  readManifests(path?: string): Promise<Map<string, Buffer>>;
   /** The audit API's events as JSON text, in order. */
   apiEvents(range?: { minDate?: Date; maxDate?: Date }): string[];
   stop(): Promise<void>;
@@ -58,11 +60,18 @@ export async function startHarness(events: AuditEventsOptions, baseEnv: Record<s
       const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);
       const files = new Map<string, string[]>();
       for await (const blob of container.listBlobsFlat({ prefix: `${path}/` })) {
+        if (blob.name.startsWith(`${path}/_manifests/`) || blob.name.startsWith(`${path}/_probe/`)) continue;
         const text = (await container.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');
         if (text.length > 0 && !text.endsWith('\n')) throw new Error(`${blob.name} does not end with a newline`);
         files.set(blob.name, text.length === 0 ? [] : text.slice(0, -1).split('\n'));
       }
       return files;
+    },
+    async readManifests(path = 'immuta-audit') {
+      const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);
+      const manifests = new Map<string, Buffer>();
+      for await (const blob of container.listBlobsFlat({ prefix: `${path}/_manifests/` })) manifests.set(blob.name, await container.getBlobClient(blob.name).downloadToBuffer());
+      return manifests;
     },
     apiEvents(range) {
       return [...stack.auditApi.eventsJson(range)];

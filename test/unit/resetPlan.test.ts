@@ -26,7 +26,7 @@ const at = (iso: string) => new Date(iso);
 describe('planReset: what a reset writes', () => {
   it('with nothing stored: just the watermark', () => {
     expect(planReset(undefined, at('2026-01-01T09:30:00Z'), ROOT)).toEqual({
-      next: { version: 2, watermark: '2026-01-01T09:30:00.000Z' }, direction: 'none', kept: [], dropped: [],
+      next: { version: 2, origin: '2026-01-01T09:30:00.000Z', watermark: '2026-01-01T09:30:00.000Z' }, direction: 'none', kept: [], dropped: [],
     });
   });
 
@@ -34,17 +34,17 @@ describe('planReset: what a reset writes', () => {
     const plan = planReset(midHour, at('2026-01-01T10:40:00Z'), ROOT);
     expect(plan.direction).toBe('ahead');
     expect(plan.stood).toBe(cursor.at);
-    expect(plan.next).toEqual({ version: 2, watermark: '2026-01-01T10:40:00.000Z', file });
+    expect(plan.next).toEqual({ version: 2, origin: '2026-01-01T10:40:00.000Z', watermark: '2026-01-01T10:40:00.000Z', file });
   });
 
   it('at the last written instant is back, not ahead: events at it are written, so no file is kept', () => {
     const plan = planReset(midHour, at(cursor.at), ROOT);
     expect(plan.direction).toBe('back');
-    expect(plan.next).toEqual({ version: 2, watermark: cursor.at });
+    expect(plan.next).toEqual({ version: 2, origin: cursor.at, watermark: cursor.at });
   });
 
   it('ahead into a later hour: no file (the next run creates that hour\'s first part)', () => {
-    expect(planReset(midHour, at('2026-01-01T12:15:00Z'), ROOT).next).toEqual({ version: 2, watermark: '2026-01-01T12:15:00.000Z' });
+    expect(planReset(midHour, at('2026-01-01T12:15:00Z'), ROOT).next).toEqual({ version: 2, origin: '2026-01-01T12:15:00.000Z', watermark: '2026-01-01T12:15:00.000Z' });
   });
 
   it('with a pending write: its end counts as written, and the hour goes on in a new part, never a file of unknown length', () => {
@@ -58,7 +58,7 @@ describe('planReset: what a reset writes', () => {
 
   it('back: no file, no cursor; noticed hours from --start on are dropped, earlier ones kept', () => {
     const plan = planReset({ ...midHour, noticed }, at('2026-01-01T08:30:00Z'), ROOT);
-    expect(plan.next).toEqual({ version: 2, watermark: '2026-01-01T08:30:00.000Z', noticed: [noticed[0]] });
+    expect(plan.next).toEqual({ version: 2, origin: '2026-01-01T08:30:00.000Z', watermark: '2026-01-01T08:30:00.000Z', noticed: [noticed[0]] });
     expect(plan.dropped).toEqual([noticed[1]]);
   });
 });
