@@ -11,6 +11,7 @@ import { redact } from '../redact';
 import { readStatus } from '../status/statusView';
 import { azAppSettingsCommand } from './azCommand';
 import { progressPrinter } from './progress';
+import { verifyCommand } from './verifyCommand';
 
 const HELP = `Usage: audit-export <command> [options]
 
@@ -20,15 +21,23 @@ Commands:
   status [--config FILE]       print the export's status as JSON (reads state only)
   test-connection [--config FILE]
                                check each link in order: settings, identity, vault, SAS, lake, audit API
+  verify [--from ISO] [--to ISO] [--against-api] [--config FILE]
+                               check the lake against its hour manifests and their hash chain, reading it
+                               with the Read + List SAS in VERIFY_SAS_SECRET_NAME; --against-api also
+                               compares each hour's count in the audit API now; one line per hour
   config validate FILE         check an export configuration file; lists every wrong field
   config env FILE [--format json|az]
                                print the app settings FILE maps to (for local.settings.json, or as an
                                \`az functionapp config appsettings set\` command)
   help                         show this help
 
-Exit codes: 0 success, 1 the run or a check failed, 2 bad settings, configuration or usage,
-3 the run caught up but the audit API counts events it could not place (see "source" in its summary).
+Exit codes: 0 success, 1 the run or a check failed (verify: something differs), 2 bad settings,
+configuration or usage, 3 the run caught up but the audit API counts events it could not place (see
+"source" in its summary).
 Settings are described in the README ("Settings").`;
+
+/** Errors an operator fixes in settings, configuration or the command line: exit 2. */
+const USAGE_CODES = new Set(['InvalidSettings', 'InvalidExportConfig', 'ENOENT', 'Usage', 'VerifySasInvalid', 'VerifySasRefused']);
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
 const defaultIo: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
@@ -40,7 +49,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { config: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string' },
+        format: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'against-api': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     io.err(`audit-export: ${ensureError(error).message}\n\n${HELP}`);
@@ -63,6 +79,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
       io.out(formatReport(report));
       return report.connectionStatus === 'SUCCESS' ? 0 : 1;
     }
+    if (command === 'verify') {
+      const { from, to, 'against-api': againstApi } = parsed.values;
+      return await verifyCommand({ from, to, againstApi }, await withConfig(parsed.values.config, env), io);
+    }
     if (command === 'config' && sub === 'validate' && file) {
       parseExportConfig(await readFile(file, 'utf8'), file);
       io.out(`${file}: valid`);
@@ -82,7 +102,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const e = ensureError(error);
     io.err(`audit-export: ${redact(e.message)}`);
     const code = (e as { code?: string }).code;
-    return code === 'InvalidSettings' || code === 'InvalidExportConfig' || code === 'ENOENT' ? 2 : 1;
+    return USAGE_CODES.has(code ?? '') ? 2 : 1;
   }
 }
 
