@@ -29,6 +29,12 @@ const LIST_TIMEOUT_MS = 120_000;
 export const READ_BYTES = 4 * 1024 * 1024;
 const READ_TIMEOUT_MS = 120_000;
 
+/** Path - List gives the ETag bare; If-Match wants it quoted, as headers carry it. */
+function quoted(etag: string | undefined): string {
+  if (!etag) return '';
+  return /^(W\/)?"/.test(etag) ? etag : `"${etag}"`;
+}
+
 /** Lists and reads the lake with a Read + List SAS; never writes. */
 export class LakeReader {
   readonly #fs: DataLakeFileSystemClient;
@@ -55,7 +61,7 @@ export class LakeReader {
         linked.dispose();
       }
       for (const p of page?.pathItems ?? []) {
-        if (!p.isDirectory && p.name) yield { path: p.name, length: p.contentLength ?? 0, etag: p.etag ?? '' };
+        if (!p.isDirectory && p.name) yield { path: p.name, length: p.contentLength ?? 0, etag: quoted(p.etag) };
       }
       continuationToken = page?.continuation || undefined;
     } while (continuationToken);

@@ -5,6 +5,8 @@ import { exporterEnv } from '../../dev/exporterEnv';
 import { fileSystemSas } from '../../dev/sas';
 import { hourFilePath } from '../../src/lake/layout';
 import { encodeManifest, sha256Hex, type Manifest } from '../../src/manifest/manifest';
+import { SecretValue } from '../../src/redact';
+import { LakeReader } from '../../src/verify/lakeReader';
 import { hourOf } from '../../src/window/window';
 import { cli, type CliResult } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
@@ -212,6 +214,24 @@ describe('audit-export verify: the lake against its manifests and their hash cha
     expect(r.code).toBe(1);
     const range = part.ranges.find((x) => x.from <= at && at < x.to)!;
     expect(line(r, label(hour))).toMatch(new RegExp(`^FAIL ${label(hour)} ${part.path}: bytes \\[${range.from}, ${range.to}\\) differ from the manifest \\(sha256 [0-9a-f]{12}…, manifest ${range.sha256.slice(0, 12)}…\\)$`));
+  });
+
+  it('a file that changes after it was listed is reported as changed, never read half old, half new', async () => {
+    const l = await lake('v-changing');
+    const sas = new SecretValue(fileSystemSas(h.stack.info, { fileSystem: h.seeded.fileSystem, policyId: h.seeded.verifyPolicyId }));
+    const reader = new LakeReader({ dfsEndpoint: h.stack.info.dfsEndpoint, fileSystem: h.seeded.fileSystem, sas, where: 'the test SAS' });
+    const opts = { abortSignal: AbortSignal.timeout(30_000) };
+    const listed = [];
+    for await (const entry of reader.list('v-changing', opts)) listed.push(entry);
+    const part = listed.find((e) => e.path === l.manifests[0]!.manifest.parts[0]!.path)!;
+    const read = async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of reader.chunks(part, opts)) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    };
+    expect((await read()).equals(l.files.get(part.path)!)).toBe(true);
+    await files().put(part.path, Buffer.concat([l.files.get(part.path)!, Buffer.from('{"id":"late"}\n')]));
+    await expect(read()).rejects.toMatchObject({ code: 'ChangedWhileRead', message: `read ${part.path} at 0: the file changed while verify read it` });
   });
 
   it('refuses to run without VERIFY_SAS_SECRET_NAME, or with the exporter\'s own secret, saying what SAS it needs (exit 2)', async () => {
