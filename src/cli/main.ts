@@ -67,6 +67,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.out(HELP);
     return command === undefined && !parsed.values.help ? 2 : 0;
   }
+  if (command !== 'verify' && (parsed.values.from || parsed.values.to || parsed.values['against-api'])) {
+    io.err(`audit-export: --from, --to and --against-api are options of verify\n\n${HELP}`);
+    return 2;
+  }
   try {
     if (command === 'run') return await run(await withConfig(parsed.values.config, env), io);
     if (command === 'status') {

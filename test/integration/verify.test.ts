@@ -246,6 +246,9 @@ describe('audit-export verify: the lake against its manifests and their hash cha
     const usage = await verify('v-settings', ['--from', 'yesterday']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--from must be an ISO-8601 time with a zone/);
+    const elsewhere = await cli(['run', '--against-api'], env('v-settings'));
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toMatch(/--from, --to and --against-api are options of verify/);
   });
 
   it('the exporter\'s Create + Write SAS cannot list the lake, so verify never falls back to it: refused, exit 2', async () => {
