@@ -13,6 +13,7 @@ export function exporterEnv(info: StackInfo, seeded: Seeded, extra: Record<strin
     ADLS_PATH: 'immuta-audit',
     KEY_VAULT_URL: info.keyVaultUrl,
     SAS_SECRET_NAME: seeded.sasSecretName,
+    VERIFY_SAS_SECRET_NAME: seeded.verifySasSecretName,
     AzureWebJobsStorage: info.azureWebJobsStorage,
     IDENTITY_ENDPOINT: info.identityEndpoint,
     IDENTITY_HEADER: info.identityHeader,

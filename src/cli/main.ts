@@ -13,6 +13,7 @@ import { azAppSettingsCommand } from './azCommand';
 import { checkpointReset } from './checkpointReset';
 import { checkpointShow } from './checkpointShow';
 import { progressPrinter } from './progress';
+import { verifyCommand } from './verifyCommand';
 
 const HELP = `Usage: audit-export <command> [options]
 
@@ -22,22 +23,23 @@ Commands:
   status [--config FILE]       print the export's status as JSON (reads state only)
   test-connection [--config FILE]
                                check each link in order: settings, identity, vault, SAS, lake, audit API
-  checkpoint show [--config FILE]
-                               print the stored checkpoint as JSON, with its ETag, whether a run holds the
-                               lease, and the export configuration id (reads only)
-  checkpoint reset --start ISO [--yes] [--config FILE]
-                               make the next run start at ISO (a time with a zone, not in the future);
-                               without --yes it prints what it would replace and write, changes nothing and
-                               exits 2; refused while a run holds the lease
+  verify [--from ISO] [--to ISO] [--against-api] [--config FILE]
+                               check the lake against its hour manifests and their hash chain, reading it
+                               with the Read + List SAS in VERIFY_SAS_SECRET_NAME; --against-api also
+                               compares each hour's count in the audit API now; one line per hour
   config validate FILE         check an export configuration file; lists every wrong field
   config env FILE [--format json|az]
                                print the app settings FILE maps to (for local.settings.json, or as an
                                \`az functionapp config appsettings set\` command)
   help                         show this help
 
-Exit codes: 0 success, 1 the run or a check failed, 2 bad settings, configuration or usage,
-3 the run caught up but the audit API counts events it could not place (see "source" in its summary).
+Exit codes: 0 success, 1 the run or a check failed (verify: something differs), 2 bad settings,
+configuration or usage, 3 the run caught up but the audit API counts events it could not place (see
+"source" in its summary).
 Settings are described in the README ("Settings").`;
+
+/** Errors an operator fixes in settings, configuration or the command line: exit 2. */
+const USAGE_CODES = new Set(['InvalidSettings', 'InvalidExportConfig', 'InvalidUsage', 'ENOENT', 'Usage', 'VerifySasInvalid', 'VerifySasRefused']);
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
 const defaultIo: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
@@ -50,7 +52,13 @@ export async function main(argv: string[], env: Record<string, string | undefine
       args: argv,
       allowPositionals: true,
       options: {
-        config: { type: 'string' }, format: { type: 'string' }, start: { type: 'string' }, yes: { type: 'boolean' },
+        config: { type: 'string' },
+        format: { type: 'string' },
+        start: { type: 'string' },
+        yes: { type: 'boolean' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'against-api': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -62,6 +70,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
   if (parsed.values.help || command === undefined || command === 'help') {
     io.out(HELP);
     return command === undefined && !parsed.values.help ? 2 : 0;
+  }
+  if (command !== 'verify' && (parsed.values.from || parsed.values.to || parsed.values['against-api'])) {
+    io.err(`audit-export: --from, --to and --against-api are options of verify\n\n${HELP}`);
+    return 2;
   }
   try {
     if (command === 'run') return await run(await withConfig(parsed.values.config, env), io);
@@ -80,6 +92,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
       const report = await testConnection(await withConfig(parsed.values.config, env), { abortSignal: AbortSignal.timeout(120_000) });
       io.out(formatReport(report));
       return report.connectionStatus === 'SUCCESS' ? 0 : 1;
+    }
+    if (command === 'verify') {
+      const { from, to, 'against-api': againstApi } = parsed.values;
+      return await verifyCommand({ from, to, againstApi }, await withConfig(parsed.values.config, env), io);
     }
     if (command === 'config' && sub === 'validate' && file) {
       parseExportConfig(await readFile(file, 'utf8'), file);
@@ -100,7 +116,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const e = ensureError(error);
     io.err(`audit-export: ${redact(e.message)}`);
     const code = (e as { code?: string }).code;
-    return code === 'InvalidSettings' || code === 'InvalidExportConfig' || code === 'InvalidUsage' || code === 'ENOENT' ? 2 : 1;
+    return USAGE_CODES.has(code ?? '') ? 2 : 1;
   }
 }
 

@@ -22,6 +22,8 @@ export interface Settings {
   path: string;
   keyVaultUrl: string;
   sasSecretName: string;
+  /** The secret holding a Read + List SAS for `audit-export verify`; never the exporter's own. */
+  verifySasSecretName?: string;
   exportStart?: Date;
   lagSeconds: number;
   pageSize: number;
@@ -49,7 +51,7 @@ type Env = Record<string, string | undefined>;
 // Values of these settings may be echoed in errors; all others may hold secrets and never are.
 const ECHOED = new Set([
   'AUDIT_API_URL', 'AUDIT_API_KEY_SECRET_NAME', 'AUDIT_API_KIND', 'AUDIT_API_AUTH', 'EXPORT_INTERVAL', 'EXPORT_SCHEDULE', 'ADLS_ACCOUNT_NAME',
-  'ADLS_DFS_ENDPOINT', 'ADLS_FILE_SYSTEM', 'ADLS_PATH', 'KEY_VAULT_URL', 'SAS_SECRET_NAME', 'EXPORT_START',
+  'ADLS_DFS_ENDPOINT', 'ADLS_FILE_SYSTEM', 'ADLS_PATH', 'KEY_VAULT_URL', 'SAS_SECRET_NAME', 'VERIFY_SAS_SECRET_NAME', 'EXPORT_START',
   'EXPORT_ENABLED', 'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'AUDIT_REQUEST_TIMEOUT_SECONDS', 'AUDIT_MAX_ATTEMPTS', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS', 'SAS_EXPIRY_WARNING_DAYS',
 ]);
 
@@ -84,6 +86,7 @@ const schema = z.object({
   ),
   KEY_VAULT_URL: text('the vault URL, e.g. https://your-vault.vault.azure.net').pipe(endpoint({ what: 'Key Vault, e.g. https://your-vault.vault.azure.net', loopbackHttp: false, baseOnly: true })),
   SAS_SECRET_NAME: text('the Key Vault secret that holds the SAS token').pipe(secretName('the SAS token')),
+  VERIFY_SAS_SECRET_NAME: optionalText.pipe(secretName('a SAS with Read + List for verify').optional()),
   EXPORT_START: optionalText.pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, e.g. 2026-01-01T00:00:00Z' }).optional()),
   EXPORT_LAG_SECONDS: int(0, 7 * 24 * 3600, 300, 'seconds'),
   AUDIT_PAGE_SIZE: int(1, 10_000, 1000, 'events'),
@@ -145,6 +148,7 @@ export function loadSettings(env: Env = process.env, now: Date = new Date()): Re
     path: v.ADLS_PATH.replace(/\/+$/, ''),
     keyVaultUrl: v.KEY_VAULT_URL.replace(/\/+$/, ''),
     sasSecretName: v.SAS_SECRET_NAME,
+    verifySasSecretName: v.VERIFY_SAS_SECRET_NAME,
     exportStart: v.EXPORT_START ? new Date(v.EXPORT_START) : undefined,
     lagSeconds: v.EXPORT_LAG_SECONDS,
     pageSize: v.AUDIT_PAGE_SIZE,

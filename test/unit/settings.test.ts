@@ -36,6 +36,14 @@ describe('loadSettings', () => {
     ]);
   });
 
+  it('reads the verify SAS secret name when set, and names a bad one with its value', () => {
+    expect(loadSettings(VALID).verifySasSecretName).toBeUndefined();
+    expect(loadSettings({ ...VALID, VERIFY_SAS_SECRET_NAME: 'audit-verify-sas' }).verifySasSecretName).toBe('audit-verify-sas');
+    expect(problems({ ...VALID, VERIFY_SAS_SECRET_NAME: 'audit verify' })).toEqual([
+      'VERIFY_SAS_SECRET_NAME must be a Key Vault secret name (1-127 letters, digits, hyphens) holding a SAS with Read + List for verify (got "audit verify")',
+    ]);
+  });
+
   it('applies the documented defaults', () => {
     const s = loadSettings(VALID);
     expect(s).toMatchObject({

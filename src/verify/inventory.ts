@@ -1,0 +1,43 @@
+import type { LakeEntry } from './lakeReader';
+import { classifyPath } from './lakePaths';
+
+/** What the listing found for one UTC hour. */
+export interface HourFiles {
+  hour: number;
+  /** Part files by path. */
+  data: Map<string, LakeEntry>;
+  /** Manifests by revision. */
+  manifests: Map<number, LakeEntry>;
+  /** Other files in the hour's folders. */
+  strays: LakeEntry[];
+}
+
+export interface Inventory {
+  hours: Map<number, HourFiles>;
+  /** Every manifest, whatever its hour: the chain runs through all of them. */
+  manifests: LakeEntry[];
+  /** Files under the root that belong to no hour (the probe left out). */
+  others: LakeEntry[];
+}
+
+/** Sorts a listing of the root into hours, manifests and the rest. */
+export async function takeInventory(root: string, listing: AsyncIterable<LakeEntry>): Promise<Inventory> {
+  const hours = new Map<number, HourFiles>();
+  const manifests: LakeEntry[] = [];
+  const others: LakeEntry[] = [];
+  const hourOf = (hour: number) => {
+    let h = hours.get(hour);
+    if (!h) hours.set(hour, (h = { hour, data: new Map(), manifests: new Map(), strays: [] }));
+    return h;
+  };
+  for await (const entry of listing) {
+    const place = classifyPath(root, entry.path);
+    if (place.kind === 'data') hourOf(place.hour).data.set(entry.path, entry);
+    else if (place.kind === 'manifest') {
+      hourOf(place.hour).manifests.set(place.revision, entry);
+      manifests.push(entry);
+    } else if (place.kind === 'stray') hourOf(place.hour).strays.push(entry);
+    else if (place.kind === 'other') others.push(entry);
+  }
+  return { hours, manifests, others };
+}

@@ -1,0 +1,99 @@
+import type { TokenCredential } from '@azure/core-auth';
+import { DefaultAzureCredential } from '@azure/identity';
+import { linkedSignal } from '../abort/linkedSignal';
+import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
+import { composeState } from '../compose';
+import { configId } from '../config/configId';
+import type { Settings } from '../config/settings';
+import { ExportError } from '../errors';
+import { sha256Hex } from '../manifest/manifest';
+import { hourOf } from '../window/window';
+import { checkChain, type ChainEntry } from './chain';
+import { checkHour } from './checkHour';
+import { LakeReader } from './lakeReader';
+import { lakeView } from './lakeView';
+import { previousOf } from './manifestFile';
+import { chainLines, hourLine, openHourLine, otherLine, summaryLine, type Totals } from './report';
+import { checkVerifySas, verifySasSecretName } from './verifySas';
+import { verifySource } from './verifySource';
+
+const VAULT_TIMEOUT_MS = 60_000;
+/** A manifest lists an hour's parts and their ranges: far below this; a larger one is refused, not held. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
+export interface VerifyOptions {
+  /** Hours from the one holding `from`, up to `to` (exclusive); default all hours with files or manifests. */
+  from?: Date;
+  to?: Date;
+  /** Also compare each hour's count in the audit API now with its manifest's events. */
+  againstApi?: boolean;
+  abortSignal: AbortSignal;
+  out(line: string): void;
+  warn(line: string): void;
+  credential?: TokenCredential;
+}
+
+/** Checks the lake against its manifests and their hash chain; prints one line per hour. Returns the totals. */
+export async function verifyExport(settings: Settings, options: VerifyOptions): Promise<Totals> {
+  const opts = { abortSignal: options.abortSignal };
+  const secretName = verifySasSecretName(settings);
+  const credential = options.credential ?? new DefaultAzureCredential();
+  const secrets = new KeyVaultSecretProvider(settings.keyVaultUrl, credential);
+  const where = `secret "${secretName}" in Key Vault ${settings.keyVaultUrl}`;
+  // The SDK bounds no vault or identity call by time: the secrets are read under a time-out of our own.
+  const vault = linkedSignal(options.abortSignal, { timeoutMs: VAULT_TIMEOUT_MS });
+  let sas, api;
+  try {
+    sas = await secrets.getSecret(secretName, { abortSignal: vault.signal });
+    api = options.againstApi ? await verifySource(settings, secrets, { abortSignal: vault.signal }) : undefined;
+  } finally {
+    vault.dispose();
+  }
+  const verdict = checkVerifySas(sas.value.reveal(), new Date(), where);
+  if (verdict.errors.length > 0) throw new ExportError('VerifySasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
+  for (const warning of verdict.warnings) options.warn(warning);
+
+  const reader = new LakeReader({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: sas.value, where });
+  const { inventory, checkpoint } = await lakeView(composeState(settings, credential).checkpoints, reader, settings.path, opts);
+  const selected = [...inventory.hours.values()].filter((h) => inRange(h.hour, options)).sort((a, b) => a.hour - b.hour);
+  const latest = new Set(selected.map((h) => h.manifests.get(Math.max(0, ...h.manifests.keys()))?.path));
+
+  // Every manifest is read for the chain; only the bytes the hours need are kept.
+  const kept = new Map<string, Buffer>();
+  const entries: ChainEntry[] = [];
+  for (const entry of inventory.manifests) {
+    const bytes = await reader.readAll(entry, MAX_MANIFEST_BYTES, opts);
+    if (latest.has(entry.path)) kept.set(entry.path, bytes);
+    entries.push({ path: entry.path, sha256: sha256Hex(bytes), previous: previousOf(bytes) });
+  }
+  const chain = checkChain(entries, checkpoint?.chain);
+
+  const totals: Totals = { hours: 0, failed: 0, open: 0, files: 0, bytes: 0, manifests: entries.length, problems: 0 };
+  const openFrom = checkpoint ? hourOf(new Date(checkpoint.watermark)).getTime() : Infinity;
+  // An hour the export has closed but whose manifest it has not written yet (it is saved as due first) is open too.
+  const due = new Set((checkpoint?.pendingManifests ?? []).map((m) => Date.parse(m.hour)));
+  const deps = { reader, root: settings.path, configId: configId(settings), untrusted: chain.untrusted, manifestBytes: (p: string) => kept.get(p)!, api, abortSignal: options.abortSignal };
+  for (const files of selected) {
+    if (files.manifests.size === 0 && (files.hour >= openFrom || due.has(files.hour))) {
+      totals.open += 1;
+      options.out(openHourLine(files.hour, checkpoint!.watermark));
+      continue;
+    }
+    const result = await checkHour(files, deps);
+    totals.hours += 1;
+    totals.files += result.files;
+    totals.bytes += result.bytes;
+    totals.problems += result.problems.length;
+    if (result.problems.length > 0) totals.failed += 1;
+    options.out(hourLine(result));
+  }
+  for (const line of chainLines(chain)) options.out(line);
+  for (const other of inventory.others) options.out(otherLine(other.path));
+  totals.problems += chain.problems.length + inventory.others.length;
+  options.out(summaryLine(totals));
+  return totals;
+}
+
+function inRange(hour: number, { from, to }: Pick<VerifyOptions, 'from' | 'to'>): boolean {
+  return (!from || hour >= hourOf(from).getTime()) && (!to || hour < to.getTime());
+}
