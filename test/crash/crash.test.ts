@@ -49,8 +49,8 @@ function killPlan(random: () => number, attempt: number, seed: number): KillPlan
 }
 
 /** Runs the CLI, SIGKILLing it as the plan says; without a plan it runs to the end. */
-async function runChild(env: NodeJS.ProcessEnv, plan: KillPlan | undefined, peerOf: (hostPort: string) => string): Promise<ChildResult> {
-  const run = startCli(['run'], env, { nodeArgs: ['--require', TRACE] });
+async function runChild(env: NodeJS.ProcessEnv, plan: KillPlan | undefined, peerOf: (hostPort: string) => string, args = ['run']): Promise<ChildResult> {
+  const run = startCli(args, env, { nodeArgs: ['--require', TRACE] });
   const seen = new Map<string, number>();
   let killedAt: string | undefined;
   let pending = '';
@@ -149,6 +149,9 @@ describe('crash injection: SIGKILL at any call, then finish', () => {
       totals.events += got.length;
       totals.lost += expected.filter((l) => !seen.has(l)).length;
       totals.duplicated += [...seen.values()].reduce((n, c) => n + c - 1, 0);
+      // Every closed hour's manifest is in the lake, true to its files, on one chain: killed mid-manifest or not.
+      const verified = await runChild(env, undefined, peerOf, ['verify']);
+      if (verified.code !== 0) throw new Error(`seed ${seed}: verify found problems (exit ${verified.code}):\n${verified.stdout}${verified.stderr}`);
       // Equal times may come in any order; otherwise the lines are the API's, in time order.
       expect([...got].sort()).toEqual([...expected].sort());
       const times = got.map((l) => Date.parse((JSON.parse(l) as { eventTimestamp: string }).eventTimestamp));

@@ -2,7 +2,10 @@
 // `status` shows.
 import { createHash } from 'node:crypto';
 import type { Manifest } from '../../src/manifest/manifest';
+import { exporterEnv } from '../../dev/exporterEnv';
+import { adminClient } from '../../dev/sas';
 import { readStatus } from '../../src/status/statusView';
+import { cli } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
 
 const T0 = new Date('2026-05-01T00:00:00.000Z');
@@ -47,5 +50,20 @@ describe('hour manifests', () => {
     expect(parsed[1]!.parts[0]!.ranges.length).toBeGreaterThan(1);
     const status = await readStatus(h.settings(env), { abortSignal: AbortSignal.timeout(30_000) });
     expect(status.manifests).toEqual({ head: previous, lastPath: [...manifests.keys()].at(-1), lastWrittenAt: parsed.at(-1)!.writtenAt, count: 3 });
+
+    // What the exporter wrote passes an auditor's verify, and one changed byte does not.
+    const cliEnv = { ...process.env, ...exporterEnv(h.stack.info, h.seeded, { EXPORT_START: T0.toISOString(), ...env }) };
+    const clean = await cli(['verify', '--against-api'], cliEnv);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/^OK {2}2026-05-01T00$/m);
+    expect(clean.stdout).toMatch(/^verify: 3 hours checked/m);
+    const target = parsed[1]!.parts[0]!.path;
+    const blob = adminClient(h.stack.info).getContainerClient(h.seeded.fileSystem).getBlockBlobClient(target);
+    const bytes = await blob.downloadToBuffer();
+    bytes[100] = bytes[100] === 0x61 ? 0x62 : 0x61;
+    await blob.uploadData(bytes);
+    const tampered = await cli(['verify'], cliEnv);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stdout).toMatch(new RegExp(`^FAIL 2026-05-01T01 .*${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: bytes \\[0, \\d+\\) differ from the manifest`, 'm'));
   });
 });
