@@ -1,0 +1,45 @@
+// Every time-out the exporter puts on its Azure peers and on test-connection, in one place.
+
+/** How one SDK client tries a call: passed to the SDK's own retry options. */
+export interface PeerRetry {
+  /** One try may take this long (storage also gets it as its server-side `timeout`, in whole seconds). */
+  tryTimeoutMs: number;
+  /** Tries in all, the first included. */
+  maxTries: number;
+  retryDelayMs: number;
+  maxRetryDelayMs: number;
+}
+
+export interface PeerTimeouts {
+  keyVault: PeerRetry;
+  hostStorage: PeerRetry;
+  lake: PeerRetry;
+}
+
+export const PEER_TIMEOUTS: Readonly<PeerTimeouts> = Object.freeze({
+  // A secret read answers in well under a second.
+  keyVault: { tryTimeoutMs: 10_000, maxTries: 3, retryDelayMs: 500, maxRetryDelayMs: 4_000 },
+  // Small JSON blobs and leases; a checkpoint save much slower than this would outlast the lease anyway.
+  hostStorage: { tryTimeoutMs: 15_000, maxTries: 3, retryDelayMs: 500, maxRetryDelayMs: 4_000 },
+  // An append carries up to EXPORT_BATCH_MAX_BYTES: time to upload 100 MiB on a slow link.
+  lake: { tryTimeoutMs: 120_000, maxTries: 4, retryDelayMs: 500, maxRetryDelayMs: 15_000 },
+});
+
+/** Defaults overlaid by what a caller (a test) gives. */
+export function peerTimeouts(given: Partial<PeerTimeouts> = {}): PeerTimeouts {
+  return { ...PEER_TIMEOUTS, ...given };
+}
+
+/**
+ * The longest one SDK call may take: every try at its time-out and the longest backoff between them. Each call is
+ * also held to this from outside, because the storage SDK sends the try time-out to the server only: a peer that
+ * never answers would otherwise hold the call for ever.
+ */
+export function callTimeoutMs(retry: PeerRetry): number {
+  let total = retry.tryTimeoutMs * retry.maxTries;
+  for (let n = 1; n < retry.maxTries; n++) total += Math.min(retry.retryDelayMs * 2 ** n, retry.maxRetryDelayMs);
+  return total;
+}
+
+/** Keeping a status record is best effort: it never holds up the result it describes for longer than this. */
+export const STATUS_UPDATE_TIMEOUT_MS = 15_000;
