@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
 import { exportConfigToEnv, parseExportConfig } from '../config/exportConfig';
 import { loadSettings } from '../config/settings';
 import { ensureError } from '../errors';
@@ -59,7 +60,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       return 0;
     }
     if (command === 'test-connection') {
-      const report = await testConnection(await withConfig(parsed.values.config, env), { abortSignal: AbortSignal.timeout(120_000) });
+      const report = await testConnection(await withConfig(parsed.values.config, env), { abortSignal: AbortSignal.timeout(CONNECTION_TEST_MAX_MS) });
       io.out(formatReport(report));
       return report.connectionStatus === 'SUCCESS' ? 0 : 1;
     }

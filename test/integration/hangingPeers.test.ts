@@ -1,6 +1,8 @@
 // One local stack per test file: the identity library caches its endpoint and tokens per process module registry.
+import { exporterEnv } from '../../dev/exporterEnv';
 import { startFaultProxy, viaProxy, type FaultProxy } from '../../dev/faultProxy';
 import type { PeerTimeouts } from '../../src/config/defaults';
+import { testConnection, type ConnectionReport } from '../../src/connection/testConnection';
 import { isExportError } from '../../src/errors';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
 import { startSilentPeer, type SilentPeer } from '../support/silentPeer';
@@ -76,5 +78,30 @@ describe('a peer that never answers fails the call in time, naming the peer, its
     );
     expect((await h.run(NOW, { ADLS_PATH: 'lake' })).status).toBe('caught-up');
     expect(allLines(await h.readLake('lake'))).toEqual(h.apiEvents().map(expectedLine));
+  });
+
+  const connection = (extra: Record<string, string>, linkTimeoutsMs: Record<string, number>): Promise<ConnectionReport> =>
+    testConnection(exporterEnv(h.stack.info, h.seeded, { ADLS_PATH: 'probe', ...extra }), { abortSignal: AbortSignal.timeout(120_000), linkTimeoutsMs, timeouts: SHORT });
+  const results = (r: ConnectionReport) => Object.fromEntries(r.checks.map((c) => [c.name, c.result]));
+  const detail = (r: ConnectionReport, name: string) => r.checks.find((c) => c.name === name)!.detail;
+
+  it('test-connection: a hanging lake fails the lake alone; the audit API is still checked and passes', async () => {
+    const r = await connection({ ADLS_DFS_ENDPOINT: hangingLake }, { lake: 1500 });
+    expect(results(r)).toEqual({ settings: 'PASS', identity: 'PASS', vault: 'PASS', sas: 'PASS', lake: 'FAIL', 'audit-api': 'PASS' });
+    expect(detail(r, 'lake')).toBe(`timed out: the lake ${hangingLake} (ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT) did not answer within 1.5 s`);
+    expect(r.connectionStatus).toBe('FAILED');
+  });
+
+  it('test-connection: a hanging vault is reported at its own time-out, not the whole test\'s', async () => {
+    const started = Date.now();
+    // The vault's own tries (2 × 0.4 s) end before the link's time; the link answers with what the adapter said.
+    const r = await connection({ KEY_VAULT_URL: hangingVault }, { vault: 5000 });
+    expect(results(r)).toEqual({ settings: 'PASS', identity: 'PASS', vault: 'FAIL', sas: 'SKIP', lake: 'SKIP', 'audit-api': 'SKIP' });
+    expect(detail(r, 'vault')).toMatch(/^Key Vault .* \(KEY_VAULT_URL\) did not answer in time: read secret "audit-export-sas" timed out/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+
+    const slower = await connection({ KEY_VAULT_URL: hangingVault }, { vault: 300 });
+    expect(results(slower)).toMatchObject({ vault: 'FAIL' });
+    expect(detail(slower, 'vault')).toBe(`timed out: Key Vault ${hangingVault} (KEY_VAULT_URL) did not answer within 0.3 s`);
   });
 });

@@ -1,0 +1,24 @@
+/** PASS: the link works. FAIL: it does not. SKIP: not checked, needs a failed link. */
+export type CheckResult = 'PASS' | 'FAIL' | 'SKIP';
+
+export interface Check {
+  name: string;
+  result: CheckResult;
+  detail: string;
+  fix?: string;
+}
+
+export interface ConnectionReport {
+  connectionStatus: 'SUCCESS' | 'FAILED';
+  checks: Check[];
+}
+
+export function connectionStatusOf(checks: readonly Check[]): ConnectionReport['connectionStatus'] {
+  return checks.every((c) => c.result === 'PASS') ? 'SUCCESS' : 'FAILED';
+}
+
+/** One line per check, with the fix under a failure. */
+export function formatReport(report: ConnectionReport): string {
+  const lines = report.checks.map((c) => `${c.result} ${c.name.padEnd(9)} ${c.detail}${c.fix ? `\n     fix: ${c.fix}` : ''}`);
+  return [...lines, `connectionStatus: ${report.connectionStatus}`].join('\n');
+}
