@@ -20,7 +20,7 @@ Commands:
                                settings come from app settings (environment), overlaid by FILE if given
   status [--config FILE]       print the export's status as JSON (reads state only)
   test-connection [--config FILE]
-                               check each link in order: settings, identity, vault, SAS, lake, audit API
+                               check each link in order: settings, identity, vault, SAS, lake, state, audit API
   config validate FILE         check an export configuration file; lists every wrong field
   config env FILE [--format json|az]
                                print the app settings FILE maps to (for local.settings.json, or as an

@@ -44,13 +44,14 @@ export function callTimeoutMs(retry: PeerRetry): number {
 /** Keeping a status record is best effort: it never holds up the result it describes for longer than this. */
 export const STATUS_UPDATE_TIMEOUT_MS = 15_000;
 
-export type LinkName = 'identity' | 'vault' | 'lake' | 'audit-api';
+export type LinkName = 'identity' | 'vault' | 'lake' | 'state' | 'audit-api';
 
 /** test-connection: each link has a time of its own, so one that hangs fails alone and the others are still checked. */
 export const LINK_TIMEOUTS_MS: Readonly<Record<LinkName, number>> = Object.freeze({
   identity: 20_000,
   vault: 30_000,
   lake: 30_000,
+  state: 30_000,
   // Room for a request at AUDIT_REQUEST_TIMEOUT_SECONDS' default.
   'audit-api': 60_000,
 });

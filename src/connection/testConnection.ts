@@ -3,8 +3,11 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
 import { auditAuth } from '../adapters/auditApi/auditAuth';
 import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
+import { StateContainer } from '../adapters/azure/hostStorage';
 import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
+import { probeStateStorage } from '../adapters/azure/stateProbe';
 import { composeState } from '../compose';
+import { configId } from '../config/configId';
 import { LINK_TIMEOUTS_MS, peerTimeouts, type LinkName, type PeerTimeouts } from '../config/defaults';
 import { loadSettings, type Settings } from '../config/settings';
 import { ensureError } from '../errors';
@@ -31,7 +34,7 @@ export interface TestConnectionOptions {
 
 const VAULT_SCOPE = 'https://vault.azure.net/.default';
 export const PROBE_FILE = '_probe/connection-test.txt';
-const LINKS = ['identity', 'vault', 'sas', 'lake', 'audit-api'];
+const LINKS = ['identity', 'vault', 'sas', 'lake', 'state', 'audit-api'];
 
 /**
  * Checks each link the export depends on, in order, each in a time of its own; a link that fails skips the ones
@@ -104,6 +107,17 @@ export async function testConnection(env: Record<string, string | undefined>, op
       pass('lake', `wrote ${settings.fileSystem}/${path}`);
     } catch (error) {
       fail('lake', error, 'check ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT and ADLS_FILE_SYSTEM, that the file system exists, and that the SAS is for it with Create + Write');
+    }
+  }
+
+  if ('blobServiceUri' in settings.stateStorage && !identityOk) skip('state', 'an identity token');
+  else {
+    try {
+      const state = new StateContainer(settings.stateStorage, { credential, retry: timeouts.hostStorage });
+      const detail = await link('state', `host storage ${state.peer.endpoint} (AzureWebJobsStorage)`, (abortSignal) => probeStateStorage(state, configId(settings), { abortSignal }));
+      pass('state', detail);
+    } catch (error) {
+      fail('state', error, "check AzureWebJobsStorage: the storage account's endpoint, its key (or the identity's Storage Blob Data Owner role), and its network rules");
     }
   }
 

@@ -68,7 +68,7 @@ describe('operator surface: status, test-connection and the HTTP functions', () 
   it('test-connection passes every link and writes the probe file; exit 0', async () => {
     const r = await run(['test-connection'], env('probe'));
     expect(r.code).toBe(0);
-    expect(checks(r)).toEqual({ settings: 'PASS', identity: 'PASS', vault: 'PASS', sas: 'PASS', lake: 'PASS', 'audit-api': 'PASS' });
+    expect(checks(r)).toEqual({ settings: 'PASS', identity: 'PASS', vault: 'PASS', sas: 'PASS', lake: 'PASS', state: 'PASS', 'audit-api': 'PASS' });
     expect(r.stdout).toMatch(/connectionStatus: SUCCESS/);
     const probe = await adminClient(h.stack.info).getContainerClient(h.seeded.fileSystem).getBlobClient('probe/_probe/connection-test.txt').downloadToBuffer();
     expect(probe.toString()).toMatch(/^connection test /);
@@ -87,7 +87,7 @@ describe('operator surface: status, test-connection and the HTTP functions', () 
       }
     };
     const settings = await broken({ ADLS_PATH: '/abs' });
-    expect(checks(settings)).toEqual({ settings: 'FAIL', identity: 'SKIP', vault: 'SKIP', sas: 'SKIP', lake: 'SKIP', 'audit-api': 'SKIP' });
+    expect(checks(settings)).toEqual({ settings: 'FAIL', identity: 'SKIP', vault: 'SKIP', sas: 'SKIP', lake: 'SKIP', state: 'SKIP', 'audit-api': 'SKIP' });
     expect(settings.stdout).toMatch(/ADLS_PATH starts with "\/"/);
 
     const identity = await broken({ IDENTITY_HEADER: 'wrong' });
@@ -137,7 +137,7 @@ describe('operator surface: status, test-connection and the HTTP functions', () 
       const tested = await fns.testConnection(new HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/export/test-connection' }), new InvocationContext());
       expect(tested.status).toBe(200);
       expect(tested.jsonBody).toMatchObject({ connectionStatus: 'SUCCESS' });
-      expect((tested.jsonBody as { checks: unknown[] }).checks).toHaveLength(6);
+      expect((tested.jsonBody as { checks: unknown[] }).checks).toHaveLength(7);
       printed.push(JSON.stringify(response.jsonBody), JSON.stringify(tested.jsonBody));
     } finally {
       process.env = saved;
