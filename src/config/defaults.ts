@@ -52,9 +52,12 @@ export const LINK_TIMEOUTS_MS: Readonly<Record<LinkName, number>> = Object.freez
   vault: 30_000,
   lake: 30_000,
   state: 30_000,
-  // Room for a request at AUDIT_REQUEST_TIMEOUT_SECONDS' default.
+  // Room for a request at AUDIT_REQUEST_TIMEOUT_SECONDS' default and a short Retry-After.
   'audit-api': 60_000,
 });
+
+/** How often test-connection asks the audit API before it reports a transient answer as a failure. */
+export const AUDIT_PROBE_ATTEMPTS = 4;
 
 /**
  * Every link at its time-out plus the status record: test-connection never takes longer. Below the 230 s an

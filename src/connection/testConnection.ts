@@ -1,8 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
-import { auditAuth } from '../adapters/auditApi/auditAuth';
-import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
 import { StateContainer } from '../adapters/azure/hostStorage';
 import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
 import { probeStateStorage } from '../adapters/azure/stateProbe';
@@ -11,15 +9,13 @@ import { configId } from '../config/configId';
 import { LINK_TIMEOUTS_MS, peerTimeouts, type LinkName, type PeerTimeouts } from '../config/defaults';
 import { loadSettings, type Settings } from '../config/settings';
 import { ensureError } from '../errors';
-import { systemClock } from '../ports/clock';
-import { redactingLogger } from '../ports/logger';
 import type { Secret } from '../ports/secretProvider';
 import { redact, safeUrl } from '../redact';
 import { checkConfiguredSas } from '../sas/sasCheck';
+import { probeAuditApi } from './auditApiProbe';
 import { recordConnection } from './recordConnection';
 import { connectionStatusOf, type Check, type ConnectionReport } from './report';
 import { withinLink } from './withinLink';
-import { hourOf } from '../window/window';
 
 export { formatReport, type Check, type ConnectionReport } from './report';
 
@@ -124,23 +120,9 @@ export async function testConnection(env: Record<string, string | undefined>, op
   if (settings.auditApiKeySecretName && !apiKey) skip('audit-api', 'the API key secret');
   else {
     try {
-      const requestTimeoutMs = settings.auditRequestTimeoutSeconds * 1000;
-      const source = new HttpAuditSource({
-        baseUrl: settings.auditApiUrl,
-        kind: settings.auditApiKind,
-        auth: auditAuth({ mode: settings.auditApiAuth, baseUrl: settings.auditApiUrl, apiKey: apiKey?.value, requestTimeoutMs }),
-        requestTimeoutMs,
-        retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2000 },
-        clock: systemClock,
-        logger: redactingLogger(() => undefined),
-      });
-      const end = hourOf(new Date());
-      const window = { start: new Date(end.getTime() - 3600_000), end };
-      const page = await link('audit-api', `the audit API ${safeUrl(settings.auditApiUrl)} (AUDIT_API_URL)`, (abortSignal) =>
-        source.fetchPage({ window, from: window.start, to: window.end, offset: 0, size: 1 }, { abortSignal }),
+      const detail = await link('audit-api', `the audit API ${safeUrl(settings.auditApiUrl)} (AUDIT_API_URL)`, (abortSignal) =>
+        probeAuditApi(settings, { apiKey: apiKey?.value, abortSignal, timeoutMs: limits['audit-api'] }),
       );
-      const counted = page.count === undefined ? 'without a count' : `${page.count} events in the last full hour`;
-      const detail = `${settings.auditApiUrl} (${settings.auditApiKind}, auth ${settings.auditApiAuth}) answered: ${counted}`;
       pass('audit-api', detail);
     } catch (error) {
       fail('audit-api', error, 'check AUDIT_API_URL, the network path to it, and the key in AUDIT_API_KEY_SECRET_NAME');

@@ -69,6 +69,31 @@ describe('test-connection: the host storage, transient answers, an expiring SAS,
     }
   });
 
+  it('audit-api: transient answers are asked again, never sooner than a Retry-After says, and pass', async () => {
+    h.stack.auditApi.setFaults({ serverErrors: { count: 1 } });
+    expect(check(await connection(), 'audit-api').result).toBe('PASS');
+    // Two 429s in a row: an API that still refuses when asked again too soon.
+    h.stack.auditApi.setFaults({ rateLimit: { count: 2, retryAfterSeconds: 2 } });
+    h.stack.auditApi.resetStats();
+    const started = Date.now();
+    const r = await connection();
+    expect(check(r, 'audit-api').result).toBe('PASS');
+    expect(r.connectionStatus).toBe('SUCCESS');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
+    expect(h.stack.auditApi.stats().byStatus).toEqual({ '429': 2, '200': 1 });
+  });
+
+  it("audit-api: a Retry-After that does not fit in the link's time FAILs at once, saying so", async () => {
+    h.stack.auditApi.setFaults({ rateLimit: { count: 1, retryAfterSeconds: 30 } });
+    h.stack.auditApi.resetStats();
+    const r = await connection({}, { linkTimeoutsMs: { 'audit-api': 5000 } });
+    expect(check(r, 'audit-api')).toMatchObject({
+      result: 'FAIL',
+      detail: expect.stringMatching(/^the audit API answered HTTP 429 at window .*; the wait it asked for \(Retry-After: 30 s\) does not fit in this check's 5 s time-out \(a run waits and retries\)$/),
+    });
+    expect(h.stack.auditApi.stats().byStatus).toEqual({ '429': 1 });
+  });
+
   it('nothing printed holds the account key', () => {
     expect(printed.join('\n')).not.toContain(h.stack.info.accountKey);
     expect(printed.join('\n')).not.toContain(Buffer.alloc(64, 7).toString('base64'));
