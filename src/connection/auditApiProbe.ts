@@ -3,6 +3,8 @@ import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
 import { AUDIT_PROBE_ATTEMPTS } from '../config/defaults';
 import type { Settings } from '../config/settings';
 import { ExportError } from '../errors';
+import { startOf } from '../paging/position';
+import { sortAnswer } from '../paging/sortAnswer';
 import type { AuditPage, PageRequest } from '../ports/auditSource';
 import { systemClock, type Clock } from '../ports/clock';
 import { redactingLogger } from '../ports/logger';
@@ -19,8 +21,9 @@ export interface AuditApiProbeOptions {
 }
 
 /**
- * Asks the audit API for the first event of the last full hour. Transient answers are asked again a few times,
- * never sooner than a Retry-After says. Returns what the check saw.
+ * Asks the audit API for the first page of the last full hour, as a run asks for a window, and checks the answer
+ * with the run's own checks (sortAnswer): a page a run would refuse fails here too. Transient answers are asked
+ * again a few times, never sooner than a Retry-After says. Returns what the check saw.
  */
 export async function probeAuditApi(settings: Settings, options: AuditApiProbeOptions): Promise<string> {
   const clock = options.clock ?? systemClock;
@@ -38,7 +41,8 @@ export async function probeAuditApi(settings: Settings, options: AuditApiProbeOp
   });
   const end = hourOf(clock.now());
   const window = { start: new Date(end.getTime() - 3600_000), end };
-  const request: PageRequest = { window, from: window.start, to: window.end, offset: 0, size: 1 };
+  const position = startOf(window);
+  const request: PageRequest = { window, from: new Date(position.from), to: window.end, offset: 0, size: settings.pageSize };
 
   let page: AuditPage | undefined;
   for (let attempt = 1; !page; attempt++) {
@@ -52,10 +56,15 @@ export async function probeAuditApi(settings: Settings, options: AuditApiProbeOp
       await clock.sleep(delay, options.abortSignal);
     }
   }
-  const { count } = page;
-  page.release?.();
+  const { count, eventTimes } = page;
+  // Not asked again: a page refused for what it holds is the API's data, and it would say the same.
+  try {
+    sortAnswer(position, page, request, window);
+  } finally {
+    page.release?.();
+  }
   const counted = count === undefined ? 'without a count' : `${count} events in the last full hour`;
-  return `${settings.auditApiUrl} (${settings.auditApiKind}, auth ${settings.auditApiAuth}) answered: ${counted}`;
+  return `${settings.auditApiUrl} (${settings.auditApiKind}, auth ${settings.auditApiAuth}) answered: ${counted}; its first page (${eventTimes.length} events) passes the checks a run makes`;
 }
 
 function tooLong(error: ExportError, delayMs: number, timeoutMs: number): ExportError {

@@ -94,6 +94,17 @@ describe('test-connection: the host storage, transient answers, an expiring SAS,
     expect(h.stack.auditApi.stats().byStatus).toEqual({ '429': 1 });
   });
 
+  it('audit-api: a page a run would refuse FAILs the check, for the reason the run gives', async () => {
+    const later = new Date(NOW + 2 * DAY);
+    h.stack.auditApi.setNow(later); // the event without a zone has arrived
+    const r = await connection();
+    expect(check(r, 'audit-api')).toMatchObject({
+      result: 'FAIL',
+      detail: expect.stringMatching(/^the audit API returned an invalid page at window .*: event \d+ \(id no-zone-1\) has no valid time \(.*\): it must be an instant with a zone$/),
+    });
+    await expect(h.run(later, { ADLS_PATH: 'refused' })).rejects.toThrow(/\(id no-zone-1\) has no valid time/);
+  });
+
   it('nothing printed holds the account key', () => {
     expect(printed.join('\n')).not.toContain(h.stack.info.accountKey);
     expect(printed.join('\n')).not.toContain(Buffer.alloc(64, 7).toString('base64'));
