@@ -39,6 +39,7 @@ const LINKS = ['identity', 'vault', 'sas', 'lake', 'state', 'audit-api'];
 export async function testConnection(env: Record<string, string | undefined>, options: TestConnectionOptions): Promise<ConnectionReport> {
   const checks: Check[] = [];
   const pass = (name: string, detail: string) => checks.push({ name, result: 'PASS', detail });
+  const warn = (name: string, detail: string, fix: string) => checks.push({ name, result: 'WARN', detail, fix });
   const fail = (name: string, error: unknown, fix: string) => checks.push({ name, result: 'FAIL', detail: redact(ensureError(error).message), fix });
   const skip = (name: string, needs: string) => checks.push({ name, result: 'SKIP', detail: `not checked: needs ${needs}` });
   const limits = { ...LINK_TIMEOUTS_MS, ...options.linkTimeoutsMs };
@@ -81,15 +82,20 @@ export async function testConnection(env: Record<string, string | undefined>, op
     }
   }
 
+  // A SAS that works but expires soon is a warning, as it is for a run: the connection works today.
+  let sasWarnings: string[] | undefined;
   let sasUsable = false;
   if (!sas) skip('sas', 'the SAS secret');
   else {
     const verdict = checkConfiguredSas(settings, sas.value.reveal(), new Date());
-    const expiring = verdict.warnings.filter((w) => w.includes('rotate it before then'));
-    if (verdict.errors.length > 0 || expiring.length > 0) {
-      fail('sas', new Error([...verdict.errors, ...expiring].join('; ')), 'create a SAS with Create + Write and a later expiry; set it as a new version of the secret');
-    } else pass('sas', ['Create + Write, not expiring soon', ...verdict.warnings].join('; '));
+    const expiring = verdict.warnings.filter(isExpiryWarning);
+    sasWarnings = verdict.warnings;
     sasUsable = verdict.errors.length === 0;
+    if (verdict.errors.length > 0) {
+      fail('sas', new Error(verdict.errors.join('; ')), 'create a SAS with Create + Write and a later expiry; set it as a new version of the secret');
+    } else if (expiring.length > 0) {
+      warn('sas', [...expiring, ...verdict.warnings.filter((w) => !isExpiryWarning(w))].join('; '), 'create a SAS with a later expiry and set it as a new version of the secret before then');
+    } else pass('sas', ['Create + Write, not expiring soon', ...verdict.warnings].join('; '));
   }
 
   if (!sas || !sasUsable) skip('lake', 'a usable SAS');
@@ -130,6 +136,8 @@ export async function testConnection(env: Record<string, string | undefined>, op
   }
 
   const report: ConnectionReport = { connectionStatus: connectionStatusOf(checks), checks };
-  await recordConnection(composeState(settings, credential, timeouts).status, report);
+  await recordConnection(composeState(settings, credential, timeouts).status, report, sasWarnings);
   return report;
 }
+
+const isExpiryWarning = (w: string) => w.includes('rotate it before then');

@@ -1,10 +1,11 @@
 // One local stack per test file: the identity library caches its endpoint and tokens per process module registry.
 import { exporterEnv } from '../../dev/exporterEnv';
-import { adminClient } from '../../dev/sas';
+import { adminClient, fileSystemSas } from '../../dev/sas';
 import type { PeerTimeouts } from '../../src/config/defaults';
 import { configId } from '../../src/config/configId';
 import { formatReport, testConnection, type ConnectionReport, type TestConnectionOptions } from '../../src/connection/testConnection';
 import { hourOf } from '../../src/window/window';
+import { cli } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
 import { closedPort } from '../support/silentPeer';
 
@@ -103,6 +104,27 @@ describe('test-connection: the host storage, transient answers, an expiring SAS,
       detail: expect.stringMatching(/^the audit API returned an invalid page at window .*: event \d+ \(id no-zone-1\) has no valid time \(.*\): it must be an instant with a zone$/),
     });
     await expect(h.run(later, { ADLS_PATH: 'refused' })).rejects.toThrow(/\(id no-zone-1\) has no valid time/);
+  });
+
+  it('sas: a SAS that works but expires soon is a WARN; the connection is a SUCCESS, exit 0, and status carries the warning', async () => {
+    const soon = new Date(Math.floor((Date.now() + 2 * DAY) / 1000) * 1000);
+    h.stack.vault.setSecret('expiring-sas', fileSystemSas(h.stack.info, { fileSystem: h.seeded.fileSystem, permissions: 'cw', expiresOn: soon }));
+    const expiring = { ADLS_PATH: 'expiring', SAS_SECRET_NAME: 'expiring-sas' };
+    const warning = `the SAS in secret "expiring-sas" in Key Vault ${h.stack.info.keyVaultUrl} expires at ${soon.toISOString()} (in 2.0 days): rotate it before then`;
+
+    const r = await cli(['test-connection'], { ...process.env, ...env(expiring) });
+    printed.push(r.stdout, r.stderr);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`\nWARN sas       ${warning}\n     fix: create a SAS with a later expiry`);
+    expect(r.stdout).toMatch(/^PASS lake +wrote /m);
+    expect(r.stdout).toMatch(/\nconnectionStatus: SUCCESS\n$/);
+
+    const status = await cli(['status'], { ...process.env, ...env(expiring) });
+    expect(JSON.parse(status.stdout)).toMatchObject({ connectionStatus: 'SUCCESS', warnings: [warning], sasWarnings: [warning] });
+
+    const report = await connection(expiring);
+    expect(report.connectionStatus).toBe('SUCCESS');
+    expect(check(report, 'sas')).toEqual({ name: 'sas', result: 'WARN', detail: warning, fix: expect.stringMatching(/later expiry/) });
   });
 
   it('nothing printed holds the account key', () => {
