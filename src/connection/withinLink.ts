@@ -9,17 +9,14 @@ import { ExportError } from '../errors';
 export async function withinLink<T>(peer: string, timeoutMs: number, parent: AbortSignal, check: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
   const linked = linkedSignal(parent, { timeoutMs });
   let onAbort = () => undefined as void;
+  // Listening before the check starts: at the time-out this rejects first, ahead of the check's own "aborted".
   const stopped = new Promise<never>((_, reject) => {
     onAbort = () => reject(parent.aborted ? parent.reason : new ExportError('LinkTimedOut', `timed out: ${peer} did not answer within ${timeoutMs / 1000} s`, { kind: 'retryable' }));
     if (linked.signal.aborted) onAbort();
     else linked.signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([check(linked.signal), stopped]);
-  } catch (error) {
-    // The check may fail of the abort itself (an SDK's own "aborted"): the time-out is the news, not that.
-    if (linked.signal.aborted && !parent.aborted) await stopped;
-    throw error;
+    return await Promise.race([stopped, check(linked.signal)]);
   } finally {
     linked.signal.removeEventListener('abort', onAbort);
     linked.dispose();
