@@ -72,7 +72,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
   else {
     try {
       const vault = new KeyVaultSecretProvider(settings.keyVaultUrl, credential, { retry: timeouts.keyVault });
-      [sas, apiKey] = await link('vault', `Key Vault ${settings.keyVaultUrl} (KEY_VAULT_URL)`, async (abortSignal) => [
+      [sas, apiKey] = await link('vault', `Key Vault ${safeUrl(settings.keyVaultUrl)} (KEY_VAULT_URL)`, async (abortSignal) => [
         await vault.getSecret(settings.sasSecretName, { abortSignal }),
         settings.auditApiKeySecretName ? await vault.getSecret(settings.auditApiKeySecretName, { abortSignal }) : undefined,
       ]);
@@ -103,7 +103,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
     const path = `${settings.path}/${PROBE_FILE}`;
     try {
       const lake = new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: sas.value, retry: timeouts.lake });
-      await link('lake', `the lake ${settings.dfsEndpoint} (ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT)`, (abortSignal) =>
+      await link('lake', `the lake ${safeUrl(settings.dfsEndpoint)} (ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT)`, (abortSignal) =>
         lake.writeProbe(path, `connection test ${new Date().toISOString()}\n`, { abortSignal }),
       );
       pass('lake', `wrote ${settings.fileSystem}/${path}`);

@@ -2,7 +2,7 @@ import { DataLakeFileSystemClient } from '@azure/storage-file-datalake';
 import { PEER_TIMEOUTS, type PeerRetry } from '../../config/defaults';
 import { ExportError } from '../../errors';
 import type { LakeWriter } from '../../ports/lakeWriter';
-import type { SecretValue } from '../../redact';
+import { safeUrl, type SecretValue } from '../../redact';
 import { normalizeSasToken } from '../../sas/sasToken';
 import { boundedCall } from './boundedCall';
 import { storageRetryOptions, type Peer } from './peer';
@@ -26,7 +26,7 @@ export class AdlsLakeWriter implements LakeWriter {
     const retry = options.retry ?? PEER_TIMEOUTS.lake;
     const url = `${options.dfsEndpoint}/${options.fileSystem}?${normalizeSasToken(options.sas.reveal())}`;
     this.fileSystem = new DataLakeFileSystemClient(url, undefined, { retryOptions: storageRetryOptions(retry) });
-    this.peer = { name: 'the lake', endpoint: options.dfsEndpoint, setting: 'ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT', timeoutCode: 'LakeTimeout', retry };
+    this.peer = { name: 'the lake', endpoint: safeUrl(options.dfsEndpoint), setting: 'ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT', timeoutCode: 'LakeTimeout', retry };
   }
 
   async createFile(path: string, { abortSignal }: { abortSignal: AbortSignal }): Promise<{ created: boolean }> {

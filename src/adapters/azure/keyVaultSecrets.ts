@@ -5,7 +5,7 @@ import { PEER_TIMEOUTS, type PeerRetry } from '../../config/defaults';
 import { isLoopbackHost } from '../../config/names';
 import { ExportError, ensureError } from '../../errors';
 import type { Secret, SecretProvider } from '../../ports/secretProvider';
-import { SecretValue, redact } from '../../redact';
+import { SecretValue, redact, safeUrl } from '../../redact';
 import { boundedCall } from './boundedCall';
 import type { Peer } from './peer';
 import { tryTimeoutPolicy } from './tryTimeoutPolicy';
@@ -22,7 +22,7 @@ export class KeyVaultSecretProvider implements SecretProvider {
 
   constructor(private readonly vaultUrl: string, credential: TokenCredential, options: KeyVaultSecretProviderOptions = {}) {
     const retry = options.retry ?? PEER_TIMEOUTS.keyVault;
-    this.peer = { name: 'Key Vault', endpoint: vaultUrl, setting: 'KEY_VAULT_URL', timeoutCode: 'VaultTimeout', retry };
+    this.peer = { name: 'Key Vault', endpoint: safeUrl(vaultUrl), setting: 'KEY_VAULT_URL', timeoutCode: 'VaultTimeout', retry };
     this.client = new SecretClient(vaultUrl, credential, {
       // A loopback vault (the local stack) cannot match the challenge resource vault.azure.net.
       disableChallengeResourceVerification: isLoopbackHost(new URL(vaultUrl).hostname),
