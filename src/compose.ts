@@ -11,6 +11,7 @@ import { RotatingLakeWriter } from './lake/rotatingLakeWriter';
 import type { SecretValue } from './redact';
 import { checkConfiguredSas, configuredSasWhere } from './sas/sasCheck';
 import { configId } from './config/configId';
+import { peerTimeouts, type PeerTimeouts } from './config/defaults';
 import type { Settings } from './config/settings';
 import { systemClock, type Clock } from './ports/clock';
 import type { Logger } from './ports/logger';
@@ -18,11 +19,12 @@ import { DEFAULT_RETRY_POLICY } from './retry/retryDecision';
 import type { RunDeps, RunProgress } from './pipeline/run';
 
 /** The exporter's own state in the host storage: needs no secret, so it is there even when a run fails early. */
-export function composeState(settings: Settings, credential: TokenCredential) {
+export function composeState(settings: Settings, credential: TokenCredential, timeouts: Partial<PeerTimeouts> = {}) {
   const id = configId(settings);
+  const retry = peerTimeouts(timeouts).hostStorage;
   return {
-    checkpoints: new BlobCheckpointStore({ storage: settings.stateStorage, credential, configId: id, leaseSeconds: settings.leaseSeconds }),
-    status: new BlobStatusStore({ storage: settings.stateStorage, credential, configId: id }),
+    checkpoints: new BlobCheckpointStore({ storage: settings.stateStorage, credential, retry, configId: id, leaseSeconds: settings.leaseSeconds }),
+    status: new BlobStatusStore({ storage: settings.stateStorage, credential, retry, configId: id }),
   };
 }
 
@@ -33,6 +35,8 @@ export interface ComposeOptions {
   onProgress?: (progress: RunProgress) => void;
   clock?: Clock;
   credential?: TokenCredential;
+  /** Per-try and per-call time-outs of the Azure peers; the defaults unless given. */
+  timeouts?: Partial<PeerTimeouts>;
 }
 
 /** The real adapters, and what the SAS check found worth a warning. */
@@ -44,7 +48,8 @@ export interface Composed extends RunDeps {
 export async function compose(settings: Settings, options: ComposeOptions): Promise<Composed> {
   const clock = options.clock ?? systemClock;
   const credential = options.credential ?? new DefaultAzureCredential();
-  const secrets = new KeyVaultSecretProvider(settings.keyVaultUrl, credential);
+  const timeouts = peerTimeouts(options.timeouts);
+  const secrets = new KeyVaultSecretProvider(settings.keyVaultUrl, credential, { retry: timeouts.keyVault });
   const opts = { abortSignal: options.abortSignal };
   const sas = await secrets.getSecret(settings.sasSecretName, opts);
   const apiKey = settings.auditApiKeySecretName ? await secrets.getSecret(settings.auditApiKeySecretName, opts) : undefined;
@@ -63,7 +68,7 @@ export async function compose(settings: Settings, options: ComposeOptions): Prom
     initial: sas,
     where,
     check,
-    build: (value) => new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: value }),
+    build: (value) => new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: value, retry: timeouts.lake }),
     logger: options.logger,
   });
   return {
@@ -78,7 +83,7 @@ export async function compose(settings: Settings, options: ComposeOptions): Prom
       logger: options.logger,
     }),
     lake,
-    store: composeState(settings, credential).checkpoints,
+    store: composeState(settings, credential, timeouts).checkpoints,
     clock,
     logger: options.logger,
   };

@@ -13,7 +13,7 @@ import { recordRun } from './status/recordRun';
 export async function exportOnce(settings: Settings, options: ComposeOptions): Promise<RunSummary> {
   const clock = options.clock ?? systemClock;
   const credential = options.credential ?? new DefaultAzureCredential();
-  const { status } = composeState(settings, credential);
+  const { status } = composeState(settings, credential, options.timeouts);
   const record = { id: randomUUID(), startedAt: clock.now().toISOString() };
   let warnings: string[] = [];
   try {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
 import { exportConfigToEnv, parseExportConfig } from '../config/exportConfig';
 import { loadSettings } from '../config/settings';
 import { ensureError } from '../errors';
@@ -22,7 +23,7 @@ Commands:
                                settings come from app settings (environment), overlaid by FILE if given
   status [--config FILE]       print the export's status as JSON (reads state only)
   test-connection [--config FILE]
-                               check each link in order: settings, identity, vault, SAS, lake, audit API
+                               check each link in order: settings, identity, vault, SAS, lake, state, audit API
   verify [--from ISO] [--to ISO] [--against-api] [--config FILE]
                                check the lake against its hour manifests and their hash chain, reading it
                                with the Read + List SAS in VERIFY_SAS_SECRET_NAME; --against-api also
@@ -89,7 +90,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       return await checkpointReset(settings, { start: parsed.values.start, yes: parsed.values.yes }, io, options);
     }
     if (command === 'test-connection') {
-      const report = await testConnection(await withConfig(parsed.values.config, env), { abortSignal: AbortSignal.timeout(120_000) });
+      const report = await testConnection(await withConfig(parsed.values.config, env), { abortSignal: AbortSignal.timeout(CONNECTION_TEST_MAX_MS) });
       io.out(formatReport(report));
       return report.connectionStatus === 'SUCCESS' ? 0 : 1;
     }

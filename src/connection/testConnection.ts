@@ -1,45 +1,50 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
+import { StateContainer } from '../adapters/azure/hostStorage';
 import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
-import { auditAuth } from '../adapters/auditApi/auditAuth';
-import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
+import { probeStateStorage } from '../adapters/azure/stateProbe';
 import { composeState } from '../compose';
+import { configId } from '../config/configId';
+import { LINK_TIMEOUTS_MS, peerTimeouts, type LinkName, type PeerTimeouts } from '../config/defaults';
 import { loadSettings, type Settings } from '../config/settings';
 import { ensureError } from '../errors';
-import { systemClock } from '../ports/clock';
-import { redactingLogger } from '../ports/logger';
 import type { Secret } from '../ports/secretProvider';
-import { redact } from '../redact';
+import { redact, safeUrl } from '../redact';
 import { checkConfiguredSas } from '../sas/sasCheck';
-import { updateStatus } from '../status/updateStatus';
-import { hourOf } from '../window/window';
+import { probeAuditApi } from './auditApiProbe';
+import { recordConnection } from './recordConnection';
+import { connectionStatusOf, type Check, type ConnectionReport } from './report';
+import { withinLink } from './withinLink';
 
-export interface Check {
-  name: string;
-  result: 'PASS' | 'FAIL' | 'SKIP';
-  detail: string;
-  fix?: string;
-}
+export { formatReport, type Check, type ConnectionReport } from './report';
 
-export interface ConnectionReport {
-  connectionStatus: 'SUCCESS' | 'FAILED';
-  checks: Check[];
+export interface TestConnectionOptions {
+  /** Cancels the whole test; each link is also held to its own time (LINK_TIMEOUTS_MS). */
+  abortSignal: AbortSignal;
+  credential?: TokenCredential;
+  /** Shorter times, for tests. */
+  linkTimeoutsMs?: Partial<Record<LinkName, number>>;
+  timeouts?: Partial<PeerTimeouts>;
 }
 
 const VAULT_SCOPE = 'https://vault.azure.net/.default';
 export const PROBE_FILE = '_probe/connection-test.txt';
+const LINKS = ['identity', 'vault', 'sas', 'lake', 'state', 'audit-api'];
 
 /**
- * Checks each link the export depends on, in order; a link that fails skips the ones that need it.
- * The outcome is kept as the connection status (when the settings are good enough to know where).
+ * Checks each link the export depends on, in order, each in a time of its own; a link that fails skips the ones
+ * that need it. The outcome is kept as the connection status (when the settings are good enough to know where).
  */
-export async function testConnection(env: Record<string, string | undefined>, options: { abortSignal: AbortSignal; credential?: TokenCredential }): Promise<ConnectionReport> {
+export async function testConnection(env: Record<string, string | undefined>, options: TestConnectionOptions): Promise<ConnectionReport> {
   const checks: Check[] = [];
   const pass = (name: string, detail: string) => checks.push({ name, result: 'PASS', detail });
+  const warn = (name: string, detail: string, fix: string) => checks.push({ name, result: 'WARN', detail, fix });
   const fail = (name: string, error: unknown, fix: string) => checks.push({ name, result: 'FAIL', detail: redact(ensureError(error).message), fix });
   const skip = (name: string, needs: string) => checks.push({ name, result: 'SKIP', detail: `not checked: needs ${needs}` });
-  const opts = { abortSignal: options.abortSignal };
+  const limits = { ...LINK_TIMEOUTS_MS, ...options.linkTimeoutsMs };
+  const timeouts = peerTimeouts(options.timeouts);
+  const link = <T>(name: LinkName, peer: string, check: (abortSignal: AbortSignal) => Promise<T>) => withinLink(peer, limits[name], options.abortSignal, check);
 
   let settings: Settings;
   try {
@@ -47,14 +52,14 @@ export async function testConnection(env: Record<string, string | undefined>, op
     pass('settings', 'valid');
   } catch (error) {
     fail('settings', error, 'set the named app settings (README, "Settings")');
-    for (const name of ['identity', 'vault', 'sas', 'lake', 'audit-api']) skip(name, 'valid settings');
+    for (const name of LINKS) skip(name, 'valid settings');
     return { connectionStatus: 'FAILED', checks };
   }
 
   const credential = options.credential ?? new DefaultAzureCredential();
   let identityOk = false;
   try {
-    await credential.getToken(VAULT_SCOPE, opts);
+    await link('identity', 'the managed identity endpoint (IDENTITY_ENDPOINT)', (abortSignal) => credential.getToken(VAULT_SCOPE, { abortSignal }));
     identityOk = true;
     pass('identity', 'the managed identity got a token for Key Vault');
   } catch (error) {
@@ -66,80 +71,73 @@ export async function testConnection(env: Record<string, string | undefined>, op
   if (!identityOk) skip('vault', 'an identity token');
   else {
     try {
-      const vault = new KeyVaultSecretProvider(settings.keyVaultUrl, credential);
-      sas = await vault.getSecret(settings.sasSecretName, opts);
-      if (settings.auditApiKeySecretName) apiKey = await vault.getSecret(settings.auditApiKeySecretName, opts);
+      const vault = new KeyVaultSecretProvider(settings.keyVaultUrl, credential, { retry: timeouts.keyVault });
+      [sas, apiKey] = await link('vault', `Key Vault ${safeUrl(settings.keyVaultUrl)} (KEY_VAULT_URL)`, async (abortSignal) => [
+        await vault.getSecret(settings.sasSecretName, { abortSignal }),
+        settings.auditApiKeySecretName ? await vault.getSecret(settings.auditApiKeySecretName, { abortSignal }) : undefined,
+      ]);
       pass('vault', `read ${[settings.sasSecretName, settings.auditApiKeySecretName].filter(Boolean).join(' and ')} from ${settings.keyVaultUrl}`);
     } catch (error) {
       fail('vault', error, 'check KEY_VAULT_URL, the secret names, the vault network rules, and that the identity has "Key Vault Secrets User"');
     }
   }
 
-  let sasOk = false;
+  // A SAS that works but expires soon is a warning, as it is for a run: the connection works today.
+  let sasWarnings: string[] | undefined;
+  let sasUsable = false;
   if (!sas) skip('sas', 'the SAS secret');
   else {
     const verdict = checkConfiguredSas(settings, sas.value.reveal(), new Date());
-    const expiring = verdict.warnings.filter((w) => w.includes('rotate it before then'));
-    if (verdict.errors.length > 0 || expiring.length > 0) {
-      fail('sas', new Error([...verdict.errors, ...expiring].join('; ')), 'create a SAS with Create + Write and a later expiry; set it as a new version of the secret');
+    const expiring = verdict.warnings.filter(isExpiryWarning);
+    sasWarnings = verdict.warnings;
+    sasUsable = verdict.errors.length === 0;
+    if (verdict.errors.length > 0) {
+      fail('sas', new Error(verdict.errors.join('; ')), 'create a SAS with Create + Write and a later expiry; set it as a new version of the secret');
+    } else if (expiring.length > 0) {
+      warn('sas', [...expiring, ...verdict.warnings.filter((w) => !isExpiryWarning(w))].join('; '), 'create a SAS with a later expiry and set it as a new version of the secret before then');
     } else pass('sas', ['Create + Write, not expiring soon', ...verdict.warnings].join('; '));
-    sasOk = verdict.errors.length === 0;
   }
 
-  if (!sas || !sasOk) skip('lake', 'a usable SAS');
+  if (!sas || !sasUsable) skip('lake', 'a usable SAS');
   else {
     const path = `${settings.path}/${PROBE_FILE}`;
     try {
-      const lake = new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: sas.value });
-      await lake.writeProbe(path, `connection test ${new Date().toISOString()}\n`, opts);
+      const lake = new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: sas.value, retry: timeouts.lake });
+      await link('lake', `the lake ${safeUrl(settings.dfsEndpoint)} (ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT)`, (abortSignal) =>
+        lake.writeProbe(path, `connection test ${new Date().toISOString()}\n`, { abortSignal }),
+      );
       pass('lake', `wrote ${settings.fileSystem}/${path}`);
     } catch (error) {
       fail('lake', error, 'check ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT and ADLS_FILE_SYSTEM, that the file system exists, and that the SAS is for it with Create + Write');
     }
   }
 
+  if ('blobServiceUri' in settings.stateStorage && !identityOk) skip('state', 'an identity token');
+  else {
+    try {
+      const state = new StateContainer(settings.stateStorage, { credential, retry: timeouts.hostStorage });
+      const detail = await link('state', `host storage ${state.peer.endpoint} (AzureWebJobsStorage)`, (abortSignal) => probeStateStorage(state, configId(settings), { abortSignal }));
+      pass('state', detail);
+    } catch (error) {
+      fail('state', error, "check AzureWebJobsStorage: the storage account's endpoint, its key (or the identity's Storage Blob Data Owner role), and its network rules");
+    }
+  }
+
   if (settings.auditApiKeySecretName && !apiKey) skip('audit-api', 'the API key secret');
   else {
     try {
-      const source = new HttpAuditSource({
-        baseUrl: settings.auditApiUrl,
-        kind: settings.auditApiKind,
-        auth: auditAuth({ mode: settings.auditApiAuth, baseUrl: settings.auditApiUrl, apiKey: apiKey?.value, requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000 }),
-        requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000,
-        retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2000 },
-        clock: systemClock,
-        logger: redactingLogger(() => undefined),
-      });
-      const end = hourOf(new Date());
-      const window = { start: new Date(end.getTime() - 3600_000), end };
-      const page = await source.fetchPage({ window, from: window.start, to: window.end, offset: 0, size: 1 }, opts);
-      const counted = page.count === undefined ? 'without a count' : `${page.count} events in the last full hour`;
-      pass('audit-api', `${settings.auditApiUrl} (${settings.auditApiKind}, auth ${settings.auditApiAuth}) answered: ${counted}`);
+      const detail = await link('audit-api', `the audit API ${safeUrl(settings.auditApiUrl)} (AUDIT_API_URL)`, (abortSignal) =>
+        probeAuditApi(settings, { apiKey: apiKey?.value, abortSignal, timeoutMs: limits['audit-api'] }),
+      );
+      pass('audit-api', detail);
     } catch (error) {
       fail('audit-api', error, 'check AUDIT_API_URL, the network path to it, and the key in AUDIT_API_KEY_SECRET_NAME');
     }
   }
 
-  const report: ConnectionReport = { connectionStatus: checks.every((c) => c.result === 'PASS') ? 'SUCCESS' : 'FAILED', checks };
-  await recordConnection(settings, credential, report);
+  const report: ConnectionReport = { connectionStatus: connectionStatusOf(checks), checks };
+  await recordConnection(composeState(settings, credential, timeouts).status, report, sasWarnings);
   return report;
 }
 
-/** Keeps the outcome as the connection status; the report itself is the answer, so a failure to keep it changes nothing. */
-function recordConnection(settings: Settings, credential: TokenCredential, report: ConnectionReport): Promise<void> {
-  const failed = report.checks.find((c) => c.result === 'FAIL');
-  return updateStatus(
-    composeState(settings, credential).status,
-    (previous) => ({
-      ...previous,
-      connection: { status: report.connectionStatus, checkedAt: new Date().toISOString(), by: 'test-connection', ...(failed ? { failureReason: `${failed.name}: ${failed.detail}` } : {}) },
-    }),
-    () => undefined,
-  );
-}
-
-/** One line per check, with the fix under a failure. */
-export function formatReport(report: ConnectionReport): string {
-  const lines = report.checks.map((c) => `${c.result} ${c.name.padEnd(9)} ${c.detail}${c.fix ? `\n     fix: ${c.fix}` : ''}`);
-  return [...lines, `connectionStatus: ${report.connectionStatus}`].join('\n');
-}
+const isExpiryWarning = (w: string) => w.includes('rotate it before then');

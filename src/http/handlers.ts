@@ -1,3 +1,4 @@
+import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
 import type { Settings } from '../config/settings';
 import { testConnection, type ConnectionReport } from '../connection/testConnection';
 import { ensureError } from '../errors';
@@ -21,7 +22,7 @@ export async function statusResponse(getSettings: () => Settings): Promise<JsonR
 /** POST /api/export/test-connection: every check, in order; 200 whether or not they pass (the body says). */
 export async function testConnectionResponse(env: Record<string, string | undefined>): Promise<JsonResponse> {
   try {
-    return { status: 200, jsonBody: await testConnection(env, { abortSignal: AbortSignal.timeout(120_000) }) };
+    return { status: 200, jsonBody: await testConnection(env, { abortSignal: AbortSignal.timeout(CONNECTION_TEST_MAX_MS) }) };
   } catch (error) {
     return failure(error);
   }

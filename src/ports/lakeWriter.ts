@@ -3,7 +3,7 @@
  * commits exactly up to a position, so a retry or a second writer can never add bytes twice.
  * Errors (ExportError): `FlushPositionMismatch` when the staged bytes do not run contiguously to the position (the
  * fence), or an append lies below the committed length; `PathNotFound`, `FileSystemNotFound`,
- * `StorageAuthorizationFailed`, `EmptyAppend` (permanent); `Aborted`, `StorageUnreachable`, `StorageError`
+ * `StorageAuthorizationFailed`, `EmptyAppend` (permanent); `Aborted`, `LakeTimeout`, `StorageUnreachable`, `StorageError`
  * (retryable, or permanent for a 4xx). A refused flush changes nothing: staged bytes stay staged.
  */
 export interface LakeWriter {

@@ -1,3 +1,4 @@
+import { STATUS_UPDATE_TIMEOUT_MS } from '../config/defaults';
 import type { StatusStore } from '../ports/statusStore';
 import { emptyStatus, type StatusRecord } from './statusRecord';
 
@@ -10,7 +11,7 @@ export async function updateStatus(
   change: (previous: StatusRecord) => StatusRecord,
   onFailure: (error: unknown) => void,
 ): Promise<void> {
-  const abortSignal = AbortSignal.timeout(15_000);
+  const abortSignal = AbortSignal.timeout(STATUS_UPDATE_TIMEOUT_MS);
   try {
     const previous = (await store.load({ abortSignal })) ?? emptyStatus();
     await store.save(change(previous), { abortSignal });

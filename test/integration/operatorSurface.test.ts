@@ -23,7 +23,7 @@ describe('operator surface: status, test-connection and the HTTP functions', () 
     return r;
   };
   const status = async (path: string, extra: Record<string, string> = {}) => JSON.parse((await run(['status'], env(path, extra))).stdout);
-  const checks = (r: CliResult) => Object.fromEntries(r.stdout.split('\n').filter((l) => /^(PASS|FAIL|SKIP) /.test(l)).map((l) => [l.split(/\s+/)[1], l.split(/\s+/)[0]]));
+  const checks = (r: CliResult) => Object.fromEntries(r.stdout.split('\n').filter((l) => /^(PASS|WARN|FAIL|SKIP) /.test(l)).map((l) => [l.split(/\s+/)[1], l.split(/\s+/)[0]]));
 
   beforeAll(async () => {
     h = await startHarness({ count: 150, start: START, spanSeconds: 2 * 3600, seed: 37 });
@@ -68,7 +68,7 @@ describe('operator surface: status, test-connection and the HTTP functions', () 
   it('test-connection passes every link and writes the probe file; exit 0', async () => {
     const r = await run(['test-connection'], env('probe'));
     expect(r.code).toBe(0);
-    expect(checks(r)).toEqual({ settings: 'PASS', identity: 'PASS', vault: 'PASS', sas: 'PASS', lake: 'PASS', 'audit-api': 'PASS' });
+    expect(checks(r)).toEqual({ settings: 'PASS', identity: 'PASS', vault: 'PASS', sas: 'PASS', lake: 'PASS', state: 'PASS', 'audit-api': 'PASS' });
     expect(r.stdout).toMatch(/connectionStatus: SUCCESS/);
     const probe = await adminClient(h.stack.info).getContainerClient(h.seeded.fileSystem).getBlobClient('probe/_probe/connection-test.txt').downloadToBuffer();
     expect(probe.toString()).toMatch(/^connection test /);
@@ -87,7 +87,7 @@ describe('operator surface: status, test-connection and the HTTP functions', () 
       }
     };
     const settings = await broken({ ADLS_PATH: '/abs' });
-    expect(checks(settings)).toEqual({ settings: 'FAIL', identity: 'SKIP', vault: 'SKIP', sas: 'SKIP', lake: 'SKIP', 'audit-api': 'SKIP' });
+    expect(checks(settings)).toEqual({ settings: 'FAIL', identity: 'SKIP', vault: 'SKIP', sas: 'SKIP', lake: 'SKIP', state: 'SKIP', 'audit-api': 'SKIP' });
     expect(settings.stdout).toMatch(/ADLS_PATH starts with "\/"/);
 
     const identity = await broken({ IDENTITY_HEADER: 'wrong' });
@@ -98,11 +98,10 @@ describe('operator surface: status, test-connection and the HTTP functions', () 
     expect(checks(vault)).toMatchObject({ identity: 'PASS', vault: 'FAIL', sas: 'SKIP', lake: 'SKIP', 'audit-api': 'SKIP' });
     expect(vault.stdout).toMatch(/Key Vault Secrets User/);
 
-    const soon = new Date(Math.floor((Date.now() + 2 * 86_400_000) / 1000) * 1000);
-    h.stack.vault.setSecret('expiring-sas', fileSystemSas(h.stack.info, { fileSystem: h.seeded.fileSystem, permissions: 'cw', expiresOn: soon }));
-    const sas = await broken({ SAS_SECRET_NAME: 'expiring-sas' });
-    expect(checks(sas)).toMatchObject({ vault: 'PASS', sas: 'FAIL', lake: 'PASS', 'audit-api': 'PASS' });
-    expect(sas.stdout).toMatch(/expires at .* rotate it before then/);
+    h.stack.vault.setSecret('read-only-sas', fileSystemSas(h.stack.info, { fileSystem: h.seeded.fileSystem, permissions: 'r' }));
+    const sas = await broken({ SAS_SECRET_NAME: 'read-only-sas' });
+    expect(checks(sas)).toMatchObject({ vault: 'PASS', sas: 'FAIL', lake: 'SKIP', state: 'PASS', 'audit-api': 'PASS' });
+    expect(sas.stdout).toMatch(/lacks Create and Write permission \(sp=r\)/);
 
     const lake = await broken({ ADLS_FILE_SYSTEM: 'no-such-fs' });
     expect(checks(lake)).toMatchObject({ sas: 'PASS', lake: 'FAIL', 'audit-api': 'PASS' });
@@ -137,7 +136,7 @@ describe('operator surface: status, test-connection and the HTTP functions', () 
       const tested = await fns.testConnection(new HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/export/test-connection' }), new InvocationContext());
       expect(tested.status).toBe(200);
       expect(tested.jsonBody).toMatchObject({ connectionStatus: 'SUCCESS' });
-      expect((tested.jsonBody as { checks: unknown[] }).checks).toHaveLength(6);
+      expect((tested.jsonBody as { checks: unknown[] }).checks).toHaveLength(7);
       printed.push(JSON.stringify(response.jsonBody), JSON.stringify(tested.jsonBody));
     } finally {
       process.env = saved;

@@ -3,6 +3,7 @@ import { exporterEnv } from '../../dev/exporterEnv';
 import { adminClient } from '../../dev/sas';
 import { seedStack, type Seeded } from '../../dev/seed';
 import { startStack, type LocalStack, type StackOptions } from '../../dev/stack';
+import type { PeerTimeouts } from '../../src/config/defaults';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { exportOnce } from '../../src/exportOnce';
 import type { Clock } from '../../src/ports/clock';
@@ -20,9 +21,10 @@ export interface Harness {
   settings(extra?: Record<string, string>): Settings;
   /**
    * One export run with the exporter's clock (and the audit API's) at `now`. `tickMs` moves time on at each
-   * clock reading; `abortMs` aborts the run after that long, as the function timeout would.
+   * clock reading; `abortMs` aborts the run after that long, as the function timeout would; `timeouts` shortens
+   * the Azure peers' time-outs.
    */
-  run(now: Date, extra?: Record<string, string>, options?: { tickMs?: number; abortMs?: number }): Promise<RunSummary>;
+  run(now: Date, extra?: Record<string, string>, options?: { tickMs?: number; abortMs?: number; timeouts?: Partial<PeerTimeouts> }): Promise<RunSummary>;
   /** The export's hour files under the export path (not _manifests/ or _probe/), read with the account key: path → its NDJSON lines. */
   readLake(path?: string): Promise<Map<string, string[]>>;
   /** The manifests under the export path: path → its bytes. */
@@ -47,14 +49,14 @@ export async function startHarness(events: AuditEventsOptions, baseEnv: Record<s
     logs,
     sleeps,
     settings,
-    async run(now, extra, { tickMs = 0, abortMs = 120_000 } = {}) {
+    async run(now, extra, { tickMs = 0, abortMs = 120_000, timeouts } = {}) {
       stack.auditApi.setNow(now);
       let t = now.getTime();
       const clock: Clock = {
         now: () => new Date((t += tickMs) - tickMs),
         sleep: (ms, signal) => (sleeps.push(ms), systemClock.sleep(Math.min(ms, 20), signal)),
       };
-      return exportOnce(settings(extra), { logger, clock, abortSignal: AbortSignal.timeout(abortMs) });
+      return exportOnce(settings(extra), { logger, clock, timeouts, abortSignal: AbortSignal.timeout(abortMs) });
     },
     async readLake(path = 'immuta-audit') {
       const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);

@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
-import type { TokenCredential } from '@azure/core-auth';
+import type { BlockBlobClient } from '@azure/storage-blob';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../checkpoint/checkpoint';
 import { ExportError } from '../../errors';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
 import { BlobLeaseKeeper } from './blobLease';
-import { STATE_CONTAINER, readBody, stateContainer, type HostStorage } from './hostStorage';
-import { restErrorInfo, storageError } from './storageErrors';
+import { STATE_CONTAINER, StateContainer, readBody, type HostStorage, type HostStorageOptions } from './hostStorage';
+import { restErrorInfo } from './storageErrors';
 
-
-export interface BlobCheckpointStoreOptions {
+export interface BlobCheckpointStoreOptions extends HostStorageOptions {
   storage: HostStorage;
-  /** For identity-based host storage. */
-  credential?: TokenCredential;
   /** Names the export configuration, so several exports can share one host storage. */
   configId: string;
   /** Blob lease length, 15–60 s; renewed at a third of it. */
@@ -23,13 +19,13 @@ type Opts = { abortSignal: AbortSignal };
 
 /** The checkpoint as a small JSON blob in the Functions host storage: ETag-guarded writes under a blob lease. */
 export class BlobCheckpointStore implements CheckpointStore {
-  private readonly container: ContainerClient;
+  private readonly state: StateContainer;
   private readonly blob: BlockBlobClient;
   private leaseId: string | undefined;
 
   constructor(private readonly options: BlobCheckpointStoreOptions) {
-    this.container = stateContainer(options.storage, options.credential);
-    this.blob = this.container.getBlockBlobClient(`checkpoints/${options.configId}.json`);
+    this.state = new StateContainer(options.storage, options);
+    this.blob = this.state.client.getBlockBlobClient(`checkpoints/${options.configId}.json`);
   }
 
   get blobPath(): string {
@@ -37,11 +33,12 @@ export class BlobCheckpointStore implements CheckpointStore {
   }
 
   async acquire(initial: Checkpoint, { abortSignal }: Opts): Promise<{ stored: StoredCheckpoint; lease: Lease }> {
-    await this.container.createIfNotExists({ abortSignal }).catch((e) => {
-      throw storageError(e, 'create the state container');
+    const what = 'create the state container';
+    await this.state.call(what, abortSignal, (signal) => this.state.client.createIfNotExists({ abortSignal: signal })).catch((e) => {
+      throw this.state.error(e, what);
     });
     await this.createIfAbsent(initial, abortSignal);
-    const keeper = new BlobLeaseKeeper(this.blob.getBlobLeaseClient(randomUUID()), this.options.leaseSeconds ?? 60);
+    const keeper = new BlobLeaseKeeper(this.blob.getBlobLeaseClient(randomUUID()), this.options.leaseSeconds ?? 60, this.state);
     await keeper.acquire(abortSignal);
     this.leaseId = keeper.leaseId;
     try {
@@ -58,14 +55,16 @@ export class BlobCheckpointStore implements CheckpointStore {
   async load({ abortSignal }: Opts): Promise<StoredCheckpoint | undefined> {
     let body: Buffer;
     let etag: string;
+    const what = 'load checkpoint';
     try {
-      const response = await this.blob.download(0, undefined, { abortSignal });
-      etag = response.etag!;
-      body = await readBody(response.readableStreamBody!);
+      [body, etag] = await this.state.call(what, abortSignal, async (signal) => {
+        const response = await this.blob.download(0, undefined, { abortSignal: signal });
+        return [await readBody(response.readableStreamBody!), response.etag!] as const;
+      });
     } catch (error) {
       const { status, code } = restErrorInfo(error);
       if (status === 404 || code === 'BlobNotFound' || code === 'ContainerNotFound') return undefined;
-      throw storageError(error, 'load checkpoint');
+      throw this.state.error(error, what);
     }
     try {
       return { checkpoint: decodeCheckpoint(body.toString('utf8')), etag };
@@ -76,12 +75,15 @@ export class BlobCheckpointStore implements CheckpointStore {
 
   async save(checkpoint: Checkpoint, etag: string | undefined, { abortSignal }: Opts): Promise<string> {
     const body = encodeCheckpoint(checkpoint);
+    const what = 'save checkpoint';
     try {
-      const result = await this.blob.upload(body, Buffer.byteLength(body), {
-        conditions: { ...(etag ? { ifMatch: etag } : { ifNoneMatch: '*' }), ...(this.leaseId ? { leaseId: this.leaseId } : {}) },
-        blobHTTPHeaders: { blobContentType: 'application/json' },
-        abortSignal,
-      });
+      const result = await this.state.call(what, abortSignal, (signal) =>
+        this.blob.upload(body, Buffer.byteLength(body), {
+          conditions: { ...(etag ? { ifMatch: etag } : { ifNoneMatch: '*' }), ...(this.leaseId ? { leaseId: this.leaseId } : {}) },
+          blobHTTPHeaders: { blobContentType: 'application/json' },
+          abortSignal: signal,
+        }),
+      );
       return result.etag!;
     } catch (error) {
       const { status } = restErrorInfo(error);
@@ -91,19 +93,20 @@ export class BlobCheckpointStore implements CheckpointStore {
           cause: error,
         });
       }
-      throw storageError(error, 'save checkpoint');
+      throw this.state.error(error, what);
     }
   }
 
   /** Whether a run holds the lease now; reads only (for operators: `checkpoint show`, and a reset's dry run). */
   async leased({ abortSignal }: Opts): Promise<boolean> {
+    const what = 'read the checkpoint lease';
     try {
-      const { leaseState } = await this.blob.getProperties({ abortSignal });
+      const { leaseState } = await this.state.call(what, abortSignal, (signal) => this.blob.getProperties({ abortSignal: signal }));
       return leaseState === 'leased' || leaseState === 'breaking';
     } catch (error) {
       const { status, code } = restErrorInfo(error);
       if (status === 404 || code === 'BlobNotFound' || code === 'ContainerNotFound') return false;
-      throw storageError(error, 'read the checkpoint lease');
+      throw this.state.error(error, what);
     }
   }
 

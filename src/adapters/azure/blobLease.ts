@@ -1,6 +1,7 @@
 import type { BlobLeaseClient } from '@azure/storage-blob';
 import { ExportError } from '../../errors';
-import { restErrorInfo, storageError } from './storageErrors';
+import type { StateContainer } from './hostStorage';
+import { restErrorInfo } from './storageErrors';
 
 /**
  * Holds a blob lease for as long as a run works: renewed at a third of its length, so one missed renewal
@@ -11,7 +12,7 @@ export class BlobLeaseKeeper {
   private timer: NodeJS.Timeout | undefined;
   private renewedAt = 0;
 
-  constructor(private readonly client: BlobLeaseClient, private readonly seconds: number) {
+  constructor(private readonly client: BlobLeaseClient, private readonly seconds: number, private readonly state: StateContainer) {
     if (seconds < 15 || seconds > 60) throw new RangeError('a blob lease lasts 15 to 60 seconds');
   }
 
@@ -23,8 +24,9 @@ export class BlobLeaseKeeper {
   }
 
   async acquire(abortSignal: AbortSignal): Promise<void> {
+    const what = 'acquire the checkpoint lease';
     try {
-      await this.client.acquireLease(this.seconds, { abortSignal });
+      await this.state.call(what, abortSignal, (signal) => this.client.acquireLease(this.seconds, { abortSignal: signal }));
     } catch (error) {
       const { status, code } = restErrorInfo(error);
       if (status === 409 || code === 'LeaseAlreadyPresent') {
@@ -32,7 +34,7 @@ export class BlobLeaseKeeper {
           kind: 'conflict',
         });
       }
-      throw storageError(error, 'acquire the checkpoint lease');
+      throw this.state.error(error, what);
     }
     this.renewedAt = Date.now();
     this.timer = setInterval(() => void this.renew(), (this.seconds * 1000) / 3);
@@ -43,7 +45,9 @@ export class BlobLeaseKeeper {
     clearInterval(this.timer);
     this.timer = undefined;
     if (this.controller.signal.aborted) return;
-    await this.client.releaseLease().catch(() => undefined); // it expires by itself anyway
+    // Bounded like any call; if it fails the lease expires by itself anyway.
+    const signal = new AbortController().signal;
+    await this.state.call('release the checkpoint lease', signal, (s) => this.client.releaseLease({ abortSignal: s })).catch(() => undefined);
   }
 
   private async renew(): Promise<void> {

@@ -1,43 +1,50 @@
-import type { TokenCredential } from '@azure/core-auth';
-import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import type { BlockBlobClient } from '@azure/storage-blob';
 import type { StatusStore } from '../../ports/statusStore';
 import { decodeStatus, type StatusRecord } from '../../status/statusRecord';
-import { readBody, stateContainer, type HostStorage } from './hostStorage';
-import { restErrorInfo, storageError } from './storageErrors';
+import { StateContainer, readBody, type HostStorage, type HostStorageOptions } from './hostStorage';
+import { restErrorInfo } from './storageErrors';
 
 /** The status record as a JSON blob beside the checkpoint, in the Functions host storage. */
 export class BlobStatusStore implements StatusStore {
-  private readonly container: ContainerClient;
+  private readonly state: StateContainer;
   private readonly blob: BlockBlobClient;
 
-  constructor(options: { storage: HostStorage; credential?: TokenCredential; configId: string }) {
-    this.container = stateContainer(options.storage, options.credential);
-    this.blob = this.container.getBlockBlobClient(`status/${options.configId}.json`);
+  constructor(options: HostStorageOptions & { storage: HostStorage; configId: string }) {
+    this.state = new StateContainer(options.storage, options);
+    this.blob = this.state.client.getBlockBlobClient(`status/${options.configId}.json`);
   }
 
   async load({ abortSignal }: { abortSignal: AbortSignal }): Promise<StatusRecord | undefined> {
+    const what = 'load status';
     try {
-      const response = await this.blob.download(0, undefined, { abortSignal });
-      return decodeStatus((await readBody(response.readableStreamBody!)).toString('utf8'));
+      const text = await this.state.call(what, abortSignal, async (signal) => {
+        const response = await this.blob.download(0, undefined, { abortSignal: signal });
+        return (await readBody(response.readableStreamBody!)).toString('utf8');
+      });
+      return decodeStatus(text);
     } catch (error) {
       if (restErrorInfo(error).status === 404) return undefined;
       if (error instanceof SyntaxError || (error instanceof Error && error.message.startsWith('status record'))) return undefined;
-      throw storageError(error, 'load status');
+      throw this.state.error(error, what);
     }
   }
 
   async save(record: StatusRecord, { abortSignal }: { abortSignal: AbortSignal }): Promise<void> {
     const body = JSON.stringify(record);
-    const upload = () => this.blob.upload(body, Buffer.byteLength(body), { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal });
+    const what = 'save status';
+    const upload = () =>
+      this.state.call(what, abortSignal, (signal) =>
+        this.blob.upload(body, Buffer.byteLength(body), { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal: signal }),
+      );
     try {
       await upload().catch(async (error) => {
         // A run that failed before taking its lease may be the first to write here.
         if (restErrorInfo(error).status !== 404) throw error;
-        await this.container.createIfNotExists({ abortSignal });
+        await this.state.call('create the state container', abortSignal, (signal) => this.state.client.createIfNotExists({ abortSignal: signal }));
         await upload();
       });
     } catch (error) {
-      throw storageError(error, 'save status');
+      throw this.state.error(error, what);
     }
   }
 }

@@ -1,26 +1,39 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { PEER_TIMEOUTS, type PeerRetry } from '../../config/defaults';
 import { isLoopbackHost } from '../../config/names';
 import { ExportError, ensureError } from '../../errors';
 import type { Secret, SecretProvider } from '../../ports/secretProvider';
-import { SecretValue, redact } from '../../redact';
+import { SecretValue, redact, safeUrl } from '../../redact';
+import { boundedCall } from './boundedCall';
+import type { Peer } from './peer';
+import { tryTimeoutPolicy } from './tryTimeoutPolicy';
+
+export interface KeyVaultSecretProviderOptions {
+  /** Per try and per call; the defaults' keyVault entry unless given. */
+  retry?: PeerRetry;
+}
 
 /** SecretProvider over Key Vault with the function's identity; always reads the latest version. */
 export class KeyVaultSecretProvider implements SecretProvider {
   private readonly client: SecretClient;
+  private readonly peer: Peer;
 
-  constructor(private readonly vaultUrl: string, credential: TokenCredential) {
+  constructor(private readonly vaultUrl: string, credential: TokenCredential, options: KeyVaultSecretProviderOptions = {}) {
+    const retry = options.retry ?? PEER_TIMEOUTS.keyVault;
+    this.peer = { name: 'Key Vault', endpoint: safeUrl(vaultUrl), setting: 'KEY_VAULT_URL', timeoutCode: 'VaultTimeout', retry };
     this.client = new SecretClient(vaultUrl, credential, {
       // A loopback vault (the local stack) cannot match the challenge resource vault.azure.net.
       disableChallengeResourceVerification: isLoopbackHost(new URL(vaultUrl).hostname),
-      retryOptions: { maxRetries: 3 },
+      retryOptions: { maxRetries: retry.maxTries - 1, retryDelayInMs: retry.retryDelayMs, maxRetryDelayInMs: retry.maxRetryDelayMs },
+      additionalPolicies: [{ policy: tryTimeoutPolicy(retry.tryTimeoutMs), position: 'perRetry' }],
     });
   }
 
   async getSecret(name: string, { abortSignal }: { abortSignal: AbortSignal }): Promise<Secret> {
     try {
-      const secret = await this.client.getSecret(name, { abortSignal });
+      const secret = await boundedCall(this.peer, `read secret "${name}"`, abortSignal, (signal) => this.client.getSecret(name, { abortSignal: signal }));
       if (!secret.value) throw new ExportError('SecretEmpty', `secret "${name}" in ${this.vaultUrl} has no value`, { kind: 'permanent' });
       return { name, value: new SecretValue(secret.value), version: secret.properties.version ?? '' };
     } catch (error) {

@@ -32,7 +32,8 @@ export function storageError(error: unknown, what: string): ExportError {
   const info = restErrorInfo(error);
   const status = info.status ?? 0;
   const code = info.code ?? `HTTP${status}`;
-  const message = `${what}: ${status} ${code}`;
+  // No status: the request got no answer (refused, reset), and the code says how.
+  const message = status ? `${what}: ${status} ${code}` : `${what}: ${code}`;
   if (code === 'InvalidFlushPosition') return new ExportError('FlushPositionMismatch', message, { kind: 'conflict' });
   if (code === 'PathNotFound' || code === 'BlobNotFound') return new ExportError('PathNotFound', message, { kind: 'permanent' });
   if (code === 'FilesystemNotFound' || code === 'ContainerNotFound') {

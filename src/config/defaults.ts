@@ -1,0 +1,66 @@
+// Every time-out the exporter puts on its Azure peers and on test-connection, in one place.
+
+/** How one SDK client tries a call: passed to the SDK's own retry options. */
+export interface PeerRetry {
+  /** One try may take this long (storage also gets it as its server-side `timeout`, in whole seconds). */
+  tryTimeoutMs: number;
+  /** Tries in all, the first included. */
+  maxTries: number;
+  retryDelayMs: number;
+  maxRetryDelayMs: number;
+}
+
+export interface PeerTimeouts {
+  keyVault: PeerRetry;
+  hostStorage: PeerRetry;
+  lake: PeerRetry;
+}
+
+export const PEER_TIMEOUTS: Readonly<PeerTimeouts> = Object.freeze({
+  // A secret read answers in well under a second.
+  keyVault: { tryTimeoutMs: 10_000, maxTries: 3, retryDelayMs: 500, maxRetryDelayMs: 4_000 },
+  // Small JSON blobs and leases; a checkpoint save much slower than this would outlast the lease anyway.
+  hostStorage: { tryTimeoutMs: 15_000, maxTries: 3, retryDelayMs: 500, maxRetryDelayMs: 4_000 },
+  // An append carries up to EXPORT_BATCH_MAX_BYTES: time to upload 100 MiB on a slow link.
+  lake: { tryTimeoutMs: 120_000, maxTries: 4, retryDelayMs: 500, maxRetryDelayMs: 15_000 },
+});
+
+/** Defaults overlaid by what a caller (a test) gives. */
+export function peerTimeouts(given: Partial<PeerTimeouts> = {}): PeerTimeouts {
+  return { ...PEER_TIMEOUTS, ...given };
+}
+
+/**
+ * The longest one SDK call may take: every try at its time-out and the longest backoff between them. Each call is
+ * also held to this from outside, because the storage SDK sends the try time-out to the server only: a peer that
+ * never answers would otherwise hold the call for ever.
+ */
+export function callTimeoutMs(retry: PeerRetry): number {
+  let total = retry.tryTimeoutMs * retry.maxTries;
+  for (let n = 1; n < retry.maxTries; n++) total += Math.min(retry.retryDelayMs * 2 ** n, retry.maxRetryDelayMs);
+  return total;
+}
+
+/** Keeping a status record is best effort: it never holds up the result it describes for longer than this. */
+export const STATUS_UPDATE_TIMEOUT_MS = 15_000;
+
+export type LinkName = 'identity' | 'vault' | 'lake' | 'state' | 'audit-api';
+
+/** test-connection: each link has a time of its own, so one that hangs fails alone and the others are still checked. */
+export const LINK_TIMEOUTS_MS: Readonly<Record<LinkName, number>> = Object.freeze({
+  identity: 20_000,
+  vault: 30_000,
+  lake: 30_000,
+  state: 30_000,
+  // Room for a request at AUDIT_REQUEST_TIMEOUT_SECONDS' default and a short Retry-After.
+  'audit-api': 60_000,
+});
+
+/** How often test-connection asks the audit API before it reports a transient answer as a failure. */
+export const AUDIT_PROBE_ATTEMPTS = 4;
+
+/**
+ * Every link at its time-out plus the status record: test-connection never takes longer. Below the 230 s an
+ * HTTP function may take to answer, so the HTTP check always gets its report.
+ */
+export const CONNECTION_TEST_MAX_MS = Object.values(LINK_TIMEOUTS_MS).reduce((a, b) => a + b, 0) + STATUS_UPDATE_TIMEOUT_MS;

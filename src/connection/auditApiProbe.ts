@@ -1,0 +1,76 @@
+import { auditAuth } from '../adapters/auditApi/auditAuth';
+import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
+import { AUDIT_PROBE_ATTEMPTS } from '../config/defaults';
+import type { Settings } from '../config/settings';
+import { ExportError } from '../errors';
+import { startOf } from '../paging/position';
+import { sortAnswer } from '../paging/sortAnswer';
+import type { AuditPage, PageRequest } from '../ports/auditSource';
+import { systemClock, type Clock } from '../ports/clock';
+import { redactingLogger } from '../ports/logger';
+import type { SecretValue } from '../redact';
+import { retryDelay } from '../retry/retryDecision';
+import { hourOf } from '../window/window';
+
+export interface AuditApiProbeOptions {
+  apiKey?: SecretValue;
+  abortSignal: AbortSignal;
+  /** The link's time: a Retry-After that does not fit in what is left of it fails the check at once. */
+  timeoutMs: number;
+  clock?: Clock;
+}
+
+/**
+ * Asks the audit API for the first page of the last full hour, as a run asks for a window, and checks the answer
+ * with the run's own checks (sortAnswer): a page a run would refuse fails here too. Transient answers are asked
+ * again a few times, never sooner than a Retry-After says. Returns what the check saw.
+ */
+export async function probeAuditApi(settings: Settings, options: AuditApiProbeOptions): Promise<string> {
+  const clock = options.clock ?? systemClock;
+  const deadline = clock.now().getTime() + options.timeoutMs;
+  const requestTimeoutMs = settings.auditRequestTimeoutSeconds * 1000;
+  const source = new HttpAuditSource({
+    baseUrl: settings.auditApiUrl,
+    kind: settings.auditApiKind,
+    auth: auditAuth({ mode: settings.auditApiAuth, baseUrl: settings.auditApiUrl, apiKey: options.apiKey, requestTimeoutMs }),
+    requestTimeoutMs,
+    // One try per call: the loop below retries, and knows the link's deadline.
+    retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    clock,
+    logger: redactingLogger(() => undefined),
+  });
+  const end = hourOf(clock.now());
+  const window = { start: new Date(end.getTime() - 3600_000), end };
+  const position = startOf(window);
+  const request: PageRequest = { window, from: new Date(position.from), to: window.end, offset: 0, size: settings.pageSize };
+
+  let page: AuditPage | undefined;
+  for (let attempt = 1; !page; attempt++) {
+    try {
+      page = await source.fetchPage(request, { abortSignal: options.abortSignal });
+    } catch (error) {
+      // The run's retry decision, without its cap on waiting: a Retry-After is honoured in full or not at all.
+      const delay = retryDelay(attempt, error, { maxAttempts: AUDIT_PROBE_ATTEMPTS, baseDelayMs: 500, maxDelayMs: Infinity });
+      if (delay === undefined) throw error;
+      if (clock.now().getTime() + delay >= deadline) throw tooLong(error as ExportError, delay, options.timeoutMs);
+      await clock.sleep(delay, options.abortSignal);
+    }
+  }
+  const { count, eventTimes } = page;
+  // Not asked again: a page refused for what it holds is the API's data, and it would say the same.
+  try {
+    sortAnswer(position, page, request, window);
+  } finally {
+    page.release?.();
+  }
+  const counted = count === undefined ? 'without a count' : `${count} events in the last full hour`;
+  return `${settings.auditApiUrl} (${settings.auditApiKind}, auth ${settings.auditApiAuth}) answered: ${counted}; its first page (${eventTimes.length} events) passes the checks a run makes`;
+}
+
+function tooLong(error: ExportError, delayMs: number, timeoutMs: number): ExportError {
+  const asked = error.retryAfterSeconds === undefined ? `the next try (in ${delayMs / 1000} s)` : `the wait it asked for (Retry-After: ${error.retryAfterSeconds} s)`;
+  return new ExportError('AuditApiRetryTooLate', `${error.message}; ${asked} does not fit in this check's ${timeoutMs / 1000} s time-out (a run waits and retries)`, {
+    kind: 'retryable',
+    cause: error,
+  });
+}
