@@ -24,6 +24,13 @@ Commands:
   status [--config FILE]       print the export's status as JSON (reads state only)
   test-connection [--config FILE]
                                check each link in order: settings, identity, vault, SAS, lake, state, audit API
+  checkpoint show [--config FILE]
+                               print the stored checkpoint as JSON, with its ETag, whether a run holds the
+                               lease, and the export configuration id (reads only)
+  checkpoint reset --start ISO [--yes] [--config FILE]
+                               make the next run start at ISO (a time with a zone, not in the future);
+                               without --yes it prints what it would replace and write, changes nothing and
+                               exits 2; refused while a run holds the lease
   verify [--from ISO] [--to ISO] [--against-api] [--config FILE]
                                check the lake against its hour manifests and their hash chain, reading it
                                with the Read + List SAS in VERIFY_SAS_SECRET_NAME; --against-api also
