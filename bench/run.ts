@@ -139,6 +139,7 @@ async function main(): Promise<void> {
         console.log(`round ${round}: ratio ${(r.exporterRate / r.rcloneRate).toFixed(2)}`);
       }
       // Azurite slows down as its listings grow: each round starts with the file systems as empty as the first.
+      await forgetAll(container, `${path}/_manifests/`);
       await forget(stack.info, container, `${path}/`, [`bench-rclone-${round}`, `bench-rclone-gateway-${round}`]);
       results.push(r);
     }
@@ -179,7 +180,10 @@ async function exportAll(env: NodeJS.ProcessEnv, nodeArgs: string[], pids: Stack
 
 async function landed(container: Container, prefix: string): Promise<Array<{ name: string; size: number }>> {
   const files: Array<{ name: string; size: number }> = [];
-  for await (const blob of container.listBlobsFlat({ prefix })) files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
+  // The hour files only: the hour manifests under _manifests/ are the exporter's own record, not the API's events.
+  for await (const blob of container.listBlobsFlat({ prefix })) {
+    if (!blob.name.startsWith(`${prefix}_manifests/`)) files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
+  }
   return files;
 }
 
@@ -188,6 +192,10 @@ async function contentDigest(container: Container, files: Array<{ name: string }
   const digest = createHash('sha256');
   for (const f of files) digest.update(await container.getBlobClient(f.name).downloadToBuffer());
   return digest.digest('hex');
+}
+
+async function forgetAll(container: Container, prefix: string): Promise<void> {
+  for await (const blob of container.listBlobsFlat({ prefix })) await container.deleteBlob(blob.name);
 }
 
 async function forget(info: Parameters<typeof adminClient>[0], container: Container, prefix: string, containers: string[]): Promise<void> {
