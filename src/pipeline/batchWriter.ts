@@ -5,7 +5,9 @@ import type { PartPool } from '../batch/partPool';
 import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
 import type { AuditPage } from '../ports/auditSource';
+import type { IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
+import { IdDigests } from '../recheck/idDigests';
 import type { Window } from '../window/window';
 import { commitBatch, prepareFile, writeDueManifests, type DeliverDeps } from './deliver';
 
@@ -13,6 +15,8 @@ export interface BatchWriterDeps {
   store: CheckpointStore;
   lake: LakeWriter;
   parts: PartPool;
+  /** Where each batch's ids are kept for re-checks of its hour; none when re-checks are off. */
+  ledger?: IdLedger;
   abortSignal: AbortSignal;
   /** Called once a batch is in the lake (flushed), in order. */
   onDelivered?: (delivered: Delivered) => void;
@@ -37,6 +41,8 @@ interface OpenBatch {
   events: number;
   /** The batch's bytes hashed as they are taken, and its first and last event's id, for the hour's manifest. */
   hash: Hash;
+  /** The 16-byte digests of its events' ids, for the id ledger (when re-checks are on). */
+  ids: IdDigests | undefined;
   firstId: string;
   lastId: string;
   /** Settles once the file is ready for this batch's appends (after the batch before it is flushed). */
@@ -89,7 +95,7 @@ export class BatchWriter {
     this.#limits = limits;
     this.#deps = deps;
     this.#signal = linkedSignal(deps.abortSignal);
-    this.#deliver = { store: deps.store, lake: deps.lake, abortSignal: this.#signal.signal };
+    this.#deliver = { store: deps.store, lake: deps.lake, ...(deps.ledger ? { ledger: deps.ledger } : {}), abortSignal: this.#signal.signal };
     // A run that died between saving a manifest as due and writing it left it to this one.
     if (stored.checkpoint.pendingManifests?.length) this.#writeManifests();
   }
@@ -114,6 +120,7 @@ export class BatchWriter {
     if (last === first) return 0;
     if (batch.events === 0) batch.firstId = idText(page, first);
     batch.lastId = idText(page, last - 1);
+    if (batch.ids) for (let i = first; i < last; i++) batch.ids.add(page.ndjson.subarray(page.idStarts[i]!, page.idEnds[i]!));
     await this.#write(batch, ndjson.subarray(from, lineEnds[last - 1]!));
     batch.events += last - first;
     return last - first;
@@ -147,7 +154,7 @@ export class BatchWriter {
     this.#planned = applyIntent(this.#planned, intent);
     void this.#queue(async (stored) => {
       await Promise.all(batch.appends);
-      const delivered = await commitBatch(stored, intent, this.#deliver);
+      const delivered = await commitBatch(stored, intent, this.#deliver, batch.ids?.sorted());
       this.#deps.onDelivered?.({ intent, window: batch.start.window, ordinal: batch.ordinal, ms: Date.now() - batch.began });
       return delivered;
     });
@@ -186,7 +193,7 @@ export class BatchWriter {
     const fence = !this.#fenced;
     this.#fenced = true;
     const ready = this.#queue(async (stored) => (await prepareFile(start, fence, this.#deliver), stored));
-    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', ready, appends: [] };
+    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), ids: this.#deps.ledger ? new IdDigests() : undefined, firstId: '', lastId: '', ready, appends: [] };
     this.#batch = batch;
     return batch;
   }

@@ -3,12 +3,15 @@ import { encodeManifest, manifestPath } from '../manifest/manifest';
 import type { BatchStart } from '../batch/planBatch';
 import { ExportError } from '../errors';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
+import { segmentName, type IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
 import { fileChanged, fileVanished } from './recovery';
 
 export interface DeliverDeps {
   store: CheckpointStore;
   lake: LakeWriter;
+  /** Where each batch's ids are kept for re-checks; none when re-checks are off. */
+  ledger?: IdLedger;
   abortSignal: AbortSignal;
 }
 
@@ -41,8 +44,10 @@ export async function prepareFile(start: BatchStart, fence: boolean, deps: Deliv
  * advanced checkpoint, not yet saved: the next intent, or the end of the run, saves it. A crash before the
  * flush leaves the intent, which recovery resolves by flushing at `to`.
  */
-export async function commitBatch(stored: StoredCheckpoint, intent: Intent, deps: DeliverDeps): Promise<StoredCheckpoint> {
+export async function commitBatch(stored: StoredCheckpoint, intent: Intent, deps: DeliverDeps, ids?: Buffer): Promise<StoredCheckpoint> {
   const opts = { abortSignal: deps.abortSignal };
+  // The batch's ids go first: an intent is only ever recorded with its ids kept (a crash leaves ids of a batch that never landed, unused).
+  if (deps.ledger && ids) await deps.ledger.put(intent.file.hour, segmentName(intent.file.part, intent.from, intent.to), ids, opts);
   const withIntent: Checkpoint = { ...stored.checkpoint, intent };
   const etag = await deps.store.save(withIntent, stored.etag, opts);
   await deps.lake.flush(intent.file.path, intent.to, opts);

@@ -1,0 +1,62 @@
+import { ExportError } from '../../errors';
+import type { IdLedger } from '../../ports/idLedger';
+import { StateContainer, readBody, type HostStorage, type HostStorageOptions } from './hostStorage';
+import { restErrorInfo } from './storageErrors';
+
+/** The id ledger as blobs in the host storage: ledgers/{configId}/{hour}/{segment}.bin. */
+export class BlobIdLedger implements IdLedger {
+  private readonly state: StateContainer;
+  private readonly prefix: string;
+
+  constructor(options: HostStorageOptions & { storage: HostStorage; configId: string }) {
+    this.state = new StateContainer(options.storage, options);
+    this.prefix = `ledgers/${options.configId}/`;
+  }
+
+  async put(hour: string, segment: string, digests: Buffer, { abortSignal }: { abortSignal: AbortSignal }): Promise<void> {
+    const blob = this.state.client.getBlockBlobClient(`${this.prefix}${hour}/${segment}.bin`);
+    const what = `save the ids of ${hour} ${segment}`;
+    const upload = () => this.state.call(what, abortSignal, (signal) => blob.upload(digests, digests.length, { abortSignal: signal }));
+    try {
+      await upload().catch(async (error) => {
+        if (restErrorInfo(error).status !== 404) throw error;
+        await this.state.call('create the state container', abortSignal, (signal) => this.state.client.createIfNotExists({ abortSignal: signal }));
+        await upload();
+      });
+    } catch (error) {
+      throw this.state.error(error, what);
+    }
+  }
+
+  async read(hour: string, segments: string[], { abortSignal }: { abortSignal: AbortSignal }): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    for (const segment of segments) {
+      const what = `read the ids of ${hour} ${segment}`;
+      try {
+        out.push(await this.state.call(what, abortSignal, async (signal) => readBody((await this.state.client.getBlobClient(`${this.prefix}${hour}/${segment}.bin`).download(0, undefined, { abortSignal: signal })).readableStreamBody!)));
+      } catch (error) {
+        if (restErrorInfo(error).status === 404) {
+          throw new ExportError('LedgerSegmentMissing', `the ids of ${hour} ${segment} are not in host storage (AzureWebJobsStorage), though its batch is in the lake; the hour cannot be re-checked`, { kind: 'permanent' });
+        }
+        throw this.state.error(error, what);
+      }
+    }
+    return out;
+  }
+
+  async pruneBefore(hour: string, { abortSignal }: { abortSignal: AbortSignal }): Promise<void> {
+    const what = 'prune the id ledger';
+    try {
+      const names: string[] = [];
+      await this.state.call(what, abortSignal, async (signal) => {
+        for await (const item of this.state.client.listBlobsFlat({ prefix: this.prefix, abortSignal: signal })) {
+          if (item.name.slice(this.prefix.length).split('/')[0]! < hour) names.push(item.name);
+        }
+      });
+      for (const name of names) await this.state.call(what, abortSignal, (signal) => this.state.client.deleteBlob(name, { abortSignal: signal }));
+    } catch (error) {
+      if (restErrorInfo(error).status === 404) return;
+      throw this.state.error(error, what);
+    }
+  }
+}
