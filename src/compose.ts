@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { AdlsLakeWriter } from './adapters/azure/adlsLakeWriter';
 import { BlobCheckpointStore } from './adapters/azure/blobCheckpointStore';
+import { BlobIdLedger } from './adapters/azure/blobIdLedger';
 import { BlobStatusStore } from './adapters/azure/blobStatusStore';
 import { KeyVaultSecretProvider } from './adapters/azure/keyVaultSecrets';
 import { auditAuth } from './adapters/auditApi/auditAuth';
@@ -25,6 +26,7 @@ export function composeState(settings: Settings, credential: TokenCredential, ti
   return {
     checkpoints: new BlobCheckpointStore({ storage: settings.stateStorage, credential, retry, configId: id, leaseSeconds: settings.leaseSeconds }),
     status: new BlobStatusStore({ storage: settings.stateStorage, credential, retry, configId: id }),
+    ledger: new BlobIdLedger({ storage: settings.stateStorage, credential, retry, configId: id }),
   };
 }
 
@@ -71,6 +73,7 @@ export async function compose(settings: Settings, options: ComposeOptions): Prom
     build: (value) => new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: value, retry: timeouts.lake }),
     logger: options.logger,
   });
+  const state = composeState(settings, credential, timeouts);
   return {
     warnings,
     source: new HttpAuditSource({
@@ -83,7 +86,8 @@ export async function compose(settings: Settings, options: ComposeOptions): Prom
       logger: options.logger,
     }),
     lake,
-    store: composeState(settings, credential, timeouts).checkpoints,
+    store: state.checkpoints,
+    ...(settings.recheckHours > 0 ? { ledger: state.ledger } : {}),
     clock,
     logger: options.logger,
   };

@@ -22,6 +22,7 @@ export async function exportOnce(settings: Settings, options: ComposeOptions): P
     const run = await runExport(deps, {
       root: settings.path,
       configId: configId(settings),
+      recheckHours: settings.recheckHours,
       pageSize: settings.pageSize,
       lagSeconds: settings.lagSeconds,
       exportStart: settings.exportStart,

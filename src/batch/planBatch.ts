@@ -27,13 +27,15 @@ export interface BatchLimits {
 }
 
 /**
- * The hour's open file at its committed length, or a new file when the hour changes or the open file has no
+ * The hour's open file (a re-check's new part, for the hour it re-checks) at its committed length, or a new file
+ * when the hour changes or the open file has no
  * room for the batch's first line (then the next part number). A batch never takes a file past its size limit,
  * unless one event alone is larger. Decided from the checkpoint alone, so a repeated batch lands where it did.
  */
 export function planBatch(checkpoint: Checkpoint, window: Window, firstLineBytes: number, limits: BatchLimits): BatchStart {
   const hour = hourOf(window.start).toISOString();
-  const open = checkpoint.file;
+  // A re-check appends to its own new part of a closed hour; everything else to the export's open file.
+  const open = checkpoint.recheck?.hour === hour ? checkpoint.recheck.file : checkpoint.file;
   let part = 0;
   let from = 0;
   if (open && open.hour === hour) {

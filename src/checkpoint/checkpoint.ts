@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordBatch, recordCount, manifestHash, manifestOf, type HourRecord } from '../manifest/hourRecord';
+import { recordBatch, recordCount, manifestHash, manifestOf, type HourRecord, type WindowCount } from '../manifest/hourRecord';
 import { MANIFEST_FORMAT, type Manifest } from '../manifest/manifest';
 
 /**
@@ -27,6 +27,27 @@ export interface Checkpoint {
   openHour?: HourRecord;
   /** Manifests due, in order, each chained to the one before: written, then dropped from here and the chain moved. */
   pendingManifests?: Manifest[];
+  /** Closed hours within the re-check horizon: what each holds (its last manifest) and how to count it again. */
+  recent?: RecentHour[];
+  /** A re-check appending late events to a closed hour, part-way done. */
+  recheck?: Recheck;
+}
+
+export interface RecentHour {
+  record: HourRecord;
+  revision: number;
+}
+
+export interface Recheck {
+  hour: string;
+  /** The new part file the late events go into, and its committed length. */
+  file: OpenFile;
+  /** The hour's parts, old and new, as its next manifest revision will list them. */
+  record: HourRecord;
+  revision: number;
+  /** The API's count of the hour when the re-check began. */
+  apiCount: number;
+  cursor?: Cursor;
 }
 
 export interface Chain {
@@ -94,15 +115,25 @@ export interface Next {
   noticed?: Noticed;
   /** A window is done: its count joins the hour's, and if it ends the hour, the hour's manifest is due. */
   hourDone?: HourDone;
+  /** A step of a re-check: begun, part-way (its cursor), or done (the hour's next manifest revision is due). */
+  recheck?: RecheckStep;
 }
 
-export interface HourDone {
+export interface HourDone extends WindowCount {
   hour: string;
-  apiCount: number | null;
   closes: boolean;
   configId: string;
   writtenAt: string;
+  /** Closed hours kept for re-checks (EXPORT_RECHECK_HOURS); 0 keeps none. */
+  keepHours: number;
 }
+
+export type RecheckStep =
+  | { begin: { hour: string; file: OpenFile; apiCount: number } }
+  | { cursor: Cursor }
+  | { done: { configId: string; writtenAt: string } };
+
+const HOUR_MS = 3600_000;
 
 /** Hours kept in `noticed`: the oldest give way (the re-check horizon is far shorter). */
 export const NOTICED_KEPT = 1000;
@@ -122,12 +153,18 @@ const part = z.object({
   path: z.string().min(1), length: count, events: count, firstId: z.string(), lastId: z.string(),
   ranges: z.array(z.object({ from: count, to: count, sha256: z.union([hex, z.literal('')]) })),
 });
-const hourRecord = z.object({ hour: iso, parts: z.array(part), apiCount: count.nullable() });
+const hourRecord = z.object({
+  hour: iso, parts: z.array(part), apiCount: count.nullable(),
+  exported: count.optional(), before: count.nullable().optional(), beyond: count.nullable().optional(),
+});
 const manifest = z.object({
   format: z.literal(MANIFEST_FORMAT), configId: z.string(), hour: iso, revision: z.number().int().min(1),
   parts: z.array(part), apiCount: count.nullable(), writtenAt: iso, previous: hex.nullable(),
 });
-const hourDone = z.object({ hour: iso, apiCount: count.nullable(), closes: z.boolean(), configId: z.string(), writtenAt: iso });
+const hourDone = z.object({
+  hour: iso, apiCount: count.nullable(), closes: z.boolean(), configId: z.string(), writtenAt: iso,
+  exported: count, before: count.nullable(), beyond: count.nullable(), keepHours: count,
+});
 const openFile = z.object({ path: z.string().min(1), hour: iso, part: count, length: count });
 const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
   z.object({
@@ -146,7 +183,7 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
         sha256: hex.optional(),
         firstId: z.string().optional(),
         lastId: z.string().optional(),
-        next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional(), hourDone: hourDone.optional() }),
+        next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional(), hourDone: hourDone.optional(), recheck: recheckStep(c).optional() }),
       })
       .refine((i) => i.to > i.from && i.file.length === i.to, 'intent must cover a non-empty byte range ending at the file length')
       .optional(),
@@ -154,7 +191,15 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
     chain: z.object({ head: hex, path: z.string().min(1), writtenAt: iso, manifests: count }).optional(),
     openHour: hourRecord.optional(),
     pendingManifests: z.array(manifest).optional(),
+    recent: z.array(z.object({ record: hourRecord, revision: z.number().int().min(1) })).optional(),
+    recheck: z.object({ hour: iso, file: openFile, record: hourRecord, revision: z.number().int().min(1), apiCount: count, cursor: c.optional() }).optional(),
   });
+const recheckStep = <C extends z.ZodType>(c: C) =>
+  z.union([
+    z.object({ begin: z.object({ hour: iso, file: openFile, apiCount: count }) }),
+    z.object({ cursor: c }),
+    z.object({ done: z.object({ configId: z.string(), writtenAt: iso }) }),
+  ]);
 export function initialCheckpoint(watermark: Date): Checkpoint {
   return { version: 2, origin: watermark.toISOString(), watermark: watermark.toISOString() };
 }
@@ -201,40 +246,70 @@ function upgrade(c: z.infer<ReturnType<typeof schemaOf<typeof cursorV1>>>): Chec
  * window's count joins its hour's, and an hour that ends is closed: its manifest joins those due.
  */
 export function moveTo(c: Checkpoint, next: Next): Checkpoint {
-  const { cursor: _old, noticed: kept, openHour: open, pendingManifests: due, ...rest } = c;
+  const { cursor: _old, noticed: kept, openHour: open, pendingManifests: due, recent: known, ...rest } = c;
   const noticed = next.noticed ? [...(kept ?? []), next.noticed].slice(-NOTICED_KEPT) : kept;
   let openHour = open;
   let pendingManifests = due;
+  let recent = known;
   const done = next.hourDone;
   if (done) {
-    openHour = recordCount(openHour, done.hour, done.apiCount);
+    openHour = recordCount(openHour, done.hour, done);
     if (done.closes) {
-      const previous = pendingManifests?.length ? manifestHash(pendingManifests.at(-1)!) : (c.chain?.head ?? null);
-      pendingManifests = [...(pendingManifests ?? []), manifestOf(openHour, { configId: done.configId, writtenAt: done.writtenAt, previous })];
+      pendingManifests = [...(pendingManifests ?? []), manifestOf(openHour, { configId: done.configId, writtenAt: done.writtenAt, previous: chainEnd(c) })];
+      const horizon = Date.parse(done.hour) - (done.keepHours - 1) * HOUR_MS;
+      recent = done.keepHours > 0 ? [...(recent ?? []), { record: openHour, revision: 1 }].filter((r) => Date.parse(r.record.hour) >= horizon) : undefined;
       openHour = undefined;
     }
   }
-  return {
+  const moved: Checkpoint = {
     ...rest,
     watermark: next.watermark,
     ...(next.cursor ? { cursor: next.cursor } : {}),
     ...(noticed ? { noticed } : {}),
     ...(openHour ? { openHour } : {}),
     ...(pendingManifests?.length ? { pendingManifests } : {}),
+    ...(recent?.length ? { recent } : {}),
+  };
+  return next.recheck ? recheckMoved(moved, next.recheck) : moved;
+}
+
+/** The sha256 the next manifest names as `previous`: the last one due, or the chain's head. */
+function chainEnd(c: Checkpoint): string | null {
+  return c.pendingManifests?.length ? manifestHash(c.pendingManifests.at(-1)!) : (c.chain?.head ?? null);
+}
+
+/** A re-check begins on a recent hour, moves on, or ends with the hour's next manifest revision due. */
+function recheckMoved(c: Checkpoint, step: RecheckStep): Checkpoint {
+  if ('begin' in step) {
+    const entry = c.recent?.find((r) => r.record.hour === step.begin.hour);
+    if (!entry) throw new Error(`no recent hour ${step.begin.hour} to re-check`);
+    return { ...c, recheck: { hour: entry.record.hour, file: step.begin.file, record: entry.record, revision: entry.revision + 1, apiCount: step.begin.apiCount } };
+  }
+  const r = c.recheck;
+  if (!r) throw new Error('a re-check step without a re-check');
+  if ('cursor' in step) return { ...c, recheck: { ...r, cursor: step.cursor } };
+  const { recheck: _done, ...rest } = c;
+  const record = { ...r.record, apiCount: r.apiCount };
+  const manifest = manifestOf(record, { configId: step.done.configId, writtenAt: step.done.writtenAt, previous: chainEnd(c), revision: r.revision });
+  return {
+    ...rest,
+    pendingManifests: [...(c.pendingManifests ?? []), manifest],
+    recent: (c.recent ?? []).map((e) => (e.record.hour === r.hour ? { record, revision: r.revision } : e)),
   };
 }
 
 /** The state once an intent's bytes are committed: the hour records the batch, then the export advances, in one write. */
 export function applyIntent(c: Checkpoint, intent: Intent): Checkpoint {
-  const recorded = intent.sha256
-    ? {
-        ...c,
-        openHour: recordBatch(c.openHour, {
-          hour: intent.file.hour, path: intent.file.path, from: intent.from, to: intent.to, events: intent.events,
-          sha256: intent.sha256, firstId: intent.firstId ?? '', lastId: intent.lastId ?? '',
-        }),
-      }
-    : c;
+  const batch = intent.sha256
+    ? { hour: intent.file.hour, path: intent.file.path, from: intent.from, to: intent.to, events: intent.events, sha256: intent.sha256, firstId: intent.firstId ?? '', lastId: intent.lastId ?? '' }
+    : undefined;
+  const r = c.recheck;
+  if (r && intent.file.hour === r.hour) {
+    // A re-check's batch: its hour's record and file, not the export's open ones.
+    const record = batch ? { ...recordBatch(r.record, batch), exported: (r.record.exported ?? 0) + intent.events } : r.record;
+    return moveTo(dropIntent({ ...c, recheck: { ...r, file: intent.file, record } }), intent.next);
+  }
+  const recorded = batch ? { ...c, openHour: recordBatch(c.openHour, batch) } : c;
   return { ...moveTo(dropIntent(recorded), intent.next), file: intent.file };
 }
 

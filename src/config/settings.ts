@@ -33,6 +33,8 @@ export interface Settings {
   fileMaxBytes: number;
   batchMaxBytes: number;
   leaseSeconds: number;
+  /** Closed hours re-checked for late events after each caught-up run; 0: none. */
+  recheckHours: number;
   sasExpiryWarningDays: number;
   /** Host storage for the exporter's state: a connection string or identity-based settings. */
   stateStorage: { connectionString: string } | { blobServiceUri: string };
@@ -52,7 +54,7 @@ type Env = Record<string, string | undefined>;
 const ECHOED = new Set([
   'AUDIT_API_URL', 'AUDIT_API_KEY_SECRET_NAME', 'AUDIT_API_KIND', 'AUDIT_API_AUTH', 'EXPORT_INTERVAL', 'EXPORT_SCHEDULE', 'ADLS_ACCOUNT_NAME',
   'ADLS_DFS_ENDPOINT', 'ADLS_FILE_SYSTEM', 'ADLS_PATH', 'KEY_VAULT_URL', 'SAS_SECRET_NAME', 'VERIFY_SAS_SECRET_NAME', 'EXPORT_START',
-  'EXPORT_ENABLED', 'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'AUDIT_REQUEST_TIMEOUT_SECONDS', 'AUDIT_MAX_ATTEMPTS', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS', 'SAS_EXPIRY_WARNING_DAYS',
+  'EXPORT_ENABLED', 'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'AUDIT_REQUEST_TIMEOUT_SECONDS', 'AUDIT_MAX_ATTEMPTS', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS', 'EXPORT_RECHECK_HOURS', 'SAS_EXPIRY_WARNING_DAYS',
 ]);
 
 const text = (expects: string) => z.string({ error: `is required: ${expects}` }).trim().min(1, `is empty: ${expects}`);
@@ -97,6 +99,7 @@ const schema = z.object({
   EXPORT_FILE_MAX_BYTES: int(64 * 1024, 4 * 1024 ** 4, 256 * 1024 * 1024, 'bytes'),
   EXPORT_BATCH_MAX_BYTES: int(1024, 100 * 1024 * 1024, DEFAULT_BATCH_BYTES, 'bytes'),
   EXPORT_LEASE_SECONDS: int(15, 60, 60, 'seconds'),
+  EXPORT_RECHECK_HOURS: int(0, 2160, 72, 'hours'),
   SAS_EXPIRY_WARNING_DAYS: int(0, 365, 7, 'days'),
 });
 
@@ -158,6 +161,7 @@ export function loadSettings(env: Env = process.env, now: Date = new Date()): Re
     fileMaxBytes: v.EXPORT_FILE_MAX_BYTES,
     batchMaxBytes: v.EXPORT_BATCH_MAX_BYTES,
     leaseSeconds: v.EXPORT_LEASE_SECONDS,
+    recheckHours: v.EXPORT_RECHECK_HOURS,
     sasExpiryWarningDays: v.SAS_EXPIRY_WARNING_DAYS,
     stateStorage,
   });

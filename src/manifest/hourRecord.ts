@@ -7,6 +7,19 @@ export interface HourRecord {
   parts: ManifestPart[];
   /** The audit API's count for the hour so far (summed over its windows); null once a window went uncounted. */
   apiCount: number | null;
+  /** Events exported (written, and copies dropped) for the hour, to compare with the API's count on a re-check. */
+  exported?: number;
+  /** Events of its first window's search range before the hour, and of its last at or past its end (for counts). */
+  before?: number | null;
+  beyond?: number | null;
+}
+
+/** A window's contribution to its hour's record. */
+export interface WindowCount {
+  apiCount: number | null;
+  exported: number;
+  before: number | null;
+  beyond: number | null;
 }
 
 /** A committed batch as the hour record needs it: its file, byte range, events, hash and first and last ids. */
@@ -40,10 +53,17 @@ export function recordBatch(record: HourRecord | undefined, batch: CommittedBatc
 }
 
 /** Adds a window's count to the hour's (null, unknown, once any window had none). */
-export function recordCount(record: HourRecord | undefined, hour: string, apiCount: number | null): HourRecord {
+export function recordCount(record: HourRecord | undefined, hour: string, w: WindowCount): HourRecord {
   const base = record ?? { hour, parts: [], apiCount: 0 };
   if (base.hour !== hour) throw new Error(`a count for hour ${hour} while hour ${base.hour} is open`);
-  return { ...base, apiCount: base.apiCount === null || apiCount === null ? null : base.apiCount + apiCount };
+  return {
+    ...base,
+    apiCount: base.apiCount === null || w.apiCount === null ? null : base.apiCount + w.apiCount,
+    exported: (base.exported ?? 0) + w.exported,
+    // The hour's first window tells what precedes it; its last, what follows.
+    before: base.before === undefined ? w.before : base.before,
+    beyond: w.beyond,
+  };
 }
 
 /** The hour's manifest, chained to `previous` (the sha256 of the manifest written before it). */
@@ -53,7 +73,7 @@ export function manifestOf(record: HourRecord, options: { configId: string; writ
     configId: options.configId,
     hour: record.hour,
     revision: options.revision ?? 1,
-    parts: record.parts,
+    parts: record.parts.map((p) => ({ ...p, ranges: [...p.ranges] })),
     apiCount: record.apiCount,
     writtenAt: options.writtenAt,
     previous: options.previous,

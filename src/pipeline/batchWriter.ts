@@ -134,7 +134,12 @@ export class BatchWriter {
     this.#moved = true;
     if (this.#batch) this.#end(this.#batch, next);
     else this.#advance(next);
-    if (next.hourDone?.closes) this.#writeManifests();
+    if (next.hourDone?.closes || (next.recheck && 'done' in next.recheck)) this.#writeManifests();
+  }
+
+  /** The checkpoint as it will be once every batch handed over so far is in. */
+  get planned(): Checkpoint {
+    return this.#planned;
   }
 
   /**

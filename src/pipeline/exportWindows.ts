@@ -14,6 +14,8 @@ import { recover } from './recover';
 import type { RunDeps, RunOptions, RunSummary } from './run';
 import { addWindow, emptySourceReport } from './sourceReport';
 import { writeAnswer } from './writeAnswer';
+import { recheckHours } from '../recheck/recheckHours';
+import type { RecheckReport } from '../recheck/recheckReport';
 
 /**
  * Appends of up to 2 MiB, three in flight while a fourth fills: 8 MiB of buffers whatever the backlog. Against 4 MiB
@@ -44,8 +46,10 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   const batchMaxBytes = options.batchMaxBytes ?? DEFAULT_BATCH_BYTES;
   const parts = new PartPool(Math.min(PART_BYTES, Math.ceil(batchMaxBytes / PARTS)), PARTS);
   const limits = { root: options.root, fileMaxBytes: options.fileMaxBytes, batchMaxBytes };
+  const rechecking = (options.recheckHours ?? 0) > 0 && deps.ledger !== undefined;
   const writer = new BatchWriter(recovered, limits, {
     ...deps,
+    ledger: rechecking ? deps.ledger : undefined,
     parts,
     abortSignal,
     onDelivered: ({ intent, window, ordinal, ms }) => {
@@ -67,6 +71,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   let status: RunSummary['status'] = 'caught-up';
   let current: AsyncGenerator<WindowPage, WindowEnd> | undefined;
   let upcoming: AsyncGenerator<WindowPage, WindowEnd> | undefined = open(0);
+  let recheck: RecheckReport | undefined;
 
   try {
     outer: for (let k = 0; k < plan.length; k++) {
@@ -96,7 +101,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
         if (first) upcoming = open(k + 1);
         const answer = item.value;
         last = answer;
-        await writeAnswer(writer, window, answer, hand);
+        await writeAnswer(writer, window, answer, (at) => hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, at) }));
         // Every line is copied into the append buffers by now.
         answer.page.release?.();
         // A failed append or commit ends the run (settled() below throws it); nothing more is fetched for it.
@@ -122,9 +127,19 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       const noticed = check.missing > 0 ? { hour, missing: check.missing, noticedAt: at } : undefined;
       // A window that ends its hour closes it: the hour's manifest is written once its batches are in.
       const closes = window.end.getTime() === hourOf(window.start).getTime() + HOUR_MS;
-      const hourDone = { hour, apiCount: check.held ?? null, closes, configId: options.configId, writtenAt: at };
+      const hourDone = {
+        hour, apiCount: check.held ?? null, closes, configId: options.configId, writtenAt: at, keepHours: options.recheckHours ?? 0,
+        exported: end.position.written + end.position.dropped, before: end.position.before ?? null, beyond: end.beyond ?? null,
+      };
       hand({ watermark: window.end.toISOString(), ...(noticed ? { noticed } : {}), hourDone });
       summary.windows++;
+    }
+    // Caught up: closed hours are re-checked for late events with the time left (new windows always come first).
+    if (rechecking && status === 'caught-up' && !writer.failed) {
+      recheck = await recheckHours(
+        { source: deps.source, ledger: deps.ledger!, writer, clock, logger },
+        { root: options.root, configId: options.configId, pageSize: options.pageSize, abortSignal, deadline: stopAt },
+      );
     }
   } catch (error) {
     // Nothing may still be writing once the run returns (its lease is released then).
@@ -150,6 +165,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
     startedAt: started.toISOString(),
     endedAt: clock.now().toISOString(),
     source,
+    ...(recheck ? { recheck } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

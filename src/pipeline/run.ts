@@ -8,9 +8,13 @@ import type { Logger } from '../ports/logger';
 import { ExportError } from '../errors';
 import { exportWindows } from './exportWindows';
 import { emptySourceReport, type SourceReport } from './sourceReport';
+import type { IdLedger } from '../ports/idLedger';
+import type { RecheckReport } from '../recheck/recheckReport';
 
 export interface RunDeps {
   source: AuditSource;
+  /** Where batches' ids are kept for re-checks; needed when recheckHours > 0. */
+  ledger?: IdLedger;
   lake: LakeWriter;
   store: CheckpointStore;
   clock: Clock;
@@ -33,6 +37,8 @@ export interface RunOptions {
   batchMaxBytes?: number;
   /** Hour windows one run plans at most; default MAX_WINDOWS. */
   maxWindows?: number;
+  /** Closed hours re-checked for late events (EXPORT_RECHECK_HOURS); 0 or absent: none. */
+  recheckHours?: number;
   abortSignal: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
 }
@@ -67,6 +73,8 @@ export interface RunSummary {
   warnings?: string[];
   /** What the audit API did that the exporter corrected for or could not. */
   source: SourceReport;
+  /** What re-checking closed hours found and appended (absent when it did not run). */
+  recheck?: RecheckReport;
 }
 
 const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;

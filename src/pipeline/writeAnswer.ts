@@ -1,6 +1,5 @@
-import type { Next } from '../checkpoint/checkpoint';
 import { advance } from '../paging/advance';
-import { cursorOf } from '../paging/cursor';
+import type { Position } from '../paging/position';
 import { NEW } from '../paging/sortAnswer';
 import type { WindowPage } from '../paging/windowPages';
 import type { Window } from '../window/window';
@@ -8,10 +7,10 @@ import type { BatchWriter } from './batchWriter';
 
 /**
  * Copies an answer's new events into batches, run by run (events already written and copies are left out). When a
- * batch fills part-way through, it is handed over with the position reached at that event, so a later run resumes
- * exactly there.
+ * batch fills part-way through, `moveAt` hands it over with the position reached at that event, so a later run
+ * resumes exactly there.
  */
-export async function writeAnswer(writer: BatchWriter, window: Window, item: WindowPage, hand: (next: Next) => void): Promise<void> {
+export async function writeAnswer(writer: BatchWriter, window: Window, item: WindowPage, moveAt: (position: Position) => void): Promise<void> {
   const { page, sorted, position, request } = item;
   const { kinds, end } = sorted;
   let ordinal = position.written;
@@ -27,7 +26,7 @@ export async function writeAnswer(writer: BatchWriter, window: Window, item: Win
       i += taken;
       ordinal += taken;
       // The batch is full (the next line does not fit): hand it over; the next add() opens another.
-      if (i < run) hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, advance(position, page, sorted, i, request)) });
+      if (i < run) moveAt(advance(position, page, sorted, i, request));
     }
   }
 }

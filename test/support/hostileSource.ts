@@ -18,6 +18,9 @@ export interface Hostility {
   noCount?: boolean;
   /** Legacy records (epoch-ms "dateTime") instead of UAM events ("eventTimestamp"). */
   legacy?: boolean;
+  /** When each event becomes visible (epoch ms), against `now`: a late event is not served before then. */
+  visibleAt?: (e: StoredEvent) => number;
+  now?: () => number;
   /** Called before each answer is built, with the request number (1-based): may change the events. */
   beforeAnswer?: (n: number, events: StoredEvent[], request: PageRequest) => void;
 }
@@ -46,8 +49,10 @@ export class HostileSource implements AuditSource {
     h.beforeAnswer?.(n, this.events, request);
     const from = request.from.getTime();
     const to = request.to.getTime();
+    const now = h.now?.() ?? Infinity;
     let matching = this.events
       .filter((e) => (h.minInclusive === false ? e.t > from : e.t >= from) && (h.maxInclusive ? e.t <= to : e.t < to))
+      .filter((e) => !h.visibleAt || h.visibleAt(e) <= now)
       .flatMap((e) => (h.duplicated?.has(e.id) ? [e, e] : [e]));
     matching.sort((a, b) => a.t - b.t || (h.unstableTies ? 0 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (h.unstableTies) matching = shuffleTies(matching, this.rand);

@@ -1,0 +1,139 @@
+import type { Checkpoint, RecentHour } from '../checkpoint/checkpoint';
+import { hourFilePath } from '../lake/layout';
+import type { ManifestPart } from '../manifest/manifest';
+import { cursorOf, positionOf } from '../paging/cursor';
+import { startOf } from '../paging/position';
+import { KNOWN, NEW } from '../paging/sortAnswer';
+import { windowPages, type WindowEnd, type WindowPage } from '../paging/windowPages';
+import type { AuditSource } from '../ports/auditSource';
+import type { Clock } from '../ports/clock';
+import { segmentName, type IdLedger } from '../ports/idLedger';
+import type { Logger } from '../ports/logger';
+import type { BatchWriter } from '../pipeline/batchWriter';
+import { writeAnswer } from '../pipeline/writeAnswer';
+import type { Window } from '../window/window';
+import { DigestSet, digestOf } from './idDigests';
+import { emptyRecheckReport, type RecheckReport } from './recheckReport';
+
+const HOUR_MS = 3600_000;
+
+export interface RecheckDeps {
+  source: AuditSource;
+  ledger: IdLedger;
+  writer: BatchWriter;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface RecheckOptions {
+  root: string;
+  configId: string;
+  pageSize: number;
+  abortSignal: AbortSignal;
+  /** Epoch ms: no hour is begun after it (a re-check part-way done goes on in the next run). */
+  deadline: number;
+}
+
+/**
+ * Re-checks the closed hours within the horizon, after the export has caught up: one count request per hour; where
+ * the API now holds more than was exported, the hour is read again and the events whose ids were not exported are
+ * appended as a new part file, and the hour's next manifest revision is written. A closed file is never changed.
+ */
+export async function recheckHours(deps: RecheckDeps, options: RecheckOptions): Promise<RecheckReport> {
+  const report = emptyRecheckReport();
+  const checked = new Set<string>();
+  // Ids of hours past the horizon are no longer needed: the oldest hour kept is the first still re-checked.
+  const oldest = deps.writer.planned.recent?.[0]?.record.hour;
+  if (oldest) await deps.ledger.pruneBefore(deps.writer.planned.recheck && deps.writer.planned.recheck.hour < oldest ? deps.writer.planned.recheck.hour : oldest, options);
+  for (let round = 0; round < 10_000; round++) {
+    if (deps.clock.now().getTime() >= options.deadline) break;
+    const planned = deps.writer.planned;
+    if (planned.recheck) {
+      // Part-way done by an earlier run (or just begun): go on.
+      await appendLate(deps, options, planned, report);
+      continue;
+    }
+    const entry = (planned.recent ?? []).find((e) => !checked.has(e.record.hour));
+    if (!entry) break;
+    checked.add(entry.record.hour);
+    await checkHour(deps, options, planned, entry, report);
+  }
+  return report;
+}
+
+/** One count request; a re-read only if the API now holds more than was exported. */
+async function checkHour(deps: RecheckDeps, options: RecheckOptions, planned: Checkpoint, entry: RecentHour, report: RecheckReport): Promise<void> {
+  const { record } = entry;
+  const window = hourWindow(record.hour);
+  const page = await deps.source.fetchPage({ window, from: new Date(window.start.getTime() - 1), to: window.end, offset: 0, size: 1 }, options);
+  page.release?.();
+  report.hoursChecked++;
+  if (page.count === undefined || record.before == null || record.beyond == null || record.exported === undefined) {
+    report.hoursUnverified++;
+    return;
+  }
+  const held = page.count - record.before - record.beyond;
+  if (held < record.exported) {
+    report.countDown.push({ hour: record.hour, fewer: record.exported - held });
+    deps.logger.warn('re-check: the audit API counts fewer events for this hour than were exported', { hour: record.hour, exported: record.exported, counted: held });
+    return;
+  }
+  if (held === record.exported) return;
+  const part = 1 + Math.max(-1, ...record.parts.map((p) => partNumber(p.path)));
+  const file = { path: hourFilePath(options.root, window.start, part), hour: record.hour, part, length: 0 };
+  deps.writer.moveTo({ watermark: planned.watermark, recheck: { begin: { hour: record.hour, file, apiCount: held } } });
+  report.lateFound += held - record.exported;
+  await appendLate(deps, options, deps.writer.planned, report);
+}
+
+/** Reads the hour again from where the re-check stands and appends every event whose id the hour does not hold. */
+async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: Checkpoint, report: RecheckReport): Promise<void> {
+  const r = planned.recheck!;
+  const window = hourWindow(r.hour);
+  const exported = new DigestSet(await deps.ledger.read(r.hour, segmentsOf(r.record.parts), options));
+  const start = r.cursor ? positionOf(r.cursor).position : startOf(window);
+  const moveAt = (at: WindowEnd['position']) => deps.writer.moveTo({ watermark: deps.writer.planned.watermark, recheck: { cursor: cursorOf(window, at) } });
+  const pages = windowPages(deps.source, window, start, { size: options.pageSize, abortSignal: options.abortSignal, deadline: options.deadline });
+  let appended = 0;
+  let item: IteratorResult<WindowPage, WindowEnd>;
+  while (!(item = await pages.next()).done) {
+    const answer = onlyNotExported(item.value, exported);
+    appended += answer.sorted.fresh;
+    await writeAnswer(deps.writer, window, answer, moveAt);
+    answer.page.release?.();
+    if (deps.writer.failed) return;
+  }
+  deps.writer.moveTo({ watermark: deps.writer.planned.watermark, recheck: { done: { configId: options.configId, writtenAt: deps.clock.now().toISOString() } } });
+  report.lateAppended += appended;
+  report.hours.push({ hour: r.hour, appended });
+  deps.logger.info('re-check: late events appended to a closed hour', { hour: r.hour, appended, file: r.file.path, revision: r.revision });
+}
+
+/** The answer with the events whose ids were exported already marked as such. */
+function onlyNotExported(item: WindowPage, exported: DigestSet): WindowPage {
+  const { page, sorted } = item;
+  const kinds = Uint8Array.from(sorted.kinds);
+  let fresh = 0;
+  for (let i = 0; i < sorted.end; i++) {
+    if (kinds[i] !== NEW) continue;
+    if (exported.has(digestOf(page.ndjson.subarray(page.idStarts[i]!, page.idEnds[i]!)))) kinds[i] = KNOWN;
+    else fresh++;
+  }
+  return { ...item, sorted: { ...sorted, kinds, fresh } };
+}
+
+/** The id ledger segments of every committed batch the parts list. */
+function segmentsOf(parts: ManifestPart[]): string[] {
+  return parts.flatMap((p) => p.ranges.filter((r) => r.sha256 !== '').map((r) => segmentName(partNumber(p.path), r.from, r.to)));
+}
+
+function partNumber(path: string): number {
+  const m = /-part-(\d{4})\.ndjson$/.exec(path);
+  if (!m) throw new Error(`not a part file: ${path}`);
+  return Number(m[1]);
+}
+
+function hourWindow(hour: string): Window {
+  const start = new Date(hour);
+  return { start, end: new Date(start.getTime() + HOUR_MS) };
+}

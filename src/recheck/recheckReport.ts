@@ -1,0 +1,17 @@
+/** What one run's re-check of closed hours found and did. */
+export interface RecheckReport {
+  hoursChecked: number;
+  /** Hours the API gave no count for (or whose edges were never counted): not compared. */
+  hoursUnverified: number;
+  /** Events the API counts beyond those exported, over the hours re-read; and those appended as new parts. */
+  lateFound: number;
+  lateAppended: number;
+  /** Hours whose count went down: reported, never "fixed" in the lake. */
+  countDown: Array<{ hour: string; fewer: number }>;
+  /** The hours that got a new part, and how many events it holds. */
+  hours: Array<{ hour: string; appended: number }>;
+}
+
+export function emptyRecheckReport(): RecheckReport {
+  return { hoursChecked: 0, hoursUnverified: 0, lateFound: 0, lateAppended: 0, countDown: [], hours: [] };
+}

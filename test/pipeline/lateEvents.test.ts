@@ -1,0 +1,104 @@
+// Late events: 10 % of the events become visible two hours after their time. A later run re-checks the closed
+// hours, appends each late event exactly once as a new part of its hour, and writes the hour's next manifest
+// revision — SIGKILLed at every storage step of that run, or not.
+import { FaultInjector, SimulatedCrash } from '../../src/adapters/memory/faults';
+import { ManualClock } from '../../src/adapters/memory/manualClock';
+import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpointBlob';
+import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpointStore';
+import { MemoryIdLedger } from '../../src/adapters/memory/memoryIdLedger';
+import { MemoryLake } from '../../src/adapters/memory/memoryLake';
+import { decodeCheckpoint } from '../../src/checkpoint/checkpoint';
+import { runExport, type RunSummary } from '../../src/pipeline/run';
+import { checkLakeManifests } from '../support/lakeManifests';
+import { HostileSource, eventJson, eventsAt, type StoredEvent } from '../support/hostileSource';
+
+const T0 = Date.parse('2026-07-01T00:00:00Z');
+const FIRST = new Date(T0 + 3.5 * 3600_000);
+const LATER = new Date(T0 + 6 * 3600_000);
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const events = eventsAt(T0, 3 * 3600_000, 200);
+const late = new Set(events.filter((_, i) => i % 10 === 3).map((e) => e.id));
+const visibleAt = (e: StoredEvent) => (late.has(e.id) ? e.t + 2 * 3600_000 : e.t);
+
+function world() {
+  const clock = new ManualClock(FIRST);
+  const source = new HostileSource(events, { visibleAt, now: () => clock.now().getTime() });
+  return { clock, source, blob: new MemoryCheckpointBlob(clock), lake: new MemoryLake(), ledger: new MemoryIdLedger() };
+}
+type World = ReturnType<typeof world>;
+
+async function run(w: World, faults = new FaultInjector()): Promise<RunSummary | SimulatedCrash> {
+  try {
+    return await runExport(
+      { source: w.source, lake: w.lake.connect({ faults }), store: new MemoryCheckpointStore({ clock: w.clock, blob: w.blob, faults }), ledger: w.ledger.connect({ faults }), clock: w.clock, logger: quiet },
+      { root: 'audit', configId: 'test', pageSize: 15, lagSeconds: 300, exportStart: new Date(T0), fileMaxBytes: 1 << 20, batchMaxBytes: 900, timeBudgetMs: 3600_000, recheckHours: 72, abortSignal: new AbortController().signal },
+    );
+  } catch (error) {
+    if (error instanceof SimulatedCrash) return error;
+    throw error;
+  }
+}
+
+const lines = (lake: MemoryLake) =>
+  lake.paths().filter((p) => !p.includes('/_manifests/')).sort().flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1));
+const expected = events.map((e) => JSON.stringify(eventJson(e))).sort();
+
+describe('late events and the re-check of closed hours', () => {
+  it('the first run misses the late events of hours 1 and 2 without a word (they are not visible yet); the later run appends them once, as new parts, with new manifest revisions', async () => {
+    const w = world();
+    const first = (await run(w)) as RunSummary;
+    expect(first.status).toBe('caught-up');
+    const missing = expected.filter((l) => !lines(w.lake).includes(l));
+    expect(missing.length).toBeGreaterThan(5);
+    await w.clock.advance(LATER.getTime() - FIRST.getTime());
+    const second = (await run(w)) as RunSummary;
+    expect(second.status).toBe('caught-up');
+    expect(second.recheck).toMatchObject({ lateFound: missing.length, lateAppended: missing.length });
+    expect([...lines(w.lake)].sort()).toEqual(expected);
+    // New part files, never a changed one; the hours re-checked got revision 2 on the same chain.
+    expect(w.lake.paths().filter((p) => p.endsWith('part-0001.ndjson')).length).toBe(second.recheck!.hours.length);
+    const { chain, problems } = checkLakeManifests(w.lake);
+    expect(problems).toEqual([]);
+    expect(chain.filter((c) => c.manifest.revision === 2).map((c) => c.manifest.hour)).toEqual(second.recheck!.hours.map((h) => h.hour));
+    // A third run finds nothing to add and writes nothing.
+    const paths = w.lake.paths().length;
+    const third = (await run(w)) as RunSummary;
+    expect(third.recheck).toMatchObject({ lateFound: 0, lateAppended: 0 });
+    expect(w.lake.paths().length).toBe(paths);
+  });
+
+  it('SIGKILLed at every storage step of the re-checking run: every event once, manifests true, one chain', async () => {
+    // How many steps the re-checking run takes.
+    const probe = world();
+    await run(probe);
+    await probe.clock.advance(LATER.getTime() - FIRST.getTime());
+    const counting = new FaultInjector();
+    await run(probe, counting);
+    const steps = counting.log.length;
+    let crashed = 0;
+    for (let at = 1; at <= steps; at++) {
+      for (const after of [false, true]) {
+        const w = world();
+        await run(w);
+        await w.clock.advance(LATER.getTime() - FIRST.getTime());
+        const faults = new FaultInjector();
+        faults.failNext(at, { type: 'crash', after });
+        let outcome = await run(w, faults);
+        for (let again = 0; outcome instanceof SimulatedCrash && again < 5; again++) {
+          crashed++;
+          await w.clock.advance(61_000);
+          outcome = await run(w);
+        }
+        expect(outcome).toMatchObject({ status: 'caught-up' });
+        const got = lines(w.lake);
+        expect({ at, after, duplicated: got.length - new Set(got).size }).toEqual({ at, after, duplicated: 0 });
+        expect({ at, after, lines: [...got].sort() }).toEqual({ at, after, lines: expected });
+        const { chain, problems } = checkLakeManifests(w.lake);
+        expect({ at, after, problems }).toEqual({ at, after, problems: [] });
+        expect(decodeCheckpoint(w.blob.read()!).chain?.head).toBe(chain.at(-1)!.sha256);
+      }
+    }
+    expect(crashed).toBeGreaterThan(steps);
+  });
+});
