@@ -40,6 +40,7 @@ export async function exportOnce(settings: Settings, options: ComposeOptions): P
       windows: summary.windows, watermark: summary.watermark, ms: Date.parse(summary.endedAt) - Date.parse(summary.startedAt),
       duplicatesDropped: source.duplicatesDropped, shortPages: source.shortPages, windowsUnverified: source.windowsUnverified,
       missing: source.missing, removed: source.removed,
+      ...(summary.recheck ? { hoursRechecked: summary.recheck.hoursChecked, lateFound: summary.recheck.lateFound, lateAppended: summary.recheck.lateAppended, hoursCountDown: summary.recheck.countDown.length } : {}),
     });
     if (source.missing > 0) {
       options.logger.error('the audit API counts events of exported hours that are not in the lake: they became visible too late to place', {

@@ -1,4 +1,6 @@
 import type { RunSummary } from '../pipeline/run';
+import type { RecheckReport } from '../recheck/recheckReport';
+import type { RecheckTotals } from './statusRecord';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { StatusStore } from '../ports/statusStore';
@@ -25,11 +27,27 @@ export function recordRun(store: StatusStore, run: RunOutcome, clock: Clock, log
         lastRun:
           'reason' in o
             ? { id: run.id, startedAt: run.startedAt, endedAt, status: 'failed', events: 0, bytes: 0, files: 0, attempts, failureReason: o.reason, ...(o.code ? { failureCode: o.code } : {}) }
-            : { id: run.id, startedAt: run.startedAt, endedAt, status: o.status, events: o.events, bytes: o.bytes, files: o.files.length, attempts, source: o.source },
+            : { id: run.id, startedAt: run.startedAt, endedAt, status: o.status, events: o.events, bytes: o.bytes, files: o.files.length, attempts, source: o.source, ...(o.recheck ? { recheck: o.recheck } : {}) },
         connection: { status: failed ? 'FAILED' : 'SUCCESS', checkedAt: endedAt, by: 'run', ...('reason' in o ? { failureReason: o.reason } : {}) },
         warnings: run.warnings,
+        ...totalsAfter(previous.recheckTotals, 'reason' in o ? undefined : o.recheck),
       };
     },
     (error) => logger.warn('could not record the run for status', { error: (error as Error).message }),
   );
+}
+
+/** The re-check totals with one more run's added. */
+function totalsAfter(before: RecheckTotals | undefined, run: RecheckReport | undefined): { recheckTotals?: RecheckTotals } {
+  if (!before && !run) return {};
+  const t = before ?? { hoursChecked: 0, lateFound: 0, lateAppended: 0, hoursCountDown: 0 };
+  if (!run) return { recheckTotals: t };
+  return {
+    recheckTotals: {
+      hoursChecked: t.hoursChecked + run.hoursChecked,
+      lateFound: t.lateFound + run.lateFound,
+      lateAppended: t.lateAppended + run.lateAppended,
+      hoursCountDown: t.hoursCountDown + run.countDown.length,
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SourceReport } from '../pipeline/sourceReport';
+import type { RecheckReport } from '../recheck/recheckReport';
 
 /**
  * What operators see about past runs, kept beside the checkpoint (not in it: the checkpoint is written only
@@ -12,6 +13,15 @@ export interface StatusRecord {
   connection?: { status: 'SUCCESS' | 'FAILED'; checkedAt: string; by: 'run' | 'test-connection'; failureReason?: string };
   /** Warnings of the last run or connection test, e.g. the SAS expires soon. */
   warnings: string[];
+  /** Re-checks of closed hours over every run recorded: late events found and appended, hours checked, counts down. */
+  recheckTotals?: RecheckTotals;
+}
+
+export interface RecheckTotals {
+  hoursChecked: number;
+  lateFound: number;
+  lateAppended: number;
+  hoursCountDown: number;
 }
 
 export interface LastRun {
@@ -28,6 +38,8 @@ export interface LastRun {
   failureCode?: string;
   /** What the audit API did that the run corrected for or could not (absent for failed runs). */
   source?: SourceReport;
+  /** What the run's re-check of closed hours found and appended. */
+  recheck?: RecheckReport;
 }
 
 const iso = z.iso.datetime();
@@ -46,10 +58,17 @@ const schema = z.object({
           hours: z.array(z.object({ hour: iso, missing: z.number().int(), removed: z.number().int() })),
         })
         .optional(),
+      recheck: z
+        .object({
+          hoursChecked: z.number().int(), hoursUnverified: z.number().int(), lateFound: z.number().int(), lateAppended: z.number().int(),
+          countDown: z.array(z.object({ hour: iso, fewer: z.number().int() })), hours: z.array(z.object({ hour: iso, appended: z.number().int() })),
+        })
+        .optional(),
     })
     .optional(),
   connection: z.object({ status: z.enum(['SUCCESS', 'FAILED']), checkedAt: iso, by: z.enum(['run', 'test-connection']), failureReason: z.string().optional() }).optional(),
   warnings: z.array(z.string()),
+  recheckTotals: z.object({ hoursChecked: z.number().int(), lateFound: z.number().int(), lateAppended: z.number().int(), hoursCountDown: z.number().int() }).optional(),
 });
 
 export const emptyStatus = (): StatusRecord => ({ version: 1, warnings: [] });

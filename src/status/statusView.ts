@@ -22,6 +22,8 @@ export interface StatusView {
    * paging, too late to place), with how many: not in the lake.
    */
   noticed: Array<{ hour: string; missing: number; noticedAt: string }>;
+  /** Re-checks of closed hours over all recorded runs (the last run's are in lastRun.recheck). */
+  recheckTotals: { hoursChecked: number; lateFound: number; lateAppended: number; hoursCountDown: number } | null;
   /** The manifests' hash chain: its head (sha256 of the last manifest), that manifest's path and time, how many. */
   manifests: { head: string; lastPath: string; lastWrittenAt: string; count: number } | null;
   lagSeconds: number | null;
@@ -48,6 +50,7 @@ export async function readStatus(settings: Settings, options: { abortSignal: Abo
     watermark,
     noticed: stored?.checkpoint.noticed ?? [],
     manifests: chainOf(stored?.checkpoint.chain),
+    recheckTotals: record?.recheckTotals ?? null,
     lagSeconds: watermark ? Math.max(0, Math.floor((now.getTime() - Date.parse(watermark)) / 1000)) : null,
     nextRunAt: settings.enabled ? parseNcrontab(settings.schedule).next(now).toISOString() : null,
     warnings,
