@@ -42,7 +42,7 @@ export async function exportOnce(settings: Settings, options: ComposeOptions): P
       missing: source.missing, removed: source.removed,
       ...(summary.recheck ? { hoursRechecked: summary.recheck.hoursChecked, lateFound: summary.recheck.lateFound, lateAppended: summary.recheck.lateAppended, hoursCountDown: summary.recheck.countDown.length } : {}),
     });
-    if (source.missing > 0) {
+    if (summary.status === 'incomplete') {
       options.logger.error('the audit API counts events of exported hours that are not in the lake: they became visible too late to place', {
         missing: source.missing, hours: source.hours.filter((h) => h.missing > 0).map((h) => `${h.hour}:${h.missing}`).join(' '),
       });

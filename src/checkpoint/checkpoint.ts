@@ -155,7 +155,8 @@ const part = z.object({
 });
 const hourRecord = z.object({
   hour: iso, parts: z.array(part), apiCount: count.nullable(),
-  exported: count.optional(), before: count.nullable().optional(), beyond: count.nullable().optional(),
+  exported: count.optional(), before: count.nullable().optional(), beyond: count.nullable().optional(), from: iso.optional(),
+  skipped: z.boolean().optional(),
 });
 const manifest = z.object({
   format: z.literal(MANIFEST_FORMAT), configId: z.string(), hour: iso, revision: z.number().int().min(1),
@@ -163,7 +164,7 @@ const manifest = z.object({
 });
 const hourDone = z.object({
   hour: iso, apiCount: count.nullable(), closes: z.boolean(), configId: z.string(), writtenAt: iso,
-  exported: count, before: count.nullable(), beyond: count.nullable(), keepHours: count,
+  exported: count, before: count.nullable(), beyond: count.nullable(), keepHours: count, from: iso,
 });
 const openFile = z.object({ path: z.string().min(1), hour: iso, part: count, length: count });
 const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
@@ -291,8 +292,12 @@ function recheckMoved(c: Checkpoint, step: RecheckStep): Checkpoint {
   const { recheck: _done, ...rest } = c;
   const record = { ...r.record, apiCount: r.apiCount };
   const manifest = manifestOf(record, { configId: step.done.configId, writtenAt: step.done.writtenAt, previous: chainEnd(c), revision: r.revision });
+  // An hour that now holds all the API counts is no longer missing anything.
+  const noticed = (record.exported ?? 0) >= r.apiCount ? c.noticed?.filter((n) => n.hour !== r.hour) : c.noticed;
+  const { noticed: _kept, ...others } = rest;
   return {
-    ...rest,
+    ...others,
+    ...(noticed?.length ? { noticed } : {}),
     pendingManifests: [...(c.pendingManifests ?? []), manifest],
     recent: (c.recent ?? []).map((e) => (e.record.hour === r.hour ? { record, revision: r.revision } : e)),
   };

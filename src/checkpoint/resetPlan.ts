@@ -27,7 +27,10 @@ export function planReset(old: Checkpoint | undefined, start: Date, root: string
   const kept = noticed.filter((n) => Date.parse(n.hour) < start.getTime());
   const dropped = noticed.filter((n) => Date.parse(n.hour) >= start.getTime());
   // The manifests' chain goes on (and what is due is still written); the open hour's record only with its file.
-  const openHour = file && old.openHour?.hour === file.hour ? old.openHour : undefined;
+  // Skipping ahead inside the open hour: its count can no longer be compared with what it holds (no re-check).
+  const openHour = file && old.openHour?.hour === file.hour ? { ...old.openHour, skipped: true } : undefined;
+  // Hours wholly before --start stay re-checkable.
+  const recent = (old.recent ?? []).filter((r) => Date.parse(r.record.hour) + 3600_000 <= start.getTime());
   return {
     next: {
       version: 2, origin: watermark, watermark,
@@ -36,6 +39,7 @@ export function planReset(old: Checkpoint | undefined, start: Date, root: string
       ...(old.chain ? { chain: old.chain } : {}),
       ...(old.pendingManifests?.length ? { pendingManifests: old.pendingManifests } : {}),
       ...(openHour ? { openHour } : {}),
+      ...(recent.length ? { recent } : {}),
     },
     direction,
     stood: old.cursor?.at ?? old.watermark,

@@ -12,10 +12,16 @@ export interface HourRecord {
   /** Events of its first window's search range before the hour, and of its last at or past its end (for counts). */
   before?: number | null;
   beyond?: number | null;
+  /** Where the export's first window in the hour began (EXPORT_START or a reset may fall inside an hour). */
+  from?: string;
+  /** Part of the hour was skipped on purpose (a checkpoint reset ahead inside it): its count cannot be compared. */
+  skipped?: boolean;
 }
 
 /** A window's contribution to its hour's record. */
 export interface WindowCount {
+  /** The window's start. */
+  from: string;
   apiCount: number | null;
   exported: number;
   before: number | null;
@@ -63,6 +69,7 @@ export function recordCount(record: HourRecord | undefined, hour: string, w: Win
     // The hour's first window tells what precedes it; its last, what follows.
     before: base.before === undefined ? w.before : base.before,
     beyond: w.beyond,
+    from: base.from ?? w.from,
   };
 }
 

@@ -128,7 +128,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       // A window that ends its hour closes it: the hour's manifest is written once its batches are in.
       const closes = window.end.getTime() === hourOf(window.start).getTime() + HOUR_MS;
       const hourDone = {
-        hour, apiCount: check.held ?? null, closes, configId: options.configId, writtenAt: at, keepHours: options.recheckHours ?? 0,
+        hour, from: window.start.toISOString(), apiCount: check.held ?? null, closes, configId: options.configId, writtenAt: at, keepHours: options.recheckHours ?? 0,
         exported: end.position.written + end.position.dropped, before: end.position.before ?? null, beyond: end.beyond ?? null,
       };
       hand({ watermark: window.end.toISOString(), ...(noticed ? { noticed } : {}), hourDone });
@@ -154,7 +154,9 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   // Planned windows that stop short of `until`: the window limit cut the plan, more remains.
   const planEnd = plan.at(-1)?.window.end.getTime();
   if (status === 'caught-up' && planEnd !== undefined && planEnd < until.getTime()) status = 'window-limit';
-  if (source.missing > 0 && status === 'caught-up') status = 'incomplete';
+  // Hours this run found short and a re-check did not complete stay noticed: the run is not caught up with them.
+  const stillMissing = (checkpoint.noticed ?? []).some((n) => Date.parse(n.noticedAt) >= started.getTime());
+  if (stillMissing && status === 'caught-up') status = 'incomplete';
   return {
     status,
     events: summary.events,

@@ -64,11 +64,11 @@ export async function recheckHours(deps: RecheckDeps, options: RecheckOptions): 
 /** One count request; a re-read only if the API now holds more than was exported. */
 async function checkHour(deps: RecheckDeps, options: RecheckOptions, planned: Checkpoint, entry: RecentHour, report: RecheckReport): Promise<void> {
   const { record } = entry;
-  const window = hourWindow(record.hour);
+  const window = hourWindow(record.hour, record.from);
   const page = await deps.source.fetchPage({ window, from: new Date(window.start.getTime() - 1), to: window.end, offset: 0, size: 1 }, options);
   page.release?.();
   report.hoursChecked++;
-  if (page.count === undefined || record.before == null || record.beyond == null || record.exported === undefined) {
+  if (page.count === undefined || record.before == null || record.beyond == null || record.exported === undefined || record.skipped) {
     report.hoursUnverified++;
     return;
   }
@@ -89,7 +89,7 @@ async function checkHour(deps: RecheckDeps, options: RecheckOptions, planned: Ch
 /** Reads the hour again from where the re-check stands and appends every event whose id the hour does not hold. */
 async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: Checkpoint, report: RecheckReport): Promise<void> {
   const r = planned.recheck!;
-  const window = hourWindow(r.hour);
+  const window = hourWindow(r.hour, r.record.from);
   const exported = new DigestSet(await deps.ledger.read(r.hour, segmentsOf(r.record.parts), options));
   const start = r.cursor ? positionOf(r.cursor).position : startOf(window);
   const moveAt = (at: WindowEnd['position']) => deps.writer.moveTo({ watermark: deps.writer.planned.watermark, recheck: { cursor: cursorOf(window, at) } });
@@ -133,7 +133,8 @@ function partNumber(path: string): number {
   return Number(m[1]);
 }
 
-function hourWindow(hour: string): Window {
+/** The hour from where the export began in it (not before EXPORT_START or a reset's start) to its end. */
+function hourWindow(hour: string, from?: string): Window {
   const start = new Date(hour);
-  return { start, end: new Date(start.getTime() + HOUR_MS) };
+  return { start: new Date(from ?? hour), end: new Date(start.getTime() + HOUR_MS) };
 }
