@@ -120,7 +120,7 @@ export class BatchWriter {
     if (last === first) return 0;
     if (batch.events === 0) batch.firstId = idText(page, first);
     batch.lastId = idText(page, last - 1);
-    if (batch.ids) for (let i = first; i < last; i++) batch.ids.add(page.ndjson.subarray(page.idStarts[i]!, page.idEnds[i]!));
+    if (batch.ids) for (let i = first; i < last; i++) batch.ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
     await this.#write(batch, ndjson.subarray(from, lineEnds[last - 1]!));
     batch.events += last - first;
     return last - first;

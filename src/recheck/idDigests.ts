@@ -1,54 +1,152 @@
-import { createHash } from 'node:crypto';
+// Id digests for the id ledger: 128 bits per id (MurmurHash3 x86_128 of the id's JSON token, four 32-bit lanes),
+// computed straight from the page's bytes into one growing array, so a batch's ids cost no object each. Not a
+// cryptographic hash: ids come from the audit API, and 128 bits make a collision among an hour's ids negligible.
 
-/** Bytes of one id's digest: 128 bits of its sha256, so that two ids of an hour never collide in practice. */
+/** Bytes of one digest as stored: four little-endian 32-bit lanes. */
 export const DIGEST_BYTES = 16;
 
-/** An id token's digest. */
-export function digestOf(idToken: Buffer): Buffer {
-  return createHash('sha256').update(idToken).digest().subarray(0, DIGEST_BYTES);
+const C1 = 0x239b961b;
+const C2 = 0xab0e9789;
+const C3 = 0x38b34ae5;
+const C4 = 0xa1e38b93;
+
+const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r));
+const fmix = (h: number) => {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+};
+const word = (b: Uint8Array, i: number) => b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+/** The tail's bytes from i, up to n of them (n < 4), as one little-endian word. */
+const tailWord = (b: Uint8Array, i: number, n: number) => {
+  let k = 0;
+  for (let j = n - 1; j >= 0; j--) k = (k << 8) | b[i + j]!;
+  return k;
+};
+
+/** The digest of b[start..end) into out[at..at+4). */
+export function digestInto(b: Uint8Array, start: number, end: number, out: Uint32Array, at: number): void {
+  const len = end - start;
+  let h1 = 0;
+  let h2 = 0;
+  let h3 = 0;
+  let h4 = 0;
+  let i = start;
+  for (; i + 16 <= end; i += 16) {
+    h1 ^= Math.imul(rotl(Math.imul(word(b, i), C1), 15), C2);
+    h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
+    h2 ^= Math.imul(rotl(Math.imul(word(b, i + 4), C2), 16), C3);
+    h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
+    h3 ^= Math.imul(rotl(Math.imul(word(b, i + 8), C3), 17), C4);
+    h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
+    h4 ^= Math.imul(rotl(Math.imul(word(b, i + 12), C4), 18), C1);
+    h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
+  }
+  const rest = end - i;
+  if (rest > 12) h4 ^= Math.imul(rotl(Math.imul(tailWord(b, i + 12, rest - 12), C4), 18), C1);
+  if (rest > 8) h3 ^= Math.imul(rotl(Math.imul(rest >= 12 ? word(b, i + 8) : tailWord(b, i + 8, rest - 8), C3), 17), C4);
+  if (rest > 4) h2 ^= Math.imul(rotl(Math.imul(rest >= 8 ? word(b, i + 4) : tailWord(b, i + 4, rest - 4), C2), 16), C3);
+  if (rest > 0) h1 ^= Math.imul(rotl(Math.imul(rest >= 4 ? word(b, i) : tailWord(b, i, rest), C1), 15), C2);
+  h1 ^= len;
+  h2 ^= len;
+  h3 ^= len;
+  h4 ^= len;
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  h1 = fmix(h1);
+  h2 = fmix(h2);
+  h3 = fmix(h3);
+  h4 = fmix(h4);
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  out[at] = h1;
+  out[at + 1] = (h2 + h1) | 0;
+  out[at + 2] = (h3 + h1) | 0;
+  out[at + 3] = (h4 + h1) | 0;
+}
+
+/** Lane-wise order of digest i and digest j. */
+function compare(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
+  for (let k = 0; k < 4; k++) {
+    const x = a[i * 4 + k]!;
+    const y = b[j * 4 + k]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** The digests in `lanes` (n of them), sorted, without repeats. */
+function sortedUnique(lanes: Uint32Array, n: number): Uint32Array {
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => compare(lanes, i, lanes, j));
+  const out = new Uint32Array(n * 4);
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    if (m > 0 && compare(lanes, i, out, m - 1) === 0) continue;
+    out.set(lanes.subarray(i * 4, i * 4 + 4), m * 4);
+    m++;
+  }
+  return out.subarray(0, m * 4);
 }
 
 /** The digests of a batch's ids, gathered as it fills, handed over sorted and without repeats. */
 export class IdDigests {
-  #chunks: Buffer[] = [];
+  #lanes = new Uint32Array(4 * 1024);
+  #n = 0;
 
-  add(idToken: Buffer): void {
-    this.#chunks.push(digestOf(idToken));
+  add(b: Uint8Array, start: number, end: number): void {
+    if ((this.#n + 1) * 4 > this.#lanes.length) {
+      const grown = new Uint32Array(this.#lanes.length * 2);
+      grown.set(this.#lanes);
+      this.#lanes = grown;
+    }
+    digestInto(b, start, end, this.#lanes, this.#n * 4);
+    this.#n++;
   }
 
+  /** The stored form: sorted digests, four little-endian lanes each. */
   sorted(): Buffer {
-    return sortDigests(this.#chunks);
+    const lanes = sortedUnique(this.#lanes, this.#n);
+    const out = Buffer.allocUnsafe(lanes.length * 4);
+    for (let k = 0; k < lanes.length; k++) out.writeUInt32LE(lanes[k]!, k * 4);
+    return out;
   }
 }
 
-export function sortDigests(digests: Buffer[]): Buffer {
-  const sorted = [...digests].sort(Buffer.compare);
-  const unique = sorted.filter((d, i) => i === 0 || !d.equals(sorted[i - 1]!));
-  return Buffer.concat(unique);
-}
-
-/** The ids an hour's export holds: sorted digests, searched without a string per id. */
+/** The ids an hour's export holds, from its stored segments: searched without an object per id. */
 export class DigestSet {
-  readonly #all: Buffer;
-  readonly size: number;
+  readonly #lanes: Uint32Array;
+  readonly #probe = new Uint32Array(4);
 
-  /** From the hour's segments (each sorted): merged once. */
   constructor(segments: Buffer[]) {
-    const all: Buffer[] = [];
-    for (const s of segments) for (let at = 0; at + DIGEST_BYTES <= s.length; at += DIGEST_BYTES) all.push(s.subarray(at, at + DIGEST_BYTES));
-    this.#all = sortDigests(all);
-    this.size = this.#all.length / DIGEST_BYTES;
+    const n = segments.reduce((sum, s) => sum + Math.floor(s.length / DIGEST_BYTES), 0);
+    const lanes = new Uint32Array(n * 4);
+    let k = 0;
+    for (const s of segments) {
+      const whole = Math.floor(s.length / DIGEST_BYTES) * DIGEST_BYTES;
+      for (let at = 0; at < whole; at += 4) lanes[k++] = s.readUInt32LE(at);
+    }
+    this.#lanes = sortedUnique(lanes, n);
   }
 
-  has(digest: Buffer): boolean {
+  get size(): number {
+    return this.#lanes.length / 4;
+  }
+
+  /** Whether the id token b[start..end) is among them. */
+  has(b: Uint8Array, start: number, end: number): boolean {
+    digestInto(b, start, end, this.#probe, 0);
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const c = this.#all.compare(digest, 0, DIGEST_BYTES, mid * DIGEST_BYTES, (mid + 1) * DIGEST_BYTES);
+      const c = compare(this.#lanes, mid, this.#probe, 0);
       if (c === 0) return true;
-      if (c > 0) hi = mid;
-      else lo = mid + 1;
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
     }
     return false;
   }

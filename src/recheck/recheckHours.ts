@@ -12,7 +12,7 @@ import type { Logger } from '../ports/logger';
 import type { BatchWriter } from '../pipeline/batchWriter';
 import { writeAnswer } from '../pipeline/writeAnswer';
 import type { Window } from '../window/window';
-import { DigestSet, digestOf } from './idDigests';
+import { DigestSet } from './idDigests';
 import { emptyRecheckReport, type RecheckReport } from './recheckReport';
 
 const HOUR_MS = 3600_000;
@@ -116,7 +116,7 @@ function onlyNotExported(item: WindowPage, exported: DigestSet): WindowPage {
   let fresh = 0;
   for (let i = 0; i < sorted.end; i++) {
     if (kinds[i] !== NEW) continue;
-    if (exported.has(digestOf(page.ndjson.subarray(page.idStarts[i]!, page.idEnds[i]!)))) kinds[i] = KNOWN;
+    if (exported.has(page.ndjson, page.idStarts[i]!, page.idEnds[i]!)) kinds[i] = KNOWN;
     else fresh++;
   }
   return { ...item, sorted: { ...sorted, kinds, fresh } };
