@@ -88,6 +88,8 @@ export class BatchWriter {
   #fenced = false;
   /** Whether the export has moved since the checkpoint it started from. */
   #moved = false;
+  /** The open batch's id digests, for the ledger (none when re-checks are off). */
+  readonly #ids: IdDigests | undefined;
 
   constructor(stored: StoredCheckpoint, limits: BatchLimits, deps: BatchWriterDeps) {
     this.#stored = stored;
@@ -96,6 +98,7 @@ export class BatchWriter {
     this.#deps = deps;
     this.#signal = linkedSignal(deps.abortSignal);
     this.#deliver = { store: deps.store, lake: deps.lake, ...(deps.ledger ? { ledger: deps.ledger } : {}), abortSignal: this.#signal.signal };
+    this.#ids = deps.ledger ? new IdDigests() : undefined;
     // A run that died between saving a manifest as due and writing it left it to this one.
     if (stored.checkpoint.pendingManifests?.length) this.#writeManifests();
   }
@@ -156,10 +159,13 @@ export class BatchWriter {
     this.#batch = undefined;
     if (this.#part && this.#part.used > 0) this.#ship(batch);
     const intent = { ...intentOf(batch.start, batch.bytes, batch.events, next), sha256: batch.hash.digest('hex'), firstId: batch.firstId, lastId: batch.lastId };
+    // Taken now: the next batch reuses the digests' memory.
+    const ids = batch.ids?.sorted();
+    batch.ids?.reset();
     this.#planned = applyIntent(this.#planned, intent);
     void this.#queue(async (stored) => {
       await Promise.all(batch.appends);
-      const delivered = await commitBatch(stored, intent, this.#deliver, batch.ids?.sorted());
+      const delivered = await commitBatch(stored, intent, this.#deliver, ids);
       this.#deps.onDelivered?.({ intent, window: batch.start.window, ordinal: batch.ordinal, ms: Date.now() - batch.began });
       return delivered;
     });
@@ -198,7 +204,7 @@ export class BatchWriter {
     const fence = !this.#fenced;
     this.#fenced = true;
     const ready = this.#queue(async (stored) => (await prepareFile(start, fence, this.#deliver), stored));
-    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), ids: this.#deps.ledger ? new IdDigests() : undefined, firstId: '', lastId: '', ready, appends: [] };
+    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), ids: this.#ids, firstId: '', lastId: '', ready, appends: [] };
     this.#batch = batch;
     return batch;
   }

@@ -78,10 +78,48 @@ function compare(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
   return 0;
 }
 
-/** The digests in `lanes` (n of them), sorted, without repeats. */
-function sortedUnique(lanes: Uint32Array, n: number): Uint32Array {
-  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => compare(lanes, i, lanes, j));
-  const out = new Uint32Array(n * 4);
+/** Indexes below this fit under a first lane in one exactly representable number. */
+const INDEX_LIMIT = 2 ** 21;
+
+/** Scratch arrays for sorting, kept by their owner so that sorting a batch allocates nothing. */
+class SortSpace {
+  keys = new Float64Array(0);
+  order = new Uint32Array(0);
+  out = new Uint32Array(0);
+
+  fit(n: number): void {
+    if (this.keys.length >= n) return;
+    const size = Math.max(n, this.keys.length * 2);
+    this.keys = new Float64Array(size);
+    this.order = new Uint32Array(size);
+    this.out = new Uint32Array(size * 4);
+  }
+}
+
+function byFirstLane(lanes: Uint32Array, n: number, space: SortSpace): Uint32Array {
+  const keys = space.keys.subarray(0, n);
+  for (let i = 0; i < n; i++) keys[i] = lanes[i * 4]! * INDEX_LIMIT + i;
+  keys.sort();
+  const order = space.order.subarray(0, n);
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % INDEX_LIMIT;
+  return order;
+}
+
+/**
+ * The digests in `lanes` (n of them), sorted, without repeats. A native numeric sort on the first lane (with the index
+ * below it, so each key is unique) does nearly all the work; only the rare runs with an equal first lane are put in
+ * order lane by lane.
+ */
+function sortedUnique(lanes: Uint32Array, n: number, space = new SortSpace()): Uint32Array {
+  space.fit(n);
+  const order = n < INDEX_LIMIT ? byFirstLane(lanes, n, space) : Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => compare(lanes, i, lanes, j));
+  for (let a = 0; a < n; ) {
+    let b = a + 1;
+    while (b < n && lanes[order[b]! * 4] === lanes[order[a]! * 4]) b++;
+    if (b - a > 1) order.subarray(a, b).sort((i, j) => compare(lanes, i, lanes, j));
+    a = b;
+  }
+  const out = space.out.subarray(0, n * 4);
   let m = 0;
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
@@ -92,10 +130,16 @@ function sortedUnique(lanes: Uint32Array, n: number): Uint32Array {
   return out.subarray(0, m * 4);
 }
 
-/** The digests of a batch's ids, gathered as it fills, handed over sorted and without repeats. */
+/** The digests of a batch's ids, gathered as it fills, handed over sorted and without repeats; reused batch after batch. */
 export class IdDigests {
   #lanes = new Uint32Array(4 * 1024);
   #n = 0;
+  readonly #space = new SortSpace();
+
+  /** Empty again, keeping its memory for the next batch. */
+  reset(): void {
+    this.#n = 0;
+  }
 
   add(b: Uint8Array, start: number, end: number): void {
     if ((this.#n + 1) * 4 > this.#lanes.length) {
@@ -109,7 +153,7 @@ export class IdDigests {
 
   /** The stored form: sorted digests, four little-endian lanes each. */
   sorted(): Buffer {
-    const lanes = sortedUnique(this.#lanes, this.#n);
+    const lanes = sortedUnique(this.#lanes, this.#n, this.#space);
     const out = Buffer.allocUnsafe(lanes.length * 4);
     for (let k = 0; k < lanes.length; k++) out.writeUInt32LE(lanes[k]!, k * 4);
     return out;
@@ -129,7 +173,7 @@ export class DigestSet {
       const whole = Math.floor(s.length / DIGEST_BYTES) * DIGEST_BYTES;
       for (let at = 0; at < whole; at += 4) lanes[k++] = s.readUInt32LE(at);
     }
-    this.#lanes = sortedUnique(lanes, n);
+    this.#lanes = sortedUnique(lanes, n).slice();
   }
 
   get size(): number {

@@ -45,6 +45,8 @@ export async function recheckHours(deps: RecheckDeps, options: RecheckOptions): 
   // Ids of hours past the horizon are no longer needed: the oldest hour kept is the first still re-checked.
   const oldest = deps.writer.planned.recent?.[0]?.record.hour;
   if (oldest) await deps.ledger.pruneBefore(deps.writer.planned.recheck && deps.writer.planned.recheck.hour < oldest ? deps.writer.planned.recheck.hour : oldest, options);
+  // One small request per hour, several at once: a quiet horizon costs one round trip or so, not one per hour.
+  const counts = deps.clock.now().getTime() < options.deadline ? await countAll(deps, deps.writer.planned.recent ?? [], options) : new Map<string, number | undefined>();
   for (let round = 0; round < 10_000; round++) {
     if (deps.clock.now().getTime() >= options.deadline) break;
     const planned = deps.writer.planned;
@@ -56,23 +58,46 @@ export async function recheckHours(deps: RecheckDeps, options: RecheckOptions): 
     const entry = (planned.recent ?? []).find((e) => !checked.has(e.record.hour));
     if (!entry) break;
     checked.add(entry.record.hour);
-    await checkHour(deps, options, planned, entry, report);
+    await checkHour(deps, options, planned, entry, counts.get(entry.record.hour), report);
   }
   return report;
 }
 
-/** One count request; a re-read only if the API now holds more than was exported. */
-async function checkHour(deps: RecheckDeps, options: RecheckOptions, planned: Checkpoint, entry: RecentHour, report: RecheckReport): Promise<void> {
+const COUNTS_AT_ONCE = 8;
+
+/** Each recent hour's count now (undefined where the API gave none). */
+async function countAll(deps: RecheckDeps, recent: RecentHour[], options: RecheckOptions): Promise<Map<string, number | undefined>> {
+  const counts = new Map<string, number | undefined>();
+  const queue = [...recent];
+  const worker = async () => {
+    for (let entry = queue.shift(); entry; entry = queue.shift()) {
+      const window = hourWindow(entry.record.hour, entry.record.from);
+      try {
+        const page = await deps.source.fetchPage({ window, from: new Date(window.start.getTime() - 1), to: window.end, offset: 0, size: 1 }, options);
+        page.release?.();
+        counts.set(entry.record.hour, page.count);
+      } catch (error) {
+        // The export itself is done; an hour that cannot be counted now is counted again next run.
+        if (options.abortSignal.aborted) throw error;
+        deps.logger.warn('re-check: could not count the hour; it is checked again next run', { hour: entry.record.hour, error: (error as Error).message });
+        counts.set(entry.record.hour, undefined);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(COUNTS_AT_ONCE, queue.length) }, worker));
+  return counts;
+}
+
+/** Compares an hour's count with what it holds; a re-read only if the API now holds more than was exported. */
+async function checkHour(deps: RecheckDeps, options: RecheckOptions, planned: Checkpoint, entry: RecentHour, count: number | undefined, report: RecheckReport): Promise<void> {
   const { record } = entry;
   const window = hourWindow(record.hour, record.from);
-  const page = await deps.source.fetchPage({ window, from: new Date(window.start.getTime() - 1), to: window.end, offset: 0, size: 1 }, options);
-  page.release?.();
   report.hoursChecked++;
-  if (page.count === undefined || record.before == null || record.beyond == null || record.exported === undefined || record.skipped) {
+  if (count === undefined || record.before == null || record.beyond == null || record.exported === undefined || record.skipped) {
     report.hoursUnverified++;
     return;
   }
-  const held = page.count - record.before - record.beyond;
+  const held = count - record.before - record.beyond;
   if (held < record.exported) {
     report.countDown.push({ hour: record.hour, fewer: record.exported - held });
     deps.logger.warn('re-check: the audit API counts fewer events for this hour than were exported', { hour: record.hour, exported: record.exported, counted: held });
