@@ -16,13 +16,8 @@ export class BlobIdLedger implements IdLedger {
   async put(hour: string, segment: string, digests: Buffer, { abortSignal }: { abortSignal: AbortSignal }): Promise<void> {
     const blob = this.state.client.getBlockBlobClient(`${this.prefix}${hour}/${segment}.bin`);
     const what = `save the ids of ${hour} ${segment}`;
-    const upload = () => this.state.call(what, abortSignal, (signal) => blob.upload(digests, digests.length, { abortSignal: signal }));
     try {
-      await upload().catch(async (error) => {
-        if (restErrorInfo(error).status !== 404) throw error;
-        await this.state.call('create the state container', abortSignal, (signal) => this.state.client.createIfNotExists({ abortSignal: signal }));
-        await upload();
-      });
+      await this.state.upload(what, blob, digests, abortSignal);
     } catch (error) {
       throw this.state.error(error, what);
     }

@@ -32,17 +32,8 @@ export class BlobStatusStore implements StatusStore {
   async save(record: StatusRecord, { abortSignal }: { abortSignal: AbortSignal }): Promise<void> {
     const body = JSON.stringify(record);
     const what = 'save status';
-    const upload = () =>
-      this.state.call(what, abortSignal, (signal) =>
-        this.blob.upload(body, Buffer.byteLength(body), { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal: signal }),
-      );
     try {
-      await upload().catch(async (error) => {
-        // A run that failed before taking its lease may be the first to write here.
-        if (restErrorInfo(error).status !== 404) throw error;
-        await this.state.call('create the state container', abortSignal, (signal) => this.state.client.createIfNotExists({ abortSignal: signal }));
-        await upload();
-      });
+      await this.state.upload(what, this.blob, body, abortSignal, { blobContentType: 'application/json' });
     } catch (error) {
       throw this.state.error(error, what);
     }

@@ -1,11 +1,11 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { BlobServiceClient, type BlobHTTPHeaders, type BlockBlobClient, type ContainerClient } from '@azure/storage-blob';
 import { PEER_TIMEOUTS, type PeerRetry } from '../../config/defaults';
 import type { ExportError } from '../../errors';
 import { safeUrl } from '../../redact';
 import { boundedCall } from './boundedCall';
 import { describePeer, storageRetryOptions, type Peer } from './peer';
-import { storageError } from './storageErrors';
+import { restErrorInfo, storageError } from './storageErrors';
 
 /** The container in the Functions host storage where the exporter keeps its checkpoints and status. */
 export const STATE_CONTAINER = 'audit-exporter';
@@ -39,6 +39,17 @@ export class StateContainer {
   /** One SDK call under the host storage's deadline; errors other than a time-out come back raw. */
   call<T>(what: string, abortSignal: AbortSignal, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     return boundedCall(this.peer, what, abortSignal, call);
+  }
+
+  /** Uploads a blob whole; a first write into a host storage without the state container creates it. */
+  async upload(what: string, blob: BlockBlobClient, body: string | Buffer, abortSignal: AbortSignal, headers?: BlobHTTPHeaders): Promise<void> {
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    const upload = () => this.call(what, abortSignal, (signal) => blob.upload(body, length, { ...(headers ? { blobHTTPHeaders: headers } : {}), abortSignal: signal }));
+    await upload().catch(async (error: unknown) => {
+      if (restErrorInfo(error).status !== 404) throw error;
+      await this.call('create the state container', abortSignal, (signal) => this.client.createIfNotExists({ abortSignal: signal }));
+      await upload();
+    });
   }
 
   /** A storage error as an ExportError that says which storage and setting it concerns. */
