@@ -35,7 +35,12 @@ async function main(): Promise<void> {
     // Read back with the account key: the exporter's SAS can only create and write.
     const container = adminClient(stack.info).getContainerClient(settings.fileSystem);
     const files: Array<{ name: string; size: number }> = [];
-    for await (const blob of container.listBlobsFlat({ prefix: `${settings.path}/` })) files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
+    const manifests: string[] = [];
+    for await (const blob of container.listBlobsFlat({ prefix: `${settings.path}/` })) {
+      // The hour manifests are the exporter's record of what each hour holds, not events.
+      if (blob.name.startsWith(`${settings.path}/_manifests/`)) manifests.push(blob.name);
+      else files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
+    }
     let lines = 0;
     for (const f of files) lines += (await container.getBlobClient(f.name).downloadToBuffer()).toString('utf8').split('\n').length - 1;
 
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
     console.log(`lake check: ${lines} NDJSON lines stored — ${lines === stack.auditApi.totalEvents ? 'every event exactly once' : 'MISMATCH'}`);
     console.log(`\n${settings.fileSystem}/`);
     for (const f of files) console.log(`  ${f.name}  (${f.size} bytes)`);
+    console.log(`  ${settings.path}/_manifests/…  (${manifests.length} hour manifests, one hash chain)`);
     if (files[0]) {
       const head = (await container.getBlobClient(files[0].name).downloadToBuffer()).toString('utf8').split('\n').slice(0, 2);
       console.log(`\nfirst lines of ${files[0].name}:`);
