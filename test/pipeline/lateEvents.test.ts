@@ -68,6 +68,31 @@ describe('late events and the re-check of closed hours', () => {
     expect(w.lake.paths().length).toBe(paths);
   });
 
+  it('a quiet horizon costs one small request per hour and no reads of the ledger or the lake; hours past the horizon are dropped', async () => {
+    const w = world();
+    await w.clock.advance(LATER.getTime() - FIRST.getTime()); // every event visible: nothing late
+    const once = async (recheckHours: number) => {
+      const faults = new FaultInjector();
+      const asked = w.source.asked.length;
+      const summary = (await runExport(
+        { source: w.source, lake: w.lake.connect({ faults }), store: new MemoryCheckpointStore({ clock: w.clock, blob: w.blob, faults }), ledger: w.ledger.connect({ faults }), clock: w.clock, logger: quiet },
+        { root: 'audit', configId: 'test', pageSize: 15, lagSeconds: 300, exportStart: new Date(T0), fileMaxBytes: 1 << 20, batchMaxBytes: 900, timeBudgetMs: 3600_000, recheckHours, abortSignal: new AbortController().signal },
+      )) as RunSummary;
+      return { summary, requests: w.source.asked.slice(asked), ledgerReads: faults.log.filter((op) => op.name === 'load' && op.port === 'checkpoint' && op.path !== undefined) };
+    };
+    await once(3);
+    await w.clock.advance(3600_000);
+    const calm = await once(3);
+    const recent = decodeCheckpoint(w.blob.read()!).recent!;
+    // The horizon keeps the last 3 closed hours, and the ledger nothing older.
+    expect(recent.map((r) => r.record.hour)).toEqual([3, 4, 5].map((h) => new Date(T0 + h * 3600_000).toISOString()));
+    expect([...w.ledger.segments.keys()].every((k) => k.split('/')[0]! >= recent[0]!.record.hour)).toBe(true);
+    expect(calm.summary.recheck).toMatchObject({ hoursChecked: 3, lateFound: 0, lateAppended: 0 });
+    // One count request per re-checked hour (size 1), besides the new window's own requests; no ledger read.
+    expect(calm.requests.filter((r) => r.size === 1)).toHaveLength(3);
+    expect(calm.ledgerReads).toEqual([]);
+  });
+
   it('SIGKILLed at every storage step of the re-checking run: every event once, manifests true, one chain', async () => {
     // How many steps the re-checking run takes.
     const probe = world();
