@@ -100,10 +100,12 @@ export interface Intent {
   from: number;
   to: number;
   events: number;
-  /** sha256 of the batch's bytes, and its first and last event's id: what the hour's manifest lists. */
+  /** sha256 of the batch's bytes, and its first and last event's id (and time): what the hour's manifest lists. */
   sha256?: string;
   firstId?: string;
   lastId?: string;
+  firstAt?: number;
+  lastAt?: number;
   /** Where the export stands once these bytes are in: the new watermark and cursor. */
   next: Next;
 }
@@ -151,7 +153,7 @@ const noticed = z.object({ hour: iso, missing: z.number().int().min(1), noticedA
 const hex = z.string().regex(/^[0-9a-f]{64}$/);
 const part = z.object({
   path: z.string().min(1), length: count, events: count, firstId: z.string(), lastId: z.string(),
-  ranges: z.array(z.object({ from: count, to: count, sha256: z.union([hex, z.literal('')]) })),
+  ranges: z.array(z.object({ from: count, to: count, sha256: z.union([hex, z.literal('')]), firstAt: z.number().optional(), lastAt: z.number().optional() })),
 });
 const hourRecord = z.object({
   hour: iso, parts: z.array(part), apiCount: count.nullable(),
@@ -184,6 +186,8 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
         sha256: hex.optional(),
         firstId: z.string().optional(),
         lastId: z.string().optional(),
+        firstAt: z.number().optional(),
+        lastAt: z.number().optional(),
         next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional(), hourDone: hourDone.optional(), recheck: recheckStep(c).optional() }),
       })
       .refine((i) => i.to > i.from && i.file.length === i.to, 'intent must cover a non-empty byte range ending at the file length')
@@ -306,7 +310,10 @@ function recheckMoved(c: Checkpoint, step: RecheckStep): Checkpoint {
 /** The state once an intent's bytes are committed: the hour records the batch, then the export advances, in one write. */
 export function applyIntent(c: Checkpoint, intent: Intent): Checkpoint {
   const batch = intent.sha256
-    ? { hour: intent.file.hour, path: intent.file.path, from: intent.from, to: intent.to, events: intent.events, sha256: intent.sha256, firstId: intent.firstId ?? '', lastId: intent.lastId ?? '' }
+    ? {
+        hour: intent.file.hour, path: intent.file.path, from: intent.from, to: intent.to, events: intent.events, sha256: intent.sha256,
+        firstId: intent.firstId ?? '', lastId: intent.lastId ?? '', firstAt: intent.firstAt, lastAt: intent.lastAt,
+      }
     : undefined;
   const r = c.recheck;
   if (r && intent.file.hour === r.hour) {

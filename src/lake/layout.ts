@@ -16,3 +16,10 @@ export function hourFilePath(root: string, eventTime: Date, part: number): strin
   const prefix = root.replace(/\/+$/, '');
   return `${prefix}/year=${y}/month=${m}/day=${d}/hour=${hh}/audit-${y}${m}${d}T${hh}-part-${String(part).padStart(4, '0')}.ndjson`;
 }
+
+/** The part number of an hour file's path. */
+export function partOf(path: string): number {
+  const m = /-part-(\d{4})\.ndjson$/.exec(path);
+  if (!m) throw new Error(`not a part file: ${path}`);
+  return Number(m[1]);
+}

@@ -38,6 +38,8 @@ export interface CommittedBatch {
   sha256: string;
   firstId: string;
   lastId: string;
+  firstAt?: number;
+  lastAt?: number;
 }
 
 /** The hour record once `batch` is committed; a record for another hour is a bug, not something to write around. */
@@ -51,7 +53,7 @@ export function recordBatch(record: HourRecord | undefined, batch: CommittedBatc
     part = { path: batch.path, length: 0, events: 0, firstId: batch.from > 0 ? '' : batch.firstId, lastId: batch.firstId, ranges: batch.from > 0 ? [{ from: 0, to: batch.from, sha256: '' }] : [] };
     parts.push(part);
   }
-  part.ranges.push({ from: batch.from, to: batch.to, sha256: batch.sha256 });
+  part.ranges.push({ from: batch.from, to: batch.to, sha256: batch.sha256, ...(batch.firstAt !== undefined ? { firstAt: batch.firstAt, lastAt: batch.lastAt } : {}) });
   part.length = batch.to;
   part.events += batch.events;
   part.lastId = batch.lastId;

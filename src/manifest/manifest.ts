@@ -8,6 +8,9 @@ export interface ManifestRange {
   from: number;
   to: number;
   sha256: string;
+  /** The times (epoch ms) of the range's first and last event: the checkpoint keeps them for re-checks; not written. */
+  firstAt?: number;
+  lastAt?: number;
 }
 
 export interface ManifestPart {

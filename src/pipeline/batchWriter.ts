@@ -45,6 +45,8 @@ interface OpenBatch {
   ids: IdDigests | undefined;
   firstId: string;
   lastId: string;
+  firstAt: number;
+  lastAt: number;
   /** Settles once the file is ready for this batch's appends (after the batch before it is flushed). */
   ready: Promise<void>;
   appends: Array<Promise<void>>;
@@ -53,7 +55,7 @@ interface OpenBatch {
 type Step = (stored: StoredCheckpoint) => Promise<StoredCheckpoint>;
 
 /** A page's lines and its events' id tokens (as AuditPage has them). */
-export type Lines = Pick<AuditPage, 'ndjson' | 'lineEnds' | 'idStarts' | 'idEnds'>;
+export type Lines = Pick<AuditPage, 'ndjson' | 'lineEnds' | 'idStarts' | 'idEnds' | 'eventTimes'>;
 
 /** Event i's id as text (its JSON token unescaped), for the manifest. */
 function idText(page: Lines, i: number): string {
@@ -121,8 +123,9 @@ export class BatchWriter {
     let last = first;
     while (last < end && (lineEnds[last]! - from <= batch.start.limit - batch.bytes || (batch.events === 0 && last === first))) last++;
     if (last === first) return 0;
-    if (batch.events === 0) batch.firstId = idText(page, first);
+    if (batch.events === 0) (batch.firstId = idText(page, first)), (batch.firstAt = page.eventTimes[first]!);
     batch.lastId = idText(page, last - 1);
+    batch.lastAt = page.eventTimes[last - 1]!;
     if (batch.ids) for (let i = first; i < last; i++) batch.ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
     await this.#write(batch, ndjson.subarray(from, lineEnds[last - 1]!));
     batch.events += last - first;
@@ -158,7 +161,7 @@ export class BatchWriter {
   #end(batch: OpenBatch, next: Next): void {
     this.#batch = undefined;
     if (this.#part && this.#part.used > 0) this.#ship(batch);
-    const intent = { ...intentOf(batch.start, batch.bytes, batch.events, next), sha256: batch.hash.digest('hex'), firstId: batch.firstId, lastId: batch.lastId };
+    const intent = { ...intentOf(batch.start, batch.bytes, batch.events, next), sha256: batch.hash.digest('hex'), firstId: batch.firstId, lastId: batch.lastId, firstAt: batch.firstAt, lastAt: batch.lastAt };
     // Taken now: the next batch reuses the digests' memory.
     const ids = batch.ids?.sorted();
     batch.ids?.reset();
@@ -204,7 +207,7 @@ export class BatchWriter {
     const fence = !this.#fenced;
     this.#fenced = true;
     const ready = this.#queue(async (stored) => (await prepareFile(start, fence, this.#deliver), stored));
-    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), ids: this.#ids, firstId: '', lastId: '', ready, appends: [] };
+    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), ids: this.#ids, firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
     this.#batch = batch;
     return batch;
   }

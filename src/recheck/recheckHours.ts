@@ -1,18 +1,17 @@
 import type { Checkpoint, RecentHour } from '../checkpoint/checkpoint';
-import { hourFilePath } from '../lake/layout';
-import type { ManifestPart } from '../manifest/manifest';
+import { hourFilePath, partOf } from '../lake/layout';
 import { cursorOf, positionOf } from '../paging/cursor';
 import { startOf } from '../paging/position';
 import { KNOWN, NEW } from '../paging/sortAnswer';
 import { windowPages, type WindowEnd, type WindowPage } from '../paging/windowPages';
 import type { AuditSource } from '../ports/auditSource';
 import type { Clock } from '../ports/clock';
-import { segmentName, type IdLedger } from '../ports/idLedger';
+import type { IdLedger } from '../ports/idLedger';
 import type { Logger } from '../ports/logger';
 import type { BatchWriter } from '../pipeline/batchWriter';
 import { writeAnswer } from '../pipeline/writeAnswer';
 import type { Window } from '../window/window';
-import { DigestSet } from './idDigests';
+import { LedgerWindow } from './ledgerWindow';
 import { emptyRecheckReport, type RecheckReport } from './recheckReport';
 
 const HOUR_MS = 3600_000;
@@ -104,7 +103,7 @@ async function checkHour(deps: RecheckDeps, options: RecheckOptions, planned: Ch
     return;
   }
   if (held === record.exported) return;
-  const part = 1 + Math.max(-1, ...record.parts.map((p) => partNumber(p.path)));
+  const part = 1 + Math.max(-1, ...record.parts.map((p) => partOf(p.path)));
   const file = { path: hourFilePath(options.root, window.start, part), hour: record.hour, part, length: 0 };
   deps.writer.moveTo({ watermark: planned.watermark, recheck: { begin: { hour: record.hour, file, apiCount: held } } });
   report.lateFound += held - record.exported;
@@ -115,14 +114,14 @@ async function checkHour(deps: RecheckDeps, options: RecheckOptions, planned: Ch
 async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: Checkpoint, report: RecheckReport): Promise<void> {
   const r = planned.recheck!;
   const window = hourWindow(r.hour, r.record.from);
-  const exported = new DigestSet(await deps.ledger.read(r.hour, segmentsOf(r.record.parts), options));
+  const exported = new LedgerWindow(deps.ledger, r.hour, r.record.parts, options);
   const start = r.cursor ? positionOf(r.cursor).position : startOf(window);
   const moveAt = (at: WindowEnd['position']) => deps.writer.moveTo({ watermark: deps.writer.planned.watermark, recheck: { cursor: cursorOf(window, at) } });
   const pages = windowPages(deps.source, window, start, { size: options.pageSize, abortSignal: options.abortSignal, deadline: options.deadline });
   let appended = 0;
   let item: IteratorResult<WindowPage, WindowEnd>;
   while (!(item = await pages.next()).done) {
-    const answer = onlyNotExported(item.value, exported);
+    const answer = await onlyNotExported(item.value, exported);
     appended += answer.sorted.fresh;
     await writeAnswer(deps.writer, window, answer, moveAt);
     answer.page.release?.();
@@ -135,28 +134,18 @@ async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: C
 }
 
 /** The answer with the events whose ids were exported already marked as such. */
-function onlyNotExported(item: WindowPage, exported: DigestSet): WindowPage {
+async function onlyNotExported(item: WindowPage, exported: LedgerWindow): Promise<WindowPage> {
   const { page, sorted } = item;
   const kinds = Uint8Array.from(sorted.kinds);
   let fresh = 0;
   for (let i = 0; i < sorted.end; i++) {
     if (kinds[i] !== NEW) continue;
-    if (exported.has(page.ndjson, page.idStarts[i]!, page.idEnds[i]!)) kinds[i] = KNOWN;
+    if (await exported.has(page.eventTimes[i]!, page.ndjson, page.idStarts[i]!, page.idEnds[i]!)) kinds[i] = KNOWN;
     else fresh++;
   }
   return { ...item, sorted: { ...sorted, kinds, fresh } };
 }
 
-/** The id ledger segments of every committed batch the parts list. */
-function segmentsOf(parts: ManifestPart[]): string[] {
-  return parts.flatMap((p) => p.ranges.filter((r) => r.sha256 !== '').map((r) => segmentName(partNumber(p.path), r.from, r.to)));
-}
-
-function partNumber(path: string): number {
-  const m = /-part-(\d{4})\.ndjson$/.exec(path);
-  if (!m) throw new Error(`not a part file: ${path}`);
-  return Number(m[1]);
-}
 
 /** The hour from where the export began in it (not before EXPORT_START or a reset's start) to its end. */
 function hourWindow(hour: string, from?: string): Window {

@@ -17,7 +17,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 function page(lines = 10) {
   const text = Array.from({ length: lines }, (_, i) => `"${i % 10}"`.padEnd(9, '.') + '\n').join('');
   const ends = Array.from({ length: lines }, (_, i) => (i + 1) * 10);
-  return { ndjson: Buffer.from(text), ends, lines: { ndjson: Buffer.from(text), lineEnds: ends, idStarts: ends.map((e) => e - 10), idEnds: ends.map((e) => e - 7) } };
+  return { ndjson: Buffer.from(text), ends, lines: { ndjson: Buffer.from(text), lineEnds: ends, idStarts: ends.map((e) => e - 10), idEnds: ends.map((e) => e - 7), eventTimes: ends.map((_, i) => i) } };
 }
 
 interface Fakes {
