@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordBatch, recordCount, manifestHash, manifestOf, type HourRecord, type WindowCount } from '../manifest/hourRecord';
 import { MANIFEST_FORMAT, type Manifest } from '../manifest/manifest';
+import { HOUR_MS } from '../window/window';
 
 /**
  * The exporter's whole state for one export configuration.
@@ -134,8 +135,6 @@ export type RecheckStep =
   | { begin: { hour: string; file: OpenFile; apiCount: number } }
   | { cursor: Cursor }
   | { done: { configId: string; writtenAt: string } };
-
-const HOUR_MS = 3600_000;
 
 /** Hours kept in `noticed`: the oldest give way (the re-check horizon is far shorter). */
 export const NOTICED_KEPT = 1000;

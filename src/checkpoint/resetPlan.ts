@@ -1,5 +1,5 @@
 import { hourFilePath } from '../lake/layout';
-import { hourOf } from '../window/window';
+import { HOUR_MS, hourOf } from '../window/window';
 import type { Checkpoint, Cursor, Noticed, OpenFile } from './checkpoint';
 
 /** What a reset writes, and how it relates to what it replaces. */
@@ -30,7 +30,7 @@ export function planReset(old: Checkpoint | undefined, start: Date, root: string
   // Skipping ahead inside the open hour: its count can no longer be compared with what it holds (no re-check).
   const openHour = file && old.openHour?.hour === file.hour ? { ...old.openHour, skipped: true } : undefined;
   // Hours wholly before --start stay re-checkable.
-  const recent = (old.recent ?? []).filter((r) => Date.parse(r.record.hour) + 3600_000 <= start.getTime());
+  const recent = (old.recent ?? []).filter((r) => Date.parse(r.record.hour) + HOUR_MS <= start.getTime());
   return {
     next: {
       version: 2, origin: watermark, watermark,

@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../ports/clock';
 import { redactingLogger } from '../ports/logger';
 import type { SecretValue } from '../redact';
 import { retryDelay } from '../retry/retryDecision';
-import { hourOf } from '../window/window';
+import { HOUR_MS, hourOf } from '../window/window';
 
 export interface AuditApiProbeOptions {
   apiKey?: SecretValue;
@@ -40,7 +40,7 @@ export async function probeAuditApi(settings: Settings, options: AuditApiProbeOp
     logger: redactingLogger(() => undefined),
   });
   const end = hourOf(clock.now());
-  const window = { start: new Date(end.getTime() - 3600_000), end };
+  const window = { start: new Date(end.getTime() - HOUR_MS), end };
   const position = startOf(window);
   const request: PageRequest = { window, from: new Date(position.from), to: window.end, offset: 0, size: settings.pageSize };
 

@@ -8,7 +8,7 @@ import { prefetch } from '../paging/prefetch';
 import { windowPages, type WindowEnd, type WindowPage } from '../paging/windowPages';
 import { ExportError } from '../errors';
 import type { StoredCheckpoint } from '../ports/checkpointStore';
-import { hourOf, planWindows, windowKey, type Window } from '../window/window';
+import { HOUR_MS, hourOf, planWindows, windowKey, type Window } from '../window/window';
 import { BatchWriter } from './batchWriter';
 import { recover } from './recover';
 import type { RunDeps, RunOptions, RunSummary } from './run';
@@ -24,7 +24,6 @@ import type { RecheckReport } from '../recheck/recheckReport';
  * A small batch is still cut in PARTS appends, so they travel together.
  */
 const PART_BYTES = 2 * 1024 * 1024;
-const HOUR_MS = 3600_000;
 const PARTS = 4;
 /** Answers of the next window kept ready while the current one is written. */
 const NEXT_WINDOW_READY = 1;

@@ -1,6 +1,6 @@
 import type { AuditSource } from '../ports/auditSource';
+import { HOUR_MS } from '../window/window';
 
-const HOUR_MS = 3600_000;
 
 /**
  * The audit API's count for one UTC hour now: one request of one event over [hour, hour + 1 h], as

@@ -4,7 +4,8 @@ export interface Window {
   readonly end: Date;
 }
 
-const HOUR_MS = 3600 * 1000;
+/** One hour, the unit of windows, files and manifests. */
+export const HOUR_MS = 3600 * 1000;
 
 /** Hour windows one run plans at most (over a year): a longer backlog goes on in the next run. */
 export const MAX_WINDOWS = 10_000;
