@@ -1,4 +1,5 @@
 import type { Checkpoint, RecentHour } from '../checkpoint/checkpoint';
+import { ExportError } from '../errors';
 import { hourFilePath, partOf } from '../lake/layout';
 import { cursorOf, positionOf } from '../paging/cursor';
 import { startOf } from '../paging/position';
@@ -10,11 +11,10 @@ import type { IdLedger } from '../ports/idLedger';
 import type { Logger } from '../ports/logger';
 import type { BatchWriter } from '../pipeline/batchWriter';
 import { writeAnswer } from '../pipeline/writeAnswer';
-import type { Window } from '../window/window';
+import { HOUR_MS, type Window } from '../window/window';
 import { LedgerWindow } from './ledgerWindow';
 import { emptyRecheckReport, type RecheckReport } from './recheckReport';
 
-const HOUR_MS = 3600_000;
 
 export interface RecheckDeps {
   source: AuditSource;
@@ -50,8 +50,8 @@ export async function recheckHours(deps: RecheckDeps, options: RecheckOptions): 
     if (deps.clock.now().getTime() >= options.deadline) break;
     const planned = deps.writer.planned;
     if (planned.recheck) {
-      // Part-way done by an earlier run (or just begun): go on.
-      await appendLate(deps, options, planned, report);
+      // Part-way done by an earlier run (or just begun): go on; what stops it part-way stops the re-check.
+      if (!(await appendLate(deps, options, planned, report))) break;
       continue;
     }
     const entry = (planned.recent ?? []).find((e) => !checked.has(e.record.hour));
@@ -107,11 +107,15 @@ async function checkHour(deps: RecheckDeps, options: RecheckOptions, planned: Ch
   const file = { path: hourFilePath(options.root, window.start, part), hour: record.hour, part, length: 0 };
   deps.writer.moveTo({ watermark: planned.watermark, recheck: { begin: { hour: record.hour, file, apiCount: held } } });
   report.lateFound += held - record.exported;
-  await appendLate(deps, options, deps.writer.planned, report);
+  // The loop goes on with it (or, stopped part-way, stops): see recheckHours.
 }
 
-/** Reads the hour again from where the re-check stands and appends every event whose id the hour does not hold. */
-async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: Checkpoint, report: RecheckReport): Promise<void> {
+/**
+ * Reads the hour again from where the re-check stands and appends every event whose id the hour does not hold.
+ * False when it stopped part-way (out of time, the API asked for a wait past the deadline, or a write failed): the
+ * position reached is handed over, and the next run goes on from it.
+ */
+async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: Checkpoint, report: RecheckReport): Promise<boolean> {
   const r = planned.recheck!;
   const window = hourWindow(r.hour, r.record.from);
   const exported = new LedgerWindow(deps.ledger, r.hour, r.record.parts, options);
@@ -119,18 +123,34 @@ async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: C
   const moveAt = (at: WindowEnd['position']) => deps.writer.moveTo({ watermark: deps.writer.planned.watermark, recheck: { cursor: cursorOf(window, at) } });
   const pages = windowPages(deps.source, window, start, { size: options.pageSize, abortSignal: options.abortSignal, deadline: options.deadline });
   let appended = 0;
-  let item: IteratorResult<WindowPage, WindowEnd>;
-  while (!(item = await pages.next()).done) {
-    const answer = await onlyNotExported(item.value, exported);
-    appended += answer.sorted.fresh;
-    await writeAnswer(deps.writer, window, answer, moveAt);
-    answer.page.release?.();
-    if (deps.writer.failed) return;
+  let reached: WindowEnd['position'] | undefined;
+  try {
+    for (let item = await pages.next(); !item.done; item = await pages.next()) {
+      const answer = await onlyNotExported(item.value, exported);
+      appended += answer.sorted.fresh;
+      await writeAnswer(deps.writer, window, answer, moveAt);
+      answer.page.release?.();
+      reached = answer.after;
+      if (deps.writer.failed) return false;
+      // The re-check shares the run's time: past it, stop where the hour stands.
+      if (deps.clock.now().getTime() >= options.deadline) {
+        moveAt(answer.after);
+        return false;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof ExportError && error.code === 'WaitBeyondDeadline')) throw error;
+    deps.logger.warn(error.message);
+    if (reached) moveAt(reached);
+    return false;
+  } finally {
+    await pages.return(undefined as never);
   }
   deps.writer.moveTo({ watermark: deps.writer.planned.watermark, recheck: { done: { configId: options.configId, writtenAt: deps.clock.now().toISOString() } } });
   report.lateAppended += appended;
   report.hours.push({ hour: r.hour, appended });
   deps.logger.info('re-check: late events appended to a closed hour', { hour: r.hour, appended, file: r.file.path, revision: r.revision });
+  return true;
 }
 
 /** The answer with the events whose ids were exported already marked as such. */

@@ -93,6 +93,35 @@ describe('late events and the re-check of closed hours', () => {
     expect(calm.ledgerReads).toEqual([]);
   });
 
+  it('a re-check out of time stops part-way, saving where it stood; the next run finishes it, every event once', async () => {
+    // A clock that moves a second at every reading; the smallest budget that runs out inside an hour's re-read.
+    const attempt = async (budgetMs: number) => {
+      const w = world();
+      await run(w);
+      await w.clock.advance(LATER.getTime() - FIRST.getTime());
+      let ticks = 0;
+      const ticking = { now: () => new Date(w.clock.now().getTime() + 1000 * ticks++), sleep: (ms: number, signal: AbortSignal) => w.clock.sleep(ms, signal) };
+      const faults = new FaultInjector();
+      const summary = await runExport(
+        { source: w.source, lake: w.lake.connect({ faults }), store: new MemoryCheckpointStore({ clock: w.clock, blob: w.blob, faults }), ledger: w.ledger.connect({ faults }), clock: ticking, logger: quiet },
+        { root: 'audit', configId: 'test', pageSize: 15, lagSeconds: 300, exportStart: new Date(T0), fileMaxBytes: 1 << 20, batchMaxBytes: 900, timeBudgetMs: budgetMs, recheckHours: 72, abortSignal: new AbortController().signal },
+      );
+      return { w, summary, midway: decodeCheckpoint(w.blob.read()!).recheck?.cursor !== undefined };
+    };
+    let stopped: Awaited<ReturnType<typeof attempt>> | undefined;
+    for (let budget = 1_000; budget <= 400_000 && !stopped?.midway; budget += 1_000) stopped = await attempt(budget);
+    expect(stopped?.midway).toBe(true);
+    const { w, summary } = stopped!;
+    expect(summary.recheck!.lateAppended).toBeLessThan(summary.recheck!.lateFound);
+    await w.clock.advance(61_000);
+    const finished = (await run(w)) as RunSummary;
+    expect(finished.status).toBe('caught-up');
+    const got = lines(w.lake);
+    expect(got.length).toBe(new Set(got).size);
+    expect([...got].sort()).toEqual(expected);
+    expect(checkLakeManifests(w.lake).problems).toEqual([]);
+  });
+
   it('SIGKILLed at every storage step of the re-checking run: every event once, manifests true, one chain', async () => {
     // How many steps the re-checking run takes.
     const probe = world();
