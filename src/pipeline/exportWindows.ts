@@ -125,7 +125,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       const at = clock.now().toISOString();
       const noticed = check.missing > 0 ? { hour, missing: check.missing, noticedAt: at } : undefined;
       // A window that ends its hour closes it: the hour's manifest is written once its batches are in.
-      const closes = window.end.getTime() === hourOf(window.start).getTime() + HOUR_MS;
+      const closes = window.end.getTime() === Date.parse(hour) + HOUR_MS;
       const hourDone = {
         hour, from: window.start.toISOString(), apiCount: check.held ?? null, closes, configId: options.configId, writtenAt: at, keepHours: options.recheckHours ?? 0,
         exported: end.position.written + end.position.dropped, before: end.position.before ?? null, beyond: end.beyond ?? null,
@@ -133,6 +133,9 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       hand({ watermark: window.end.toISOString(), ...(noticed ? { noticed } : {}), hourDone });
       summary.windows++;
     }
+    // Planned windows that stop short of `until`: the window limit cut the plan, more remains.
+    const planEnd = plan.at(-1)?.window.end.getTime();
+    if (status === 'caught-up' && planEnd !== undefined && planEnd < until.getTime()) status = 'window-limit';
     // Caught up: closed hours are re-checked for late events with the time left (new windows always come first).
     if (rechecking && status === 'caught-up' && !writer.failed) {
       recheck = await recheckHours(
@@ -150,9 +153,6 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   }
 
   const { checkpoint } = await writer.finish();
-  // Planned windows that stop short of `until`: the window limit cut the plan, more remains.
-  const planEnd = plan.at(-1)?.window.end.getTime();
-  if (status === 'caught-up' && planEnd !== undefined && planEnd < until.getTime()) status = 'window-limit';
   // Hours this run found short and a re-check did not complete stay noticed: the run is not caught up with them.
   const stillMissing = (checkpoint.noticed ?? []).some((n) => Date.parse(n.noticedAt) >= started.getTime());
   if (stillMissing && status === 'caught-up') status = 'incomplete';

@@ -2,6 +2,7 @@
 import { ManualClock } from '../../src/adapters/memory/manualClock';
 import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpointStore';
 import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpointBlob';
+import { MemoryIdLedger } from '../../src/adapters/memory/memoryIdLedger';
 import { MemoryLake } from '../../src/adapters/memory/memoryLake';
 import { runExport, type RunOptions } from '../../src/pipeline/run';
 import { HostileSource, eventsAt } from '../support/hostileSource';
@@ -13,10 +14,11 @@ function world(start: Date) {
   const clock = new ManualClock(NOW);
   const blob = new MemoryCheckpointBlob(clock);
   const lake = new MemoryLake();
+  const ledger = new MemoryIdLedger();
   const source = new HostileSource(eventsAt(start.getTime(), 6 * 3600_000, 60));
   const run = (options: Partial<RunOptions> = {}) =>
     runExport(
-      { source, lake, store: new MemoryCheckpointStore({ clock, blob }), clock, logger: quiet },
+      { source, lake, store: new MemoryCheckpointStore({ clock, blob }), ledger, clock, logger: quiet },
       { root: 'a', configId: 'test', pageSize: 50, lagSeconds: 300, exportStart: start, fileMaxBytes: 1 << 20, timeBudgetMs: 3600_000, abortSignal: new AbortController().signal, ...options },
     );
   return { run, lake };
@@ -26,11 +28,15 @@ describe('a run that stops short of now says why', () => {
   it('the window limit: status window-limit, not caught-up, until the backlog is done', async () => {
     const start = new Date(NOW.getTime() - 20 * 3600_000);
     const w = world(start);
-    const first = await w.run({ maxWindows: 8 });
+    const first = await w.run({ maxWindows: 8, recheckHours: 72 });
     expect(first.status).toBe('window-limit');
+    // Not caught up: no time goes to re-checking closed hours while windows remain.
+    expect(first.recheck).toBeUndefined();
     expect(first.watermark).toBe(new Date(start.getTime() + 8 * 3600_000).toISOString());
     expect((await w.run({ maxWindows: 8 })).status).toBe('window-limit');
-    expect((await w.run({ maxWindows: 8 })).status).toBe('caught-up');
+    const last = await w.run({ maxWindows: 8, recheckHours: 72 });
+    expect(last.status).toBe('caught-up');
+    expect(last.recheck).toMatchObject({ lateFound: 0 });
   });
 
   it('a start further back than the API keeps events is warned about, with the number of days', async () => {
