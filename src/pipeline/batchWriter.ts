@@ -41,8 +41,6 @@ interface OpenBatch {
   events: number;
   /** The batch's bytes hashed as they are taken, and its first and last event's id, for the hour's manifest. */
   hash: Hash;
-  /** The 16-byte digests of its events' ids, for the id ledger (when re-checks are on). */
-  ids: IdDigests | undefined;
   firstId: string;
   lastId: string;
   firstAt: number;
@@ -90,7 +88,7 @@ export class BatchWriter {
   #fenced = false;
   /** Whether the export has moved since the checkpoint it started from. */
   #moved = false;
-  /** The open batch's id digests, for the ledger (none when re-checks are off). */
+  /** The open batch's id digests (one batch is open at a time), for the ledger; none when re-checks are off. */
   readonly #ids: IdDigests | undefined;
 
   constructor(stored: StoredCheckpoint, limits: BatchLimits, deps: BatchWriterDeps) {
@@ -126,7 +124,7 @@ export class BatchWriter {
     if (batch.events === 0) (batch.firstId = idText(page, first)), (batch.firstAt = page.eventTimes[first]!);
     batch.lastId = idText(page, last - 1);
     batch.lastAt = page.eventTimes[last - 1]!;
-    if (batch.ids) for (let i = first; i < last; i++) batch.ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
+    if (this.#ids) for (let i = first; i < last; i++) this.#ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
     await this.#write(batch, ndjson.subarray(from, lineEnds[last - 1]!));
     batch.events += last - first;
     return last - first;
@@ -163,8 +161,8 @@ export class BatchWriter {
     if (this.#part && this.#part.used > 0) this.#ship(batch);
     const intent = { ...intentOf(batch.start, batch.bytes, batch.events, next), sha256: batch.hash.digest('hex'), firstId: batch.firstId, lastId: batch.lastId, firstAt: batch.firstAt, lastAt: batch.lastAt };
     // Taken now: the next batch reuses the digests' memory.
-    const ids = batch.ids?.sorted();
-    batch.ids?.reset();
+    const ids = this.#ids?.sorted();
+    this.#ids?.reset();
     this.#planned = applyIntent(this.#planned, intent);
     void this.#queue(async (stored) => {
       await Promise.all(batch.appends);
@@ -207,7 +205,7 @@ export class BatchWriter {
     const fence = !this.#fenced;
     this.#fenced = true;
     const ready = this.#queue(async (stored) => (await prepareFile(start, fence, this.#deliver), stored));
-    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), ids: this.#ids, firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
+    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
     this.#batch = batch;
     return batch;
   }
