@@ -4,7 +4,7 @@ import { composeState } from '../compose';
 import { parseNcrontab } from '../config/ncrontab';
 import type { Settings } from '../config/settings';
 import type { Chain } from '../checkpoint/checkpoint';
-import type { LastRun } from './statusRecord';
+import type { LastRun, RecheckTotals } from './statusRecord';
 
 /** The export's status as operators read it (the reference product's export configuration and job views). */
 export interface StatusView {
@@ -23,7 +23,7 @@ export interface StatusView {
    */
   noticed: Array<{ hour: string; missing: number; noticedAt: string }>;
   /** Re-checks of closed hours over all recorded runs (the last run's are in lastRun.recheck). */
-  recheckTotals: { hoursChecked: number; lateFound: number; lateAppended: number; hoursCountDown: number } | null;
+  recheckTotals: RecheckTotals | null;
   /** The manifests' hash chain: its head (sha256 of the last manifest), that manifest's path and time, how many. */
   manifests: { head: string; lastPath: string; lastWrittenAt: string; count: number } | null;
   lagSeconds: number | null;
