@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { budgetProblem, functionTimeoutMs, HOST_JSON } from '../../src/config/functionTimeout';
 import { settingsAtStartup } from '../../src/config/startupSettings';
+import { VALID_SETTINGS } from '../support/validSettings';
 
 function hostJson(functionTimeout: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'host-')), 'host.json');
@@ -10,15 +11,7 @@ function hostJson(functionTimeout: unknown): string {
   return file;
 }
 
-const ENV = {
-  AUDIT_API_URL: 'https://immuta.example.com',
-  ADLS_ACCOUNT_NAME: 'auditlake01',
-  ADLS_FILE_SYSTEM: 'audit-output',
-  ADLS_PATH: 'immuta-audit',
-  KEY_VAULT_URL: 'https://audit-kv.vault.azure.net',
-  SAS_SECRET_NAME: 'audit-export-sas',
-  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-};
+const ENV = VALID_SETTINGS;
 
 describe("the run's deadline comes from host.json's functionTimeout", () => {
   it("reads the project's host.json: 30 minutes, Flex Consumption's default", () => {

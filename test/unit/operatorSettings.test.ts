@@ -2,17 +2,10 @@
 import { parseExportConfig } from '../../src/config/exportConfig';
 import { loadSettings, SettingsError } from '../../src/config/settings';
 import { redact } from '../../src/redact';
+import { VALID_SETTINGS } from '../support/validSettings';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
-const VALID = {
-  AUDIT_API_URL: 'https://immuta.example.com',
-  ADLS_ACCOUNT_NAME: 'auditlake01',
-  ADLS_FILE_SYSTEM: 'audit-output',
-  ADLS_PATH: 'immuta-audit',
-  KEY_VAULT_URL: 'https://audit-kv.vault.azure.net',
-  SAS_SECRET_NAME: 'audit-export-sas',
-  AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=host01;AccountKey=c2VjcmV0LWtleQ==;EndpointSuffix=core.windows.net',
-};
+const VALID = VALID_SETTINGS;
 
 function problems(env: Record<string, string>): string[] {
   try {
