@@ -1,6 +1,6 @@
 // `npm run -s build && node dist/bench/scan.bench.js`: scanPage against the JSON.parse + JSON.stringify path it
 // replaces, on a generated page of 1000 audit events (~700 bytes each). Prints MB/s of page body; no assertions.
-import { scanPage } from '../src/batch/pageScanner';
+import { scanPage } from '../src/ndjson/pageScanner';
 
 function makePage(events: number, pretty: boolean): Buffer {
   const hits = [];

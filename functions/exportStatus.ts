@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { settingsAtStartup } from '../src/config/startupSettings';
-import { statusResponse } from '../src/http/handlers';
+import { statusResponse } from '../src/host/httpHandlers';
 
 const settings = settingsAtStartup();
 

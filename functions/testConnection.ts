@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { testConnectionResponse } from '../src/http/handlers';
+import { testConnectionResponse } from '../src/host/httpHandlers';
 
 export async function testConnection(_request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
   return testConnectionResponse(process.env);

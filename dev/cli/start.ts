@@ -1,7 +1,7 @@
 // `npm start`: the main job end to end on the embedded local stack — start it, seed it like an operator seeds
 // Azure, run exports until every sample event is in the lake, show what landed, stop everything.
 import { loadSettings } from '../../src/config/settings';
-import { exportOnce } from '../../src/exportOnce';
+import { runWithAzure } from '../../src/run/runWithAzure';
 import { redactingLogger } from '../../src/ports/logger';
 import { exporterEnv } from '../exporterEnv';
 import { adminClient } from '../sas';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     let events = 0;
     let bytes = 0;
     for (let run = 1; run <= MAX_RUNS && events < stack.auditApi.totalEvents; run++) {
-      const summary = await exportOnce(settings, { logger, abortSignal: AbortSignal.timeout(10 * 60_000) });
+      const summary = await runWithAzure(settings, { logger, abortSignal: AbortSignal.timeout(10 * 60_000) });
       events += summary.events;
       bytes += summary.bytes;
       console.log(`run ${run}: ${summary.events} events, ${summary.bytes} bytes, ${summary.files.length} files, watermark ${summary.watermark} (${summary.status})`);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordBatch, recordCount, manifestHash, manifestOf, type HourRecord, type WindowCount } from '../manifest/hourRecord';
 import { MANIFEST_FORMAT, type Manifest } from '../manifest/manifest';
-import { HOUR_MS } from '../window/window';
+import { HOUR_MS } from '../windows/window';
 
 /**
  * The exporter's whole state for one export configuration.

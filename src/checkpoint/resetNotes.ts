@@ -1,5 +1,5 @@
 import { hourFilePath } from '../lake/layout';
-import { hourOf } from '../window/window';
+import { hourOf } from '../windows/window';
 import type { Checkpoint, Intent, Noticed } from './checkpoint';
 import type { ResetPlan } from './resetPlan';
 

@@ -1,4 +1,4 @@
-import { parseInstant } from '../batch/eventTime';
+import { parseInstant } from '../ndjson/eventTime';
 import { ExportError } from '../errors';
 
 /** No audit event is older; a year before it is a typo, not a request. */

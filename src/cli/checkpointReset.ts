@@ -4,7 +4,7 @@ import { encodeCheckpoint } from '../checkpoint/checkpoint';
 import { applyReset, previewReset } from '../checkpoint/resetCheckpoint';
 import { resetNotes } from '../checkpoint/resetNotes';
 import { parseResetStart } from '../checkpoint/resetStart';
-import { composeState } from '../compose';
+import { composeState } from '../run/composition';
 import { configId } from '../config/configId';
 import type { Settings } from '../config/settings';
 import { redact } from '../redact';

@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
-import { composeState } from '../compose';
+import { composeState } from '../run/composition';
 import { configId } from '../config/configId';
 import type { Settings } from '../config/settings';
 import { redact } from '../redact';

@@ -5,7 +5,7 @@ import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
 import { exportConfigToEnv, parseExportConfig } from '../config/exportConfig';
 import { loadSettings } from '../config/settings';
 import { ensureError } from '../errors';
-import { exportOnce } from '../exportOnce';
+import { runWithAzure } from '../run/runWithAzure';
 import { redactingLogger } from '../ports/logger';
 import { formatReport, testConnection } from '../connection/testConnection';
 import { redact } from '../redact';
@@ -140,7 +140,7 @@ async function run(env: Record<string, string | undefined>, io: Io): Promise<num
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    const summary = await exportOnce(settings, { logger, abortSignal: controller.signal, onProgress: progressPrinter(io.err) });
+    const summary = await runWithAzure(settings, { logger, abortSignal: controller.signal, onProgress: progressPrinter(io.err) });
     io.out(JSON.stringify(summary));
     return summary.status === 'incomplete' ? 3 : 0;
   } finally {

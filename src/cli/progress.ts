@@ -1,4 +1,4 @@
-import type { RunProgress } from '../pipeline/run';
+import type { RunProgress } from '../windows/runOptions';
 
 const EVERY_MS = 5000;
 

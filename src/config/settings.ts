@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_BATCH_BYTES } from '../batch/planBatch';
+import { DEFAULT_BATCH_BYTES } from '../batches/planBatch';
 import { exportStartProblem } from './exportStart';
 import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem } from './names';
 import { connectionStringProblem } from './storageConnection';

@@ -3,14 +3,14 @@ import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
 import { AUDIT_PROBE_ATTEMPTS } from '../config/defaults';
 import type { Settings } from '../config/settings';
 import { ExportError } from '../errors';
-import { startOf } from '../paging/position';
-import { sortAnswer } from '../paging/sortAnswer';
+import { startOf } from '../pages/position';
+import { sortAnswer } from '../pages/sortAnswer';
 import type { AuditPage, PageRequest } from '../ports/auditSource';
 import { systemClock, type Clock } from '../ports/clock';
 import { redactingLogger } from '../ports/logger';
 import type { SecretValue } from '../redact';
 import { retryDelay } from '../retry/retryDecision';
-import { HOUR_MS, hourOf } from '../window/window';
+import { HOUR_MS, hourOf } from '../windows/window';
 
 export interface AuditApiProbeOptions {
   apiKey?: SecretValue;

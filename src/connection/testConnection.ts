@@ -4,7 +4,7 @@ import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
 import { StateContainer } from '../adapters/azure/hostStorage';
 import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
 import { probeStateStorage } from '../adapters/azure/stateProbe';
-import { composeState } from '../compose';
+import { composeState } from '../run/composition';
 import { configId } from '../config/configId';
 import { LINK_TIMEOUTS_MS, peerTimeouts, type LinkName, type PeerTimeouts } from '../config/defaults';
 import { loadSettings, type Settings } from '../config/settings';

@@ -1,4 +1,4 @@
-import { hourOf } from '../window/window';
+import { hourOf } from '../windows/window';
 
 const two = (n: number) => String(n).padStart(2, '0');
 

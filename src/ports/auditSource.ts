@@ -1,4 +1,4 @@
-import type { Window } from '../window/window';
+import type { Window } from '../windows/window';
 
 /**
  * One request of the audit search: events with `from` ≤ time ≤ `to` (whether each bound is inclusive is the API's

@@ -1,17 +1,17 @@
 import type { Checkpoint, RecentHour } from '../checkpoint/checkpoint';
 import { ExportError } from '../errors';
 import { hourFilePath, partOf } from '../lake/layout';
-import { cursorOf, positionOf } from '../paging/cursor';
-import { startOf } from '../paging/position';
-import { KNOWN, NEW } from '../paging/sortAnswer';
-import { windowPages, type WindowEnd, type WindowPage } from '../paging/windowPages';
+import { cursorOf, positionOf } from '../pages/cursor';
+import { startOf } from '../pages/position';
+import { KNOWN, NEW } from '../pages/sortAnswer';
+import { windowPages, type WindowEnd, type WindowPage } from '../pages/windowPages';
 import type { AuditSource } from '../ports/auditSource';
 import type { Clock } from '../ports/clock';
 import type { IdLedger } from '../ports/idLedger';
 import type { Logger } from '../ports/logger';
-import type { BatchWriter } from '../pipeline/batchWriter';
-import { writeAnswer } from '../pipeline/writeAnswer';
-import { HOUR_MS, type Window } from '../window/window';
+import type { BatchWriter } from '../batches/batchWriter';
+import { writeAnswer } from '../batches/writeAnswer';
+import { HOUR_MS, type Window } from '../windows/window';
 import { LedgerWindow } from './ledgerWindow';
 import { emptyRecheckReport, type RecheckReport } from './recheckReport';
 

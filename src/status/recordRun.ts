@@ -1,4 +1,4 @@
-import type { RunSummary } from '../pipeline/run';
+import type { RunSummary } from '../windows/runSummary';
 import type { RecheckReport } from '../recheck/recheckReport';
 import type { RecheckTotals } from './statusRecord';
 import type { Clock } from '../ports/clock';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SourceReport } from '../pipeline/sourceReport';
+import type { SourceReport } from '../windows/sourceReport';
 import type { RecheckReport } from '../recheck/recheckReport';
 
 /**

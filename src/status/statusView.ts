@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
-import { composeState } from '../compose';
+import { composeState } from '../run/composition';
 import { parseNcrontab } from '../config/ncrontab';
 import type { Settings } from '../config/settings';
 import type { Chain } from '../checkpoint/checkpoint';

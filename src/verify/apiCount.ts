@@ -1,5 +1,5 @@
 import type { AuditSource } from '../ports/auditSource';
-import { HOUR_MS } from '../window/window';
+import { HOUR_MS } from '../windows/window';
 
 
 /**

@@ -1,12 +1,5 @@
 import type { Chain } from '../checkpoint/checkpoint';
-import { pickPiece } from './chainPieces';
-
-/** One manifest as the chain sees it: its bytes' sha256 and the link it holds (undefined: unreadable). */
-export interface ChainEntry {
-  path: string;
-  sha256: string;
-  previous: string | null | undefined;
-}
+import { pickPiece, type ChainEntry } from './chainPieces';
 
 export type ChainProblemKind = 'deleted' | 'replaced' | 'added' | 'broken' | 'head';
 

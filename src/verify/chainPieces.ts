@@ -1,4 +1,9 @@
-import type { ChainEntry } from './chain';
+/** One manifest as the chain sees it: its bytes' sha256 and the link it holds (undefined: unreadable). */
+export interface ChainEntry {
+  path: string;
+  sha256: string;
+  previous: string | null | undefined;
+}
 
 type End = 'first' | 'gap' | 'joins';
 

@@ -4,7 +4,7 @@ import { adminClient, fileSystemSas } from '../../dev/sas';
 import type { PeerTimeouts } from '../../src/config/defaults';
 import { configId } from '../../src/config/configId';
 import { formatReport, testConnection, type ConnectionReport, type TestConnectionOptions } from '../../src/connection/testConnection';
-import { hourOf } from '../../src/window/window';
+import { hourOf } from '../../src/windows/window';
 import { cli } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
 import { closedPort } from '../support/silentPeer';

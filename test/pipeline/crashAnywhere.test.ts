@@ -8,7 +8,9 @@ import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpoint
 import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpointStore';
 import { MemoryLake } from '../../src/adapters/memory/memoryLake';
 import { decodeCheckpoint } from '../../src/checkpoint/checkpoint';
-import { runExport, type RunOptions, type RunSummary } from '../../src/pipeline/run';
+import { exportUnderLease } from '../../src/lease/exportUnderLease';
+import type { RunOptions } from '../../src/windows/runOptions';
+import type { RunSummary } from '../../src/windows/runSummary';
 import type { Logger } from '../../src/ports/logger';
 import { checkLakeManifests } from '../support/lakeManifests';
 import { HostileSource, eventJson, eventsAt, seeded, type Hostility, type StoredEvent } from '../support/hostileSource';
@@ -52,7 +54,7 @@ async function runOnce(world: World, faults: FaultInjector): Promise<RunSummary 
   const lake = world.lake.connect({ faults });
   const store = new MemoryCheckpointStore({ clock: world.clock, blob: world.blob, faults });
   try {
-    return await runExport({ source: world.source, lake, store, clock: world.clock, logger: quiet }, options(pageSize));
+    return await exportUnderLease({ source: world.source, lake, store, clock: world.clock, logger: quiet }, options(pageSize));
   } catch (error) {
     if (error instanceof SimulatedCrash) return error;
     throw error;

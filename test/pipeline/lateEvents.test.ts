@@ -8,7 +8,8 @@ import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpoin
 import { MemoryIdLedger } from '../../src/adapters/memory/memoryIdLedger';
 import { MemoryLake } from '../../src/adapters/memory/memoryLake';
 import { decodeCheckpoint } from '../../src/checkpoint/checkpoint';
-import { runExport, type RunSummary } from '../../src/pipeline/run';
+import { exportUnderLease } from '../../src/lease/exportUnderLease';
+import type { RunSummary } from '../../src/windows/runSummary';
 import { checkLakeManifests } from '../support/lakeManifests';
 import { HostileSource, eventJson, eventsAt, type StoredEvent } from '../support/hostileSource';
 
@@ -30,7 +31,7 @@ type World = ReturnType<typeof world>;
 
 async function run(w: World, faults = new FaultInjector()): Promise<RunSummary | SimulatedCrash> {
   try {
-    return await runExport(
+    return await exportUnderLease(
       { source: w.source, lake: w.lake.connect({ faults }), store: new MemoryCheckpointStore({ clock: w.clock, blob: w.blob, faults }), ledger: w.ledger.connect({ faults }), clock: w.clock, logger: quiet },
       { root: 'audit', configId: 'test', pageSize: 15, lagSeconds: 300, exportStart: new Date(T0), fileMaxBytes: 1 << 20, batchMaxBytes: 900, timeBudgetMs: 3600_000, recheckHours: 72, abortSignal: new AbortController().signal },
     );
@@ -74,7 +75,7 @@ describe('late events and the re-check of closed hours', () => {
     const once = async (recheckHours: number) => {
       const faults = new FaultInjector();
       const asked = w.source.asked.length;
-      const summary = (await runExport(
+      const summary = (await exportUnderLease(
         { source: w.source, lake: w.lake.connect({ faults }), store: new MemoryCheckpointStore({ clock: w.clock, blob: w.blob, faults }), ledger: w.ledger.connect({ faults }), clock: w.clock, logger: quiet },
         { root: 'audit', configId: 'test', pageSize: 15, lagSeconds: 300, exportStart: new Date(T0), fileMaxBytes: 1 << 20, batchMaxBytes: 900, timeBudgetMs: 3600_000, recheckHours, abortSignal: new AbortController().signal },
       )) as RunSummary;
@@ -102,7 +103,7 @@ describe('late events and the re-check of closed hours', () => {
       let ticks = 0;
       const ticking = { now: () => new Date(w.clock.now().getTime() + 1000 * ticks++), sleep: (ms: number, signal: AbortSignal) => w.clock.sleep(ms, signal) };
       const faults = new FaultInjector();
-      const summary = await runExport(
+      const summary = await exportUnderLease(
         { source: w.source, lake: w.lake.connect({ faults }), store: new MemoryCheckpointStore({ clock: w.clock, blob: w.blob, faults }), ledger: w.ledger.connect({ faults }), clock: ticking, logger: quiet },
         { root: 'audit', configId: 'test', pageSize: 15, lagSeconds: 300, exportStart: new Date(T0), fileMaxBytes: 1 << 20, batchMaxBytes: 900, timeBudgetMs: budgetMs, recheckHours: 72, abortSignal: new AbortController().signal },
       );

@@ -4,7 +4,8 @@ import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpoin
 import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpointBlob';
 import { MemoryIdLedger } from '../../src/adapters/memory/memoryIdLedger';
 import { MemoryLake } from '../../src/adapters/memory/memoryLake';
-import { runExport, type RunOptions } from '../../src/pipeline/run';
+import { exportUnderLease } from '../../src/lease/exportUnderLease';
+import type { RunOptions } from '../../src/windows/runOptions';
 import { HostileSource, eventsAt } from '../support/hostileSource';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -17,7 +18,7 @@ function world(start: Date) {
   const ledger = new MemoryIdLedger();
   const source = new HostileSource(eventsAt(start.getTime(), 6 * 3600_000, 60));
   const run = (options: Partial<RunOptions> = {}) =>
-    runExport(
+    exportUnderLease(
       { source, lake, store: new MemoryCheckpointStore({ clock, blob }), ledger, clock, logger: quiet },
       { root: 'a', configId: 'test', pageSize: 50, lagSeconds: 300, exportStart: start, fileMaxBytes: 1 << 20, timeBudgetMs: 3600_000, abortSignal: new AbortController().signal, ...options },
     );

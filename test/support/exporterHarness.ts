@@ -5,11 +5,11 @@ import { seedStack, type Seeded } from '../../dev/seed';
 import { startStack, type LocalStack, type StackOptions } from '../../dev/stack';
 import type { PeerTimeouts } from '../../src/config/defaults';
 import { loadSettings, type Settings } from '../../src/config/settings';
-import { exportOnce } from '../../src/exportOnce';
+import { runWithAzure } from '../../src/run/runWithAzure';
 import type { Clock } from '../../src/ports/clock';
 import { systemClock } from '../../src/ports/clock';
 import { redactingLogger } from '../../src/ports/logger';
-import type { RunSummary } from '../../src/pipeline/run';
+import type { RunSummary } from '../../src/windows/runSummary';
 import { useManagedIdentity } from './identityEnv';
 
 export interface Harness {
@@ -56,7 +56,7 @@ export async function startHarness(events: AuditEventsOptions, baseEnv: Record<s
         now: () => new Date((t += tickMs) - tickMs),
         sleep: (ms, signal) => (sleeps.push(ms), systemClock.sleep(Math.min(ms, 20), signal)),
       };
-      return exportOnce(settings(extra), { logger, clock, timeouts, abortSignal: AbortSignal.timeout(abortMs) });
+      return runWithAzure(settings(extra), { logger, clock, timeouts, abortSignal: AbortSignal.timeout(abortMs) });
     },
     async readLake(path = 'immuta-audit') {
       const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);

@@ -1,6 +1,6 @@
 // An in-memory audit search that misbehaves the ways real ones do (page caps, unstable ties, either bound
 // inclusive, duplicate ids, events inserted and removed while paging, no count), answering through the real scanner.
-import { scanPage } from '../../src/batch/pageScanner';
+import { scanPage } from '../../src/ndjson/pageScanner';
 import type { AuditPage, AuditSource, PageRequest } from '../../src/ports/auditSource';
 
 export interface StoredEvent {

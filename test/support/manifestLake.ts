@@ -4,11 +4,11 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { adminClient } from '../../dev/sas';
 import { initialCheckpoint } from '../../src/checkpoint/checkpoint';
-import { composeState } from '../../src/compose';
+import { composeState } from '../../src/run/composition';
 import { configId } from '../../src/config/configId';
 import { hourFilePath } from '../../src/lake/layout';
 import { MANIFEST_FORMAT, encodeManifest, manifestPath, sha256Hex, type Manifest, type ManifestPart } from '../../src/manifest/manifest';
-import { hourOf } from '../../src/window/window';
+import { hourOf } from '../../src/windows/window';
 import { expectedLine, type Harness } from './exporterHarness';
 
 const HOUR = 3600_000;

@@ -1,9 +1,9 @@
 // The batch writer's ordering rules, against in-memory ports (no Azure involved): what the exactly-once
 // protocol needs from it, step by step.
-import { PartPool } from '../../src/batch/partPool';
+import { PartPool } from '../../src/batches/partPool';
 import { initialCheckpoint, type Checkpoint } from '../../src/checkpoint/checkpoint';
 import { ExportError } from '../../src/errors';
-import { BatchWriter } from '../../src/pipeline/batchWriter';
+import { BatchWriter } from '../../src/batches/batchWriter';
 import type { CheckpointStore, StoredCheckpoint } from '../../src/ports/checkpointStore';
 import type { LakeWriter } from '../../src/ports/lakeWriter';
 

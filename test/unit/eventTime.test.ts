@@ -1,4 +1,4 @@
-import { epochMsOf, eventTimeOf, parseInstant } from '../../src/batch/eventTime';
+import { epochMsOf, eventTimeOf, parseInstant } from '../../src/ndjson/eventTime';
 
 /** The string as the JSON token the scanner hands over. */
 function viaToken(text: string): number {

@@ -1,6 +1,6 @@
-import { parseInstant } from '../../src/batch/eventTime';
+import { parseInstant } from '../../src/ndjson/eventTime';
 import { isUtf8 } from 'node:buffer';
-import { PageSyntaxError, ScannedPage, scanPage } from '../../src/batch/pageScanner';
+import { PageSyntaxError, ScannedPage, scanPage } from '../../src/ndjson/pageScanner';
 
 // ---- helpers -------------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-import { PartPool } from '../../src/batch/partPool';
+import { PartPool } from '../../src/batches/partPool';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -1,4 +1,4 @@
-import { intentOf, planBatch } from '../../src/batch/planBatch';
+import { intentOf, planBatch } from '../../src/batches/planBatch';
 import { initialCheckpoint, type Checkpoint } from '../../src/checkpoint/checkpoint';
 
 const window = { start: new Date('2026-01-01T10:20:00Z'), end: new Date('2026-01-01T11:00:00Z') };

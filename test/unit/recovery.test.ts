@@ -1,6 +1,6 @@
 import type { Intent } from '../../src/checkpoint/checkpoint';
 import { ExportError } from '../../src/errors';
-import { afterFlushAtFrom, afterFlushAtTo, type FlushOutcome } from '../../src/pipeline/recovery';
+import { afterFlushAtFrom, afterFlushAtTo, type FlushOutcome } from '../../src/delivery/recoveryTable';
 
 const intent = (create: boolean): Intent => ({
   file: { path: 'p/year=2026/month=01/day=01/hour=00/audit-20260101T00-part-0000.ndjson', hour: '2026-01-01T00:00:00.000Z', part: 0, length: 300 },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { checkChain, type ChainEntry } from '../../src/verify/chain';
+import { checkChain } from '../../src/verify/chain';
+import type { ChainEntry } from '../../src/verify/chainPieces';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const path = (i: number) => `root/_manifests/m${i}.json`;

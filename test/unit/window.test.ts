@@ -1,4 +1,4 @@
-import { hourOf, planWindows } from '../../src/window/window';
+import { hourOf, planWindows } from '../../src/windows/window';
 
 const t = (iso: string) => new Date(iso);
 const iso = (ws: { start: Date; end: Date }[]) => ws.map((w) => [w.start.toISOString(), w.end.toISOString()]);

@@ -1,15 +1,15 @@
 // Keyset paging against an audit search that misbehaves: every event of the window is handed out as NEW exactly
 // once (a repeated id once), whatever the API does and wherever the paging is interrupted and resumed.
-import { scanPage } from '../../src/batch/pageScanner';
+import { scanPage } from '../../src/ndjson/pageScanner';
 import { decodeCheckpoint, encodeCheckpoint, initialCheckpoint } from '../../src/checkpoint/checkpoint';
-import { advance } from '../../src/paging/advance';
-import { checkCount } from '../../src/paging/countCheck';
-import { cursorOf, positionOf } from '../../src/paging/cursor';
-import { startOf, type Position } from '../../src/paging/position';
-import { NEW } from '../../src/paging/sortAnswer';
-import { windowPages, type WindowEnd } from '../../src/paging/windowPages';
+import { advance } from '../../src/pages/advance';
+import { checkCount } from '../../src/pages/countCheck';
+import { cursorOf, positionOf } from '../../src/pages/cursor';
+import { startOf, type Position } from '../../src/pages/position';
+import { NEW } from '../../src/pages/sortAnswer';
+import { windowPages, type WindowEnd } from '../../src/pages/windowPages';
 import { idOf } from '../../src/ports/auditSource';
-import type { Window } from '../../src/window/window';
+import type { Window } from '../../src/windows/window';
 import { HostileSource, eventsAt, seeded, type Hostility, type StoredEvent } from '../support/hostileSource';
 
 const START = Date.parse('2026-03-01T10:00:00Z');

@@ -1,5 +1,5 @@
 import { ExportError, ensureError } from '../../errors';
-import { PageSyntaxError, scanPage, type TimeKey } from '../../batch/pageScanner';
+import { PageSyntaxError, scanPage, type TimeKey } from '../../ndjson/pageScanner';
 import type { AuditPage, AuditSource, FetchOptions, PageRequest } from '../../ports/auditSource';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
@@ -10,7 +10,7 @@ import type { AuditApiKind } from '../../config/auditApiKind';
 import type { AuditAuth } from './auditAuth';
 import { BodyTooLarge, HttpGetter } from './httpGet';
 import { PageBuffers } from './pageBuffers';
-import { PAGES_AHEAD } from '../../paging/windowPages';
+import { PAGES_AHEAD } from '../../pages/windowPages';
 
 /** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */
 const MAX_PAGE_BYTES = 512 * 1024 * 1024;

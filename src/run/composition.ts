@@ -1,23 +1,23 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
-import { AdlsLakeWriter } from './adapters/azure/adlsLakeWriter';
-import { BlobCheckpointStore } from './adapters/azure/blobCheckpointStore';
-import { BlobIdLedger } from './adapters/azure/blobIdLedger';
-import { BlobStatusStore } from './adapters/azure/blobStatusStore';
-import { KeyVaultSecretProvider } from './adapters/azure/keyVaultSecrets';
-import { auditAuth } from './adapters/auditApi/auditAuth';
-import { HttpAuditSource } from './adapters/auditApi/httpAuditSource';
-import { ExportError } from './errors';
-import { RotatingLakeWriter } from './lake/rotatingLakeWriter';
-import type { SecretValue } from './redact';
-import { checkConfiguredSas, configuredSasWhere } from './sas/sasCheck';
-import { configId } from './config/configId';
-import { peerTimeouts, type PeerTimeouts } from './config/defaults';
-import type { Settings } from './config/settings';
-import { systemClock, type Clock } from './ports/clock';
-import type { Logger } from './ports/logger';
-import { DEFAULT_RETRY_POLICY } from './retry/retryDecision';
-import type { RunDeps, RunProgress } from './pipeline/run';
+import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
+import { BlobCheckpointStore } from '../adapters/azure/blobCheckpointStore';
+import { BlobIdLedger } from '../adapters/azure/blobIdLedger';
+import { BlobStatusStore } from '../adapters/azure/blobStatusStore';
+import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
+import { auditAuth } from '../adapters/auditApi/auditAuth';
+import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
+import { ExportError } from '../errors';
+import { RotatingLakeWriter } from '../lake/rotatingLakeWriter';
+import type { SecretValue } from '../redact';
+import { checkConfiguredSas, configuredSasWhere } from '../sas/sasCheck';
+import { configId } from '../config/configId';
+import { peerTimeouts, type PeerTimeouts } from '../config/defaults';
+import type { Settings } from '../config/settings';
+import { systemClock, type Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import { DEFAULT_RETRY_POLICY } from '../retry/retryDecision';
+import type { RunDeps, RunProgress } from '../windows/runOptions';
 
 /** The exporter's own state in the host storage: needs no secret, so it is there even when a run fails early. */
 export function composeState(settings: Settings, credential: TokenCredential, timeouts: Partial<PeerTimeouts> = {}) {

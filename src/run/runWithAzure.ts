@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { DefaultAzureCredential } from '@azure/identity';
-import { compose, composeState, type ComposeOptions } from './compose';
-import { configId } from './config/configId';
-import type { Settings } from './config/settings';
-import { ensureError } from './errors';
-import { runExport, type RunSummary } from './pipeline/run';
-import { systemClock } from './ports/clock';
-import { redact } from './redact';
-import { recordRun } from './status/recordRun';
+import { compose, composeState, type ComposeOptions } from './composition';
+import { configId } from '../config/configId';
+import type { Settings } from '../config/settings';
+import { ensureError } from '../errors';
+import { exportUnderLease } from '../lease/exportUnderLease';
+import type { RunSummary } from '../windows/runSummary';
+import { systemClock } from '../ports/clock';
+import { redact } from '../redact';
+import { recordRun } from '../status/recordRun';
 
 /** One export run with real adapters: the same code for the timer function and the CLI. Its outcome is kept for `status`. */
-export async function exportOnce(settings: Settings, options: ComposeOptions): Promise<RunSummary> {
+export async function runWithAzure(settings: Settings, options: ComposeOptions): Promise<RunSummary> {
   const clock = options.clock ?? systemClock;
   const credential = options.credential ?? new DefaultAzureCredential();
   const { status } = composeState(settings, credential, options.timeouts);
@@ -19,7 +20,7 @@ export async function exportOnce(settings: Settings, options: ComposeOptions): P
   try {
     const deps = await compose(settings, { ...options, clock, credential });
     warnings = deps.warnings;
-    const run = await runExport(deps, {
+    const run = await exportUnderLease(deps, {
       root: settings.path,
       configId: configId(settings),
       recheckHours: settings.recheckHours,

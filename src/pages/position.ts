@@ -1,4 +1,4 @@
-import type { Window } from '../window/window';
+import type { Window } from '../windows/window';
 
 /**
  * Where the paging of one window stands (keyset paging: by time, not by offset).

@@ -1,6 +1,6 @@
 import { ExportError } from '../errors';
 import { idOf, type AuditPage, type PageRequest } from '../ports/auditSource';
-import type { Window } from '../window/window';
+import type { Window } from '../windows/window';
 import { isFresh, type Position } from './position';
 
 /** What each event of an answer is to the window: to be written, already written, or another copy of one. */

@@ -3,7 +3,7 @@ import { ExportError } from '../errors';
 import type { Logger } from '../ports/logger';
 import type { StoredCheckpoint, CheckpointStore } from '../ports/checkpointStore';
 import type { LakeWriter } from '../ports/lakeWriter';
-import { afterFlushAtFrom, afterFlushAtTo, type FlushOutcome } from './recovery';
+import { afterFlushAtFrom, afterFlushAtTo, type FlushOutcome } from './recoveryTable';
 
 export interface RecoverDeps {
   store: CheckpointStore;

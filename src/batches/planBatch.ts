@@ -1,6 +1,6 @@
 import type { Checkpoint, Cursor, Intent, OpenFile } from '../checkpoint/checkpoint';
 import { hourFilePath } from '../lake/layout';
-import { hourOf, type Window } from '../window/window';
+import { hourOf, type Window } from '../windows/window';
 
 /**
  * A batch is the unit of the checkpoint: one intent and one flush. Its size costs no memory (its parts do), so

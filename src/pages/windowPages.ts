@@ -1,7 +1,7 @@
 import { linkedSignal } from '../abort/linkedSignal';
 import { ExportError } from '../errors';
 import type { AuditPage, AuditSource, PageRequest } from '../ports/auditSource';
-import type { Window } from '../window/window';
+import type { Window } from '../windows/window';
 import { advance } from './advance';
 import type { Position } from './position';
 import { sortAnswer, type SortedAnswer } from './sortAnswer';

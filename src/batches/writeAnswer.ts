@@ -1,8 +1,8 @@
-import { advance } from '../paging/advance';
-import type { Position } from '../paging/position';
-import { NEW } from '../paging/sortAnswer';
-import type { WindowPage } from '../paging/windowPages';
-import type { Window } from '../window/window';
+import { advance } from '../pages/advance';
+import type { Position } from '../pages/position';
+import { NEW } from '../pages/sortAnswer';
+import type { WindowPage } from '../pages/windowPages';
+import type { Window } from '../windows/window';
 import type { BatchWriter } from './batchWriter';
 
 /**

@@ -1,9 +1,9 @@
-import { DEADLINE_MARGIN_MS, functionTimeoutMs } from './config/functionTimeout';
-import type { Settings } from './config/settings';
-import { ensureError } from './errors';
-import { exportOnce } from './exportOnce';
-import { redactingLogger, type Logger } from './ports/logger';
-import type { RunSummary } from './pipeline/run';
+import { DEADLINE_MARGIN_MS, functionTimeoutMs } from '../config/functionTimeout';
+import type { Settings } from '../config/settings';
+import { ensureError } from '../errors';
+import { runWithAzure } from '../run/runWithAzure';
+import { redactingLogger, type Logger } from '../ports/logger';
+import type { RunSummary } from '../windows/runSummary';
 
 /** What the timer handler needs from the Functions host: a log sink. Kept apart so tests need no host. */
 export interface InvocationLike {
@@ -16,7 +16,7 @@ export interface InvocationLike {
 const DEADLINE_MS = functionTimeoutMs() - DEADLINE_MARGIN_MS;
 
 /** One timer tick: the host gives no cancellation signal, so derive one from the function timeout. */
-export async function runOnTimer(getSettings: () => Settings, context: InvocationLike, isPastDue: boolean): Promise<RunSummary | undefined> {
+export async function onTimerTick(getSettings: () => Settings, context: InvocationLike, isPastDue: boolean): Promise<RunSummary | undefined> {
   const logger: Logger = redactingLogger((level, line) =>
     level === 'info' ? context.log(line) : level === 'warn' ? context.warn(line) : context.error(line),
   );
@@ -28,7 +28,7 @@ export async function runOnTimer(getSettings: () => Settings, context: Invocatio
   }
   const abortSignal = Number.isFinite(DEADLINE_MS) ? AbortSignal.timeout(DEADLINE_MS) : new AbortController().signal;
   try {
-    return await exportOnce(settings, { logger, abortSignal });
+    return await runWithAzure(settings, { logger, abortSignal });
   } catch (error) {
     logger.error('export run failed', { code: (error as { code?: string }).code, error: ensureError(error).message });
     throw error;

@@ -1,15 +1,15 @@
 import { createHash, type Hash } from 'node:crypto';
 import { applyIntent, moveTo, type Checkpoint, type Intent, type Next } from '../checkpoint/checkpoint';
-import { intentOf, planBatch, type BatchLimits, type BatchStart } from '../batch/planBatch';
-import type { PartPool } from '../batch/partPool';
+import { intentOf, planBatch, type BatchLimits, type BatchStart } from './planBatch';
+import type { PartPool } from './partPool';
 import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
 import type { AuditPage } from '../ports/auditSource';
 import type { IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
 import { IdDigests } from '../recheck/idDigests';
-import type { Window } from '../window/window';
-import { commitBatch, prepareFile, writeDueManifests, type DeliverDeps } from './deliver';
+import type { Window } from '../windows/window';
+import { commitBatch, prepareFile, writeDueManifests, type DeliverDeps } from '../delivery/deliver';
 
 export interface BatchWriterDeps {
   store: CheckpointStore;

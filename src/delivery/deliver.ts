@@ -1,11 +1,11 @@
 import { applyIntent, manifestWritten, type Checkpoint, type Intent } from '../checkpoint/checkpoint';
 import { encodeManifest, manifestPath } from '../manifest/manifest';
-import type { BatchStart } from '../batch/planBatch';
+import type { BatchStart } from '../batches/planBatch';
 import { ExportError } from '../errors';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
 import { segmentName, type IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
-import { fileChanged, fileVanished } from './recovery';
+import { fileChanged, fileVanished } from './recoveryTable';
 
 export interface DeliverDeps {
   store: CheckpointStore;
