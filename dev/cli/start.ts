@@ -1,6 +1,7 @@
 // `npm start`: the main job end to end on the embedded local stack — start it, seed it like an operator seeds
 // Azure, run exports until every sample event is in the lake, show what landed, stop everything.
 import { loadSettings } from '../../src/config/settings';
+import { Composition } from '../../src/run/composition';
 import { runWithAzure } from '../../src/run/runWithAzure';
 import { redactingLogger } from '../../src/ports/logger';
 import { exporterEnv } from '../exporterEnv';
@@ -20,13 +21,14 @@ async function main(): Promise<void> {
     const env = exporterEnv(stack.info, seeded, { EXPORT_START: stack.auditEvents.start.toISOString() });
     Object.assign(process.env, env); // DefaultAzureCredential finds the managed-identity endpoint here, as in Azure
     const settings = loadSettings(process.env);
+    const root = new Composition(settings);
     console.log(`stack up: lake ${settings.dfsEndpoint}/${settings.fileSystem}, vault ${settings.keyVaultUrl}, audit API ${settings.auditApiUrl}`);
 
     const logger = redactingLogger((level, line) => (level === 'info' ? undefined : console.error(`${level === 'warn' ? 'warning' : 'error'}: ${line}`)));
     let events = 0;
     let bytes = 0;
     for (let run = 1; run <= MAX_RUNS && events < stack.auditApi.totalEvents; run++) {
-      const summary = await runWithAzure(settings, { logger, abortSignal: AbortSignal.timeout(10 * 60_000) });
+      const summary = await runWithAzure(root, { logger, abortSignal: AbortSignal.timeout(10 * 60_000) });
       events += summary.events;
       bytes += summary.bytes;
       console.log(`run ${run}: ${summary.events} events, ${summary.bytes} bytes, ${summary.files.length} files, watermark ${summary.watermark} (${summary.status})`);

@@ -1,19 +1,15 @@
-import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
-import { composeState } from '../run/composition';
-import { configId } from '../config/configId';
-import type { Settings } from '../config/settings';
+import type { Composition } from '../run/composition';
 import { redact } from '../redact';
 
-type Options = { abortSignal: AbortSignal; credential?: TokenCredential };
+type Options = { abortSignal: AbortSignal };
 
 /**
  * `checkpoint show`: the stored checkpoint as JSON, with its ETag, whether a run holds the lease and the export
  * configuration's id; or a sentence saying there is none. Reads only: no lease, no vault, no lake.
  */
-export async function checkpointShow(settings: Settings, print: (line: string) => void, options: Options): Promise<number> {
-  const store = composeState(settings, options.credential ?? new DefaultAzureCredential()).checkpoints;
-  const id = configId(settings);
+export async function checkpointShow(root: Composition, print: (line: string) => void, options: Options): Promise<number> {
+  const { settings, configId: id } = root;
+  const store = root.checkpoints();
   const opts = { abortSignal: options.abortSignal };
   const [stored, leased] = await Promise.all([store.load(opts), store.leased(opts)]);
   if (!stored) {

@@ -5,6 +5,7 @@ import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
 import { exportConfigToEnv, parseExportConfig } from '../config/exportConfig';
 import { loadSettings } from '../config/settings';
 import { ensureError } from '../errors';
+import { Composition } from '../run/composition';
 import { runWithAzure } from '../run/runWithAzure';
 import { redactingLogger } from '../ports/logger';
 import { formatReport, testConnection } from '../connection/testConnection';
@@ -86,18 +87,19 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     if (command === 'run') return await run(await withConfig(parsed.values.config, env), io);
     if (command === 'status') {
-      const settings = loadSettings(await withConfig(parsed.values.config, env));
-      io.out(JSON.stringify(await readStatus(settings, { abortSignal: AbortSignal.timeout(60_000) }), null, 2));
+      const root = new Composition(loadSettings(await withConfig(parsed.values.config, env)));
+      io.out(JSON.stringify(await readStatus(root, { abortSignal: AbortSignal.timeout(60_000) }), null, 2));
       return 0;
     }
     if (command === 'checkpoint' && (sub === 'show' || sub === 'reset') && !file) {
-      const settings = loadSettings(await withConfig(parsed.values.config, env));
+      const root = new Composition(loadSettings(await withConfig(parsed.values.config, env)));
       const options = { abortSignal: AbortSignal.timeout(60_000) };
-      if (sub === 'show') return await checkpointShow(settings, io.out, options);
-      return await checkpointReset(settings, { start: parsed.values.start, yes: parsed.values.yes }, io, options);
+      if (sub === 'show') return await checkpointShow(root, io.out, options);
+      return await checkpointReset(root, { start: parsed.values.start, yes: parsed.values.yes }, io, options);
     }
     if (command === 'test-connection') {
-      const report = await testConnection(await withConfig(parsed.values.config, env), { abortSignal: AbortSignal.timeout(CONNECTION_TEST_MAX_MS) });
+      const settingsEnv = await withConfig(parsed.values.config, env);
+      const report = await testConnection(() => new Composition(loadSettings(settingsEnv)), { abortSignal: AbortSignal.timeout(CONNECTION_TEST_MAX_MS) });
       io.out(formatReport(report));
       return report.connectionStatus === 'SUCCESS' ? 0 : 1;
     }
@@ -134,13 +136,13 @@ async function withConfig(configFile: string | undefined, env: Record<string, st
 }
 
 async function run(env: Record<string, string | undefined>, io: Io): Promise<number> {
-  const settings = loadSettings(env);
+  const root = new Composition(loadSettings(env));
   const logger = redactingLogger((level, line) => (level === 'info' ? io.out(line) : io.err(`${level === 'warn' ? 'warning' : 'error'}: ${line}`)));
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    const summary = await runWithAzure(settings, { logger, abortSignal: controller.signal, onProgress: progressPrinter(io.err) });
+    const summary = await runWithAzure(root, { logger, abortSignal: controller.signal, onProgress: progressPrinter(io.err) });
     io.out(JSON.stringify(summary));
     return summary.status === 'incomplete' ? 3 : 0;
   } finally {

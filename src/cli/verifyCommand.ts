@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadSettings } from '../config/settings';
+import { Composition } from '../run/composition';
 import { verifyExport } from '../verify/verify';
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
@@ -15,12 +16,12 @@ export async function verifyCommand(values: { from?: string; to?: string; agains
   const from = time('--from', values.from);
   const to = time('--to', values.to);
   if (from && to && from.getTime() >= to.getTime()) throw new UsageError(`--from (${values.from}) must be before --to (${values.to})`);
-  const settings = loadSettings(env);
+  const root = new Composition(loadSettings(env));
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    const totals = await verifyExport(settings, { from, to, againstApi: values.againstApi, abortSignal: controller.signal, out: io.out, warn: (w) => io.err(`warning: ${w}`) });
+    const totals = await verifyExport(root, { from, to, againstApi: values.againstApi, abortSignal: controller.signal, out: io.out, warn: (w) => io.err(`warning: ${w}`) });
     return totals.problems === 0 ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);

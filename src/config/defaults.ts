@@ -64,3 +64,6 @@ export const AUDIT_PROBE_ATTEMPTS = 4;
  * HTTP function may take to answer, so the HTTP check always gets its report.
  */
 export const CONNECTION_TEST_MAX_MS = Object.values(LINK_TIMEOUTS_MS).reduce((a, b) => a + b, 0) + STATUS_UPDATE_TIMEOUT_MS;
+
+/** `verify --against-api`: run by hand, so a short retry, as test-connection has. */
+export const VERIFY_API_RETRY = Object.freeze({ maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 4_000 });

@@ -1,13 +1,10 @@
-import { auditAuth } from '../adapters/auditApi/auditAuth';
-import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
 import { AUDIT_PROBE_ATTEMPTS } from '../config/defaults';
-import type { Settings } from '../config/settings';
 import { ExportError } from '../errors';
 import { startOf } from '../pages/position';
 import { sortAnswer } from '../pages/sortAnswer';
 import type { AuditPage, PageRequest } from '../ports/auditSource';
-import { systemClock, type Clock } from '../ports/clock';
-import { redactingLogger } from '../ports/logger';
+import { silentLogger } from '../ports/logger';
+import type { Composition } from '../run/composition';
 import type { SecretValue } from '../redact';
 import { retryDelay } from '../retry/retryDecision';
 import { HOUR_MS, hourOf } from '../windows/window';
@@ -17,7 +14,6 @@ export interface AuditApiProbeOptions {
   abortSignal: AbortSignal;
   /** The link's time: a Retry-After that does not fit in what is left of it fails the check at once. */
   timeoutMs: number;
-  clock?: Clock;
 }
 
 /**
@@ -25,20 +21,11 @@ export interface AuditApiProbeOptions {
  * with the run's own checks (sortAnswer): a page a run would refuse fails here too. Transient answers are asked
  * again a few times, never sooner than a Retry-After says. Returns what the check saw.
  */
-export async function probeAuditApi(settings: Settings, options: AuditApiProbeOptions): Promise<string> {
-  const clock = options.clock ?? systemClock;
+export async function probeAuditApi(root: Composition, options: AuditApiProbeOptions): Promise<string> {
+  const { settings, clock } = root;
   const deadline = clock.now().getTime() + options.timeoutMs;
-  const requestTimeoutMs = settings.auditRequestTimeoutSeconds * 1000;
-  const source = new HttpAuditSource({
-    baseUrl: settings.auditApiUrl,
-    kind: settings.auditApiKind,
-    auth: auditAuth({ mode: settings.auditApiAuth, baseUrl: settings.auditApiUrl, apiKey: options.apiKey, requestTimeoutMs }),
-    requestTimeoutMs,
-    // One try per call: the loop below retries, and knows the link's deadline.
-    retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
-    clock,
-    logger: redactingLogger(() => undefined),
-  });
+  // One try per call: the loop below retries, and knows the link's deadline.
+  const source = root.auditSource({ apiKey: options.apiKey, logger: silentLogger, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } });
   const end = hourOf(clock.now());
   const window = { start: new Date(end.getTime() - HOUR_MS), end };
   const position = startOf(window);

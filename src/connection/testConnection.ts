@@ -1,13 +1,6 @@
-import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
-import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
-import { StateContainer } from '../adapters/azure/hostStorage';
-import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
 import { probeStateStorage } from '../adapters/azure/stateProbe';
-import { composeState } from '../run/composition';
-import { configId } from '../config/configId';
-import { LINK_TIMEOUTS_MS, peerTimeouts, type LinkName, type PeerTimeouts } from '../config/defaults';
-import { loadSettings, type Settings } from '../config/settings';
+import { LINK_TIMEOUTS_MS, type LinkName } from '../config/defaults';
+import type { Composition } from '../run/composition';
 import { ensureError } from '../errors';
 import type { Secret } from '../ports/secretProvider';
 import { redact, safeUrl } from '../redact';
@@ -22,10 +15,8 @@ export { formatReport, type Check, type ConnectionReport } from './report';
 export interface TestConnectionOptions {
   /** Cancels the whole test; each link is also held to its own time (LINK_TIMEOUTS_MS). */
   abortSignal: AbortSignal;
-  credential?: TokenCredential;
   /** Shorter times, for tests. */
   linkTimeoutsMs?: Partial<Record<LinkName, number>>;
-  timeouts?: Partial<PeerTimeouts>;
 }
 
 const VAULT_SCOPE = 'https://vault.azure.net/.default';
@@ -34,21 +25,21 @@ const LINKS = ['identity', 'vault', 'sas', 'lake', 'state', 'audit-api'];
 
 /**
  * Checks each link the export depends on, in order, each in a time of its own; a link that fails skips the ones
- * that need it. The outcome is kept as the connection status (when the settings are good enough to know where).
+ * that need it, with the adapters a run uses. The outcome is kept as the connection status (when the settings are
+ * good enough to know where). `getRoot` throws when the settings are bad: that is the first check.
  */
-export async function testConnection(env: Record<string, string | undefined>, options: TestConnectionOptions): Promise<ConnectionReport> {
+export async function testConnection(getRoot: () => Composition, options: TestConnectionOptions): Promise<ConnectionReport> {
   const checks: Check[] = [];
   const pass = (name: string, detail: string) => checks.push({ name, result: 'PASS', detail });
   const warn = (name: string, detail: string, fix: string) => checks.push({ name, result: 'WARN', detail, fix });
   const fail = (name: string, error: unknown, fix: string) => checks.push({ name, result: 'FAIL', detail: redact(ensureError(error).message), fix });
   const skip = (name: string, needs: string) => checks.push({ name, result: 'SKIP', detail: `not checked: needs ${needs}` });
   const limits = { ...LINK_TIMEOUTS_MS, ...options.linkTimeoutsMs };
-  const timeouts = peerTimeouts(options.timeouts);
   const link = <T>(name: LinkName, peer: string, check: (abortSignal: AbortSignal) => Promise<T>) => withinLink(peer, limits[name], options.abortSignal, check);
 
-  let settings: Settings;
+  let root: Composition;
   try {
-    settings = loadSettings(env);
+    root = getRoot();
     pass('settings', 'valid');
   } catch (error) {
     fail('settings', error, 'set the named app settings (README, "Settings")');
@@ -56,7 +47,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
     return { connectionStatus: 'FAILED', checks };
   }
 
-  const credential = options.credential ?? new DefaultAzureCredential();
+  const { settings, credential, clock } = root;
   let identityOk = false;
   try {
     await link('identity', 'the managed identity endpoint (IDENTITY_ENDPOINT)', (abortSignal) => credential.getToken(VAULT_SCOPE, { abortSignal }));
@@ -71,10 +62,9 @@ export async function testConnection(env: Record<string, string | undefined>, op
   if (!identityOk) skip('vault', 'an identity token');
   else {
     try {
-      const vault = new KeyVaultSecretProvider(settings.keyVaultUrl, credential, { retry: timeouts.keyVault });
       [sas, apiKey] = await link('vault', `Key Vault ${safeUrl(settings.keyVaultUrl)} (KEY_VAULT_URL)`, async (abortSignal) => [
-        await vault.getSecret(settings.sasSecretName, { abortSignal }),
-        settings.auditApiKeySecretName ? await vault.getSecret(settings.auditApiKeySecretName, { abortSignal }) : undefined,
+        await root.secrets.getSecret(settings.sasSecretName, { abortSignal }),
+        settings.auditApiKeySecretName ? await root.secrets.getSecret(settings.auditApiKeySecretName, { abortSignal }) : undefined,
       ]);
       pass('vault', `read ${[settings.sasSecretName, settings.auditApiKeySecretName].filter(Boolean).join(' and ')} from ${settings.keyVaultUrl}`);
     } catch (error) {
@@ -87,7 +77,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
   let sasUsable = false;
   if (!sas) skip('sas', 'the SAS secret');
   else {
-    const verdict = checkConfiguredSas(settings, sas.value.reveal(), new Date());
+    const verdict = checkConfiguredSas(settings, sas.value.reveal(), clock.now());
     const expiring = verdict.warnings.filter(isExpiryWarning);
     sasWarnings = verdict.warnings;
     sasUsable = verdict.errors.length === 0;
@@ -102,9 +92,9 @@ export async function testConnection(env: Record<string, string | undefined>, op
   else {
     const path = `${settings.path}/${PROBE_FILE}`;
     try {
-      const lake = new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: sas.value, retry: timeouts.lake });
+      const lake = root.lake(sas.value);
       await link('lake', `the lake ${safeUrl(settings.dfsEndpoint)} (ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT)`, (abortSignal) =>
-        lake.writeProbe(path, `connection test ${new Date().toISOString()}\n`, { abortSignal }),
+        lake.writeProbe(path, `connection test ${clock.now().toISOString()}\n`, { abortSignal }),
       );
       pass('lake', `wrote ${settings.fileSystem}/${path}`);
     } catch (error) {
@@ -115,8 +105,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
   if ('blobServiceUri' in settings.stateStorage && !identityOk) skip('state', 'an identity token');
   else {
     try {
-      const state = new StateContainer(settings.stateStorage, { credential, retry: timeouts.hostStorage });
-      const detail = await link('state', `host storage ${state.peer.endpoint} (AzureWebJobsStorage)`, (abortSignal) => probeStateStorage(state, configId(settings), { abortSignal }));
+      const detail = await link('state', `host storage ${root.state.peer.endpoint} (AzureWebJobsStorage)`, (abortSignal) => probeStateStorage(root.state, root.configId, { abortSignal }));
       pass('state', detail);
     } catch (error) {
       fail('state', error, "check AzureWebJobsStorage: the storage account's endpoint, its key (or the identity's Storage Blob Data Owner role), and its network rules");
@@ -127,7 +116,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
   else {
     try {
       const detail = await link('audit-api', `the audit API ${safeUrl(settings.auditApiUrl)} (AUDIT_API_URL)`, (abortSignal) =>
-        probeAuditApi(settings, { apiKey: apiKey?.value, abortSignal, timeoutMs: limits['audit-api'] }),
+        probeAuditApi(root, { apiKey: apiKey?.value, abortSignal, timeoutMs: limits['audit-api'] }),
       );
       pass('audit-api', detail);
     } catch (error) {
@@ -136,7 +125,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
   }
 
   const report: ConnectionReport = { connectionStatus: connectionStatusOf(checks), checks };
-  await recordConnection(composeState(settings, credential, timeouts).status, report, sasWarnings);
+  await recordConnection(root.status, report, sasWarnings);
   return report;
 }
 

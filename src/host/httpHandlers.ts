@@ -1,5 +1,5 @@
 import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
-import type { Settings } from '../config/settings';
+import type { Composition } from '../run/composition';
 import { testConnection, type ConnectionReport } from '../connection/testConnection';
 import { ensureError } from '../errors';
 import { redact } from '../redact';
@@ -11,18 +11,18 @@ export interface JsonResponse {
 }
 
 /** GET /api/export/status: the same JSON as `audit-export status`. */
-export async function statusResponse(getSettings: () => Settings): Promise<JsonResponse> {
+export async function statusResponse(getRoot: () => Composition): Promise<JsonResponse> {
   try {
-    return { status: 200, jsonBody: await readStatus(getSettings(), { abortSignal: AbortSignal.timeout(30_000) }) };
+    return { status: 200, jsonBody: await readStatus(getRoot(), { abortSignal: AbortSignal.timeout(30_000) }) };
   } catch (error) {
     return failure(error);
   }
 }
 
 /** POST /api/export/test-connection: every check, in order; 200 whether or not they pass (the body says). */
-export async function testConnectionResponse(env: Record<string, string | undefined>): Promise<JsonResponse> {
+export async function testConnectionResponse(getRoot: () => Composition): Promise<JsonResponse> {
   try {
-    return { status: 200, jsonBody: await testConnection(env, { abortSignal: AbortSignal.timeout(CONNECTION_TEST_MAX_MS) }) };
+    return { status: 200, jsonBody: await testConnection(getRoot, { abortSignal: AbortSignal.timeout(CONNECTION_TEST_MAX_MS) }) };
   } catch (error) {
     return failure(error);
   }

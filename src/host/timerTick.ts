@@ -1,6 +1,6 @@
 import { DEADLINE_MARGIN_MS, functionTimeoutMs } from '../config/functionTimeout';
-import type { Settings } from '../config/settings';
 import { ensureError } from '../errors';
+import type { Composition } from '../run/composition';
 import { runWithAzure } from '../run/runWithAzure';
 import { redactingLogger, type Logger } from '../ports/logger';
 import type { RunSummary } from '../windows/runSummary';
@@ -16,19 +16,19 @@ export interface InvocationLike {
 const DEADLINE_MS = functionTimeoutMs() - DEADLINE_MARGIN_MS;
 
 /** One timer tick: the host gives no cancellation signal, so derive one from the function timeout. */
-export async function onTimerTick(getSettings: () => Settings, context: InvocationLike, isPastDue: boolean): Promise<RunSummary | undefined> {
+export async function onTimerTick(getRoot: () => Composition, context: InvocationLike, isPastDue: boolean): Promise<RunSummary | undefined> {
   const logger: Logger = redactingLogger((level, line) =>
     level === 'info' ? context.log(line) : level === 'warn' ? context.warn(line) : context.error(line),
   );
   if (isPastDue) logger.warn('timer is past due; running now');
-  const settings = getSettings();
-  if (!settings.enabled) {
+  const root = getRoot();
+  if (!root.settings.enabled) {
     logger.info('export is disabled (EXPORT_ENABLED=false); skipping this tick');
     return undefined;
   }
   const abortSignal = Number.isFinite(DEADLINE_MS) ? AbortSignal.timeout(DEADLINE_MS) : new AbortController().signal;
   try {
-    return await runWithAzure(settings, { logger, abortSignal });
+    return await runWithAzure(root, { logger, abortSignal });
   } catch (error) {
     logger.error('export run failed', { code: (error as { code?: string }).code, error: ensureError(error).message });
     throw error;

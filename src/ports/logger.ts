@@ -19,3 +19,6 @@ export function redactingLogger(sink: (level: Level, line: string) => void): Log
   };
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }
+
+/** For a caller that reports through its own result (test-connection, verify) rather than the log. */
+export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };

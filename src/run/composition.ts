@@ -4,91 +4,128 @@ import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
 import { BlobCheckpointStore } from '../adapters/azure/blobCheckpointStore';
 import { BlobIdLedger } from '../adapters/azure/blobIdLedger';
 import { BlobStatusStore } from '../adapters/azure/blobStatusStore';
+import { StateContainer } from '../adapters/azure/hostStorage';
 import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
 import { auditAuth } from '../adapters/auditApi/auditAuth';
 import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
-import { ExportError } from '../errors';
-import { RotatingLakeWriter } from '../lake/rotatingLakeWriter';
-import type { SecretValue } from '../redact';
-import { checkConfiguredSas, configuredSasWhere } from '../sas/sasCheck';
 import { configId } from '../config/configId';
 import { peerTimeouts, type PeerTimeouts } from '../config/defaults';
 import type { Settings } from '../config/settings';
+import { ExportError } from '../errors';
+import { RotatingLakeWriter } from '../lake/rotatingLakeWriter';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { DEFAULT_RETRY_POLICY } from '../retry/retryDecision';
-import type { RunDeps, RunProgress } from '../windows/runOptions';
+import type { SecretValue } from '../redact';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry/retryDecision';
+import { checkConfiguredSas, configuredSasWhere } from '../sas/sasCheck';
+import type { RunDeps } from '../windows/runOptions';
 
-/** The exporter's own state in the host storage: needs no secret, so it is there even when a run fails early. */
-export function composeState(settings: Settings, credential: TokenCredential, timeouts: Partial<PeerTimeouts> = {}) {
-  const id = configId(settings);
-  const retry = peerTimeouts(timeouts).hostStorage;
-  return {
-    checkpoints: new BlobCheckpointStore({ storage: settings.stateStorage, credential, retry, configId: id, leaseSeconds: settings.leaseSeconds }),
-    status: new BlobStatusStore({ storage: settings.stateStorage, credential, retry, configId: id }),
-    ledger: new BlobIdLedger({ storage: settings.stateStorage, credential, retry, configId: id }),
-  };
-}
-
-export interface ComposeOptions {
-  logger: Logger;
-  abortSignal: AbortSignal;
-  /** Called after each batch, for progress lines in long catch-ups. */
-  onProgress?: (progress: RunProgress) => void;
-  clock?: Clock;
+export interface CompositionOptions {
+  /** The identity every Azure call uses; DefaultAzureCredential (the managed identity in Azure) unless given. */
   credential?: TokenCredential;
+  clock?: Clock;
   /** Per-try and per-call time-outs of the Azure peers; the defaults unless given. */
   timeouts?: Partial<PeerTimeouts>;
 }
 
-/** The real adapters, and what the SAS check found worth a warning. */
-export interface Composed extends RunDeps {
+/** What one run adds: where it logs and when it must stop. */
+export interface RunScope {
+  logger: Logger;
+  abortSignal: AbortSignal;
+}
+
+/** The adapters of one run, and what the SAS check found worth a warning. */
+export interface RunAdapters extends RunDeps {
   warnings: string[];
 }
 
-/** The only place that builds real adapters: reads and checks the secrets, then wires source, lake and checkpoint store. */
-export async function compose(settings: Settings, options: ComposeOptions): Promise<Composed> {
-  const clock = options.clock ?? systemClock;
-  const credential = options.credential ?? new DefaultAzureCredential();
-  const timeouts = peerTimeouts(options.timeouts);
-  const secrets = new KeyVaultSecretProvider(settings.keyVaultUrl, credential, { retry: timeouts.keyVault });
-  const opts = { abortSignal: options.abortSignal };
-  const sas = await secrets.getSecret(settings.sasSecretName, opts);
-  const apiKey = settings.auditApiKeySecretName ? await secrets.getSecret(settings.auditApiKeySecretName, opts) : undefined;
+/**
+ * How the pieces fit, built once per worker process (a Functions worker serves many ticks): one credential, one
+ * Key Vault client, one host-storage client shared by the checkpoint, status and id stores. What changes between
+ * runs is read per run: the secrets (they rotate), and the lease a checkpoint store holds.
+ */
+export class Composition {
+  readonly credential: TokenCredential;
+  readonly clock: Clock;
+  readonly timeouts: PeerTimeouts;
+  readonly configId: string;
+  readonly secrets: KeyVaultSecretProvider;
+  readonly state: StateContainer;
+  readonly status: BlobStatusStore;
+  readonly ledger: BlobIdLedger;
+  #lake: { sas: string; writer: AdlsLakeWriter } | undefined;
 
-  // The SAS is checked before any storage call, and again whenever a rotated version is picked up.
-  const where = configuredSasWhere(settings);
-  const check = (value: SecretValue): string[] => {
-    const verdict = checkConfiguredSas(settings, value.reveal(), clock.now());
-    if (verdict.errors.length > 0) throw new ExportError('SasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
-    return verdict.warnings;
-  };
-  const warnings = check(sas.value);
-  for (const warning of warnings) options.logger.warn(warning);
-  const lake = new RotatingLakeWriter({
-    secrets,
-    initial: sas,
-    where,
-    check,
-    build: (value) => new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: value, retry: timeouts.lake }),
-    logger: options.logger,
-  });
-  const state = composeState(settings, credential, timeouts);
-  return {
-    warnings,
-    source: new HttpAuditSource({
-      baseUrl: settings.auditApiUrl,
-      kind: settings.auditApiKind,
-      auth: auditAuth({ mode: settings.auditApiAuth, baseUrl: settings.auditApiUrl, apiKey: apiKey?.value, requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000 }),
-      requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000,
-      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.auditMaxAttempts },
-      clock,
+  constructor(readonly settings: Settings, options: CompositionOptions = {}) {
+    this.credential = options.credential ?? new DefaultAzureCredential();
+    this.clock = options.clock ?? systemClock;
+    this.timeouts = peerTimeouts(options.timeouts);
+    this.configId = configId(settings);
+    this.secrets = new KeyVaultSecretProvider(settings.keyVaultUrl, this.credential, { retry: this.timeouts.keyVault });
+    this.state = new StateContainer(settings.stateStorage, { credential: this.credential, retry: this.timeouts.hostStorage });
+    this.status = new BlobStatusStore({ state: this.state, configId: this.configId });
+    this.ledger = new BlobIdLedger({ state: this.state, configId: this.configId });
+  }
+
+  /** A checkpoint store of its own for each run: it holds that run's lease. */
+  checkpoints(): BlobCheckpointStore {
+    return new BlobCheckpointStore({ state: this.state, configId: this.configId, leaseSeconds: this.settings.leaseSeconds });
+  }
+
+  /** The lake with this SAS; the client is kept while the SAS stays the same. */
+  lake(sas: SecretValue): AdlsLakeWriter {
+    const value = sas.reveal();
+    if (this.#lake?.sas !== value) {
+      const { dfsEndpoint, fileSystem } = this.settings;
+      this.#lake = { sas: value, writer: new AdlsLakeWriter({ dfsEndpoint, fileSystem, sas, retry: this.timeouts.lake }) };
+    }
+    return this.#lake.writer;
+  }
+
+  /** The audit API with this key; `retry` is the run's policy unless a caller (test-connection) retries itself. */
+  auditSource(options: { apiKey?: SecretValue; logger: Logger; retry?: RetryPolicy }): HttpAuditSource {
+    const s = this.settings;
+    const requestTimeoutMs = s.auditRequestTimeoutSeconds * 1000;
+    return new HttpAuditSource({
+      baseUrl: s.auditApiUrl,
+      kind: s.auditApiKind,
+      auth: auditAuth({ mode: s.auditApiAuth, baseUrl: s.auditApiUrl, apiKey: options.apiKey, requestTimeoutMs }),
+      requestTimeoutMs,
+      retry: options.retry ?? { ...DEFAULT_RETRY_POLICY, maxAttempts: s.auditMaxAttempts },
+      clock: this.clock,
       logger: options.logger,
-    }),
-    lake,
-    store: state.checkpoints,
-    ...(settings.recheckHours > 0 ? { ledger: state.ledger } : {}),
-    clock,
-    logger: options.logger,
-  };
+    });
+  }
+
+  /** The audit API key's latest version, when AUDIT_API_KEY_SECRET_NAME names one. */
+  async apiKey(opts: { abortSignal: AbortSignal }): Promise<SecretValue | undefined> {
+    const name = this.settings.auditApiKeySecretName;
+    return name ? (await this.secrets.getSecret(name, opts)).value : undefined;
+  }
+
+  /** Reads and checks the secrets, then wires source, lake and checkpoint store for one run. */
+  async forRun({ logger, abortSignal }: RunScope): Promise<RunAdapters> {
+    const s = this.settings;
+    const opts = { abortSignal };
+    const sas = await this.secrets.getSecret(s.sasSecretName, opts);
+    const apiKey = await this.apiKey(opts);
+
+    // The SAS is checked before any storage call, and again whenever a rotated version is picked up.
+    const check = (value: SecretValue): string[] => {
+      const verdict = checkConfiguredSas(s, value.reveal(), this.clock.now());
+      if (verdict.errors.length > 0) throw new ExportError('SasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
+      return verdict.warnings;
+    };
+    const warnings = check(sas.value);
+    for (const warning of warnings) logger.warn(warning);
+    const lake = new RotatingLakeWriter({ secrets: this.secrets, initial: sas, where: configuredSasWhere(s), check, build: (value) => this.lake(value), logger });
+    return {
+      warnings,
+      source: this.auditSource({ apiKey, logger }),
+      lake,
+      store: this.checkpoints(),
+      ...(s.recheckHours > 0 ? { ledger: this.ledger } : {}),
+      clock: this.clock,
+      logger,
+    };
+  }
 }

@@ -1,28 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { DefaultAzureCredential } from '@azure/identity';
-import { compose, composeState, type ComposeOptions } from './composition';
-import { configId } from '../config/configId';
-import type { Settings } from '../config/settings';
+import type { Composition, RunScope } from './composition';
 import { ensureError } from '../errors';
 import { exportUnderLease } from '../lease/exportUnderLease';
 import type { RunSummary } from '../windows/runSummary';
-import { systemClock } from '../ports/clock';
+import type { RunProgress } from '../windows/runOptions';
 import { redact } from '../redact';
 import { recordRun } from '../status/recordRun';
 
+export interface RunWithAzureOptions extends RunScope {
+  /** Called after each batch, for progress lines in long catch-ups. */
+  onProgress?: (progress: RunProgress) => void;
+}
+
 /** One export run with real adapters: the same code for the timer function and the CLI. Its outcome is kept for `status`. */
-export async function runWithAzure(settings: Settings, options: ComposeOptions): Promise<RunSummary> {
-  const clock = options.clock ?? systemClock;
-  const credential = options.credential ?? new DefaultAzureCredential();
-  const { status } = composeState(settings, credential, options.timeouts);
+export async function runWithAzure(root: Composition, options: RunWithAzureOptions): Promise<RunSummary> {
+  const { settings, clock, status } = root;
   const record = { id: randomUUID(), startedAt: clock.now().toISOString() };
   let warnings: string[] = [];
   try {
-    const deps = await compose(settings, { ...options, clock, credential });
+    const deps = await root.forRun(options);
     warnings = deps.warnings;
     const run = await exportUnderLease(deps, {
       root: settings.path,
-      configId: configId(settings),
+      configId: root.configId,
       recheckHours: settings.recheckHours,
       pageSize: settings.pageSize,
       lagSeconds: settings.lagSeconds,

@@ -1,8 +1,5 @@
-import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
-import { composeState } from '../run/composition';
+import type { Composition } from '../run/composition';
 import { parseNcrontab } from '../config/ncrontab';
-import type { Settings } from '../config/settings';
 import type { Chain } from '../checkpoint/checkpoint';
 import type { LastRun, RecheckTotals } from './statusRecord';
 
@@ -34,10 +31,10 @@ export interface StatusView {
 }
 
 /** Reads state only (checkpoint and status in the host storage): it never needs the vault or the lake. */
-export async function readStatus(settings: Settings, options: { abortSignal: AbortSignal; now?: Date; credential?: TokenCredential }): Promise<StatusView> {
-  const now = options.now ?? new Date();
-  const state = composeState(settings, options.credential ?? new DefaultAzureCredential());
-  const [record, stored] = await Promise.all([state.status.load(options), state.checkpoints.load(options)]);
+export async function readStatus(root: Composition, options: { abortSignal: AbortSignal; now?: Date }): Promise<StatusView> {
+  const { settings } = root;
+  const now = options.now ?? root.clock.now();
+  const [record, stored] = await Promise.all([root.status.load(options), root.checkpoints().load(options)]);
   const watermark = stored?.checkpoint.watermark ?? null;
   const warnings = record?.warnings ?? [];
   return {

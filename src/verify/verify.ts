@@ -1,10 +1,7 @@
-import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
 import { linkedSignal } from '../abort/linkedSignal';
-import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
-import { composeState } from '../run/composition';
-import { configId } from '../config/configId';
-import type { Settings } from '../config/settings';
+import { VERIFY_API_RETRY } from '../config/defaults';
+import { silentLogger } from '../ports/logger';
+import type { Composition } from '../run/composition';
 import { ExportError } from '../errors';
 import { sha256Hex } from '../manifest/manifest';
 import { hourOf } from '../windows/window';
@@ -16,7 +13,6 @@ import { lakeView } from './lakeView';
 import { previousOf } from './manifestFile';
 import { chainLines, hourLine, openHourLine, otherLine, summaryLine, type Totals } from './report';
 import { checkVerifySas, verifySasSecretName } from './verifySas';
-import { verifySource } from './verifySource';
 
 const VAULT_TIMEOUT_MS = 60_000;
 /** A manifest lists an hour's parts and their ranges: far below this; a larger one is refused, not held. */
@@ -31,31 +27,29 @@ export interface VerifyOptions {
   abortSignal: AbortSignal;
   out(line: string): void;
   warn(line: string): void;
-  credential?: TokenCredential;
 }
 
 /** Checks the lake against its manifests and their hash chain; prints one line per hour. Returns the totals. */
-export async function verifyExport(settings: Settings, options: VerifyOptions): Promise<Totals> {
+export async function verifyExport(root: Composition, options: VerifyOptions): Promise<Totals> {
+  const { settings, secrets } = root;
   const opts = { abortSignal: options.abortSignal };
   const secretName = verifySasSecretName(settings);
-  const credential = options.credential ?? new DefaultAzureCredential();
-  const secrets = new KeyVaultSecretProvider(settings.keyVaultUrl, credential);
   const where = `secret "${secretName}" in Key Vault ${settings.keyVaultUrl}`;
   // The SDK bounds no vault or identity call by time: the secrets are read under a time-out of our own.
   const vault = linkedSignal(options.abortSignal, { timeoutMs: VAULT_TIMEOUT_MS });
   let sas, api;
   try {
     sas = await secrets.getSecret(secretName, { abortSignal: vault.signal });
-    api = options.againstApi ? await verifySource(settings, secrets, { abortSignal: vault.signal }) : undefined;
+    api = options.againstApi ? root.auditSource({ apiKey: await root.apiKey({ abortSignal: vault.signal }), logger: silentLogger, retry: VERIFY_API_RETRY }) : undefined;
   } finally {
     vault.dispose();
   }
-  const verdict = checkVerifySas(sas.value.reveal(), new Date(), where);
+  const verdict = checkVerifySas(sas.value.reveal(), root.clock.now(), where);
   if (verdict.errors.length > 0) throw new ExportError('VerifySasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
   for (const warning of verdict.warnings) options.warn(warning);
 
   const reader = new LakeReader({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: sas.value, where });
-  const { inventory, checkpoint } = await lakeView(composeState(settings, credential).checkpoints, reader, settings.path, opts);
+  const { inventory, checkpoint } = await lakeView(root.checkpoints(), reader, settings.path, opts);
   const selected = [...inventory.hours.values()].filter((h) => inRange(h.hour, options)).sort((a, b) => a.hour - b.hour);
   const latest = new Set(selected.map((h) => h.manifests.get(Math.max(0, ...h.manifests.keys()))?.path));
 
@@ -73,7 +67,7 @@ export async function verifyExport(settings: Settings, options: VerifyOptions): 
   const openFrom = checkpoint ? hourOf(new Date(checkpoint.watermark)).getTime() : Infinity;
   // An hour the export has closed but whose manifest it has not written yet (it is saved as due first) is open too.
   const due = new Set((checkpoint?.pendingManifests ?? []).map((m) => Date.parse(m.hour)));
-  const deps = { reader, root: settings.path, configId: configId(settings), untrusted: chain.untrusted, manifestBytes: (p: string) => kept.get(p)!, api, abortSignal: options.abortSignal };
+  const deps = { reader, root: settings.path, configId: root.configId, untrusted: chain.untrusted, manifestBytes: (p: string) => kept.get(p)!, api, abortSignal: options.abortSignal };
   for (const files of selected) {
     if (files.manifests.size === 0 && (files.hour >= openFrom || due.has(files.hour))) {
       totals.open += 1;

@@ -10,6 +10,7 @@ import { seedStack, type Seeded } from '../../dev/seed';
 import { startStack, type LocalStack } from '../../dev/stack';
 import { describeCheckpointStoreContract } from './checkpointStore.contract';
 import { describeLakeWriterContract } from './lakeWriter.contract';
+import { StateContainer } from '../../src/adapters/azure/hostStorage';
 
 // The shortest lease Blob storage grants: the expiry and lost-lease tests wait for it in real time.
 const LEASE_SECONDS = 15;
@@ -44,7 +45,7 @@ describeCheckpointStoreContract('BlobCheckpointStore', async () => {
   const container = adminClient(stack.info).getContainerClient(STATE_CONTAINER);
   const blob = container.getBlockBlobClient(`checkpoints/${configId}.json`);
   return {
-    store: () => new BlobCheckpointStore({ storage: { connectionString: stack.info.azureWebJobsStorage }, configId, leaseSeconds: LEASE_SECONDS }),
+    store: () => new BlobCheckpointStore({ state: new StateContainer({ connectionString: stack.info.azureWebJobsStorage }), configId, leaseSeconds: LEASE_SECONDS }),
     leaseSeconds: LEASE_SECONDS,
     readRaw: () =>
       blob.downloadToBuffer().then(

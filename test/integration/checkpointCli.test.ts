@@ -9,6 +9,7 @@ import { configId } from '../../src/config/configId';
 import { loadSettings } from '../../src/config/settings';
 import { cli as runCli, summaryOf } from '../support/cli';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
+import { StateContainer } from '../../src/adapters/azure/hostStorage';
 
 const HOUR = 3600_000;
 // Whole hours, ending an hour before now: a real-clock run exports every event.
@@ -25,7 +26,7 @@ describe('audit-export checkpoint show / reset', () => {
   });
   const cli = (path: string, ...args: string[]) => runCli(args, env(path));
   const settings = (path: string) => loadSettings(exporterEnv(h.stack.info, h.seeded, { ADLS_PATH: path }));
-  const store = (path: string) => new BlobCheckpointStore({ storage: settings(path).stateStorage, configId: configId(settings(path)) });
+  const store = (path: string) => new BlobCheckpointStore({ state: new StateContainer(settings(path).stateStorage), configId: configId(settings(path)) });
   const blob = (path: string) => adminClient(h.stack.info).getContainerClient(STATE_CONTAINER).getBlockBlobClient(`checkpoints/${configId(settings(path))}.json`);
   const stored = async (path: string) => (await store(path).load(opts()))!;
   const timeOf = (json: string) => Date.parse((JSON.parse(json) as { eventTimestamp: string }).eventTimestamp);

@@ -81,26 +81,35 @@ describe('audit-export CLI and the timer function against the local stack', () =
     expect(await cli(['frobnicate'], env)).toMatchObject({ code: 2 });
   });
 
-  it('the timer handler exports with a real InvocationContext and logs through it', async () => {
+  it('the timer handler exports with a real InvocationContext and logs through it; every tick of a worker shares one composition', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, exporterEnv(h.stack.info, h.seeded, { EXPORT_START: START.toISOString(), ADLS_PATH: 'timer' }));
     const logged: string[] = [];
+    const built: unknown[] = [];
     try {
       let handler!: typeof import('../../functions/auditExport').auditExport;
+      let worker!: typeof import('../../src/host/workerComposition').workerComposition;
       jest.isolateModules(() => {
         handler = require('../../functions/auditExport').auditExport; // settings are read when the module loads
+        worker = require('../../src/host/workerComposition').workerComposition;
       });
       const context = new InvocationContext({
         invocationId: 'test-1',
         functionName: 'auditExport',
         logHandler: (level, ...args) => logged.push(`${level}: ${args.join(' ')}`),
       });
-      await handler({ isPastDue: true, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context);
+      const timer = { schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+      await handler({ ...timer, isPastDue: true }, context);
+      built.push(worker());
+      await handler({ ...timer, isPastDue: false }, context);
+      built.push(worker());
     } finally {
       process.env = saved;
     }
+    expect(built[0]).toBe(built[1]);
     expect(logged.some((l) => l.startsWith('warning: timer is past due'))).toBe(true);
-    expect(logged.some((l) => l.startsWith('information: export run finished') && l.includes('"events":300'))).toBe(true);
+    const finished = logged.filter((l) => l.startsWith('information: export run finished'));
+    expect(finished).toEqual([expect.stringContaining('"events":300'), expect.stringContaining('"events":0')]);
     expect(logged.filter((l) => l.includes('batch written')).length).toBeGreaterThan(0);
     expect(allLines(await h.readLake('timer'))).toEqual(h.apiEvents().map(expectedLine));
   });

@@ -8,6 +8,8 @@ import { hourOf } from '../../src/windows/window';
 import { cli } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
 import { closedPort } from '../support/silentPeer';
+import { Composition } from '../../src/run/composition';
+import { loadSettings } from '../../src/config/settings';
 
 const DAY = 86_400_000;
 const NOW = Date.now();
@@ -28,7 +30,7 @@ describe('test-connection: the host storage, transient answers, an expiring SAS,
   let h: Harness;
   const env = (extra: Record<string, string> = {}) => exporterEnv(h.stack.info, h.seeded, { ADLS_PATH: 'checks', ...extra });
   const connection = (extra: Record<string, string> = {}, options: Partial<TestConnectionOptions> = {}): Promise<ConnectionReport> =>
-    testConnection(env(extra), { abortSignal: AbortSignal.timeout(120_000), timeouts: SHORT, ...options });
+    testConnection(() => new Composition(loadSettings(env(extra)), { timeouts: SHORT }), { abortSignal: AbortSignal.timeout(120_000), ...options });
   const results = (r: ConnectionReport) => Object.fromEntries(r.checks.map((c) => [c.name, c.result]));
   const check = (r: ConnectionReport, name: string) => r.checks.find((c) => c.name === name)!;
   const printed: string[] = [];

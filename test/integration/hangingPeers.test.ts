@@ -6,6 +6,8 @@ import { testConnection, type ConnectionReport } from '../../src/connection/test
 import { isExportError } from '../../src/errors';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
 import { startSilentPeer, type SilentPeer } from '../support/silentPeer';
+import { Composition } from '../../src/run/composition';
+import { loadSettings } from '../../src/config/settings';
 
 const T0 = new Date('2026-03-01T00:00:00.000Z');
 const NOW = new Date(T0.getTime() + 3 * 3600_000);
@@ -78,7 +80,10 @@ describe('a peer that never answers fails the call in time, naming the peer, its
   });
 
   const connection = (extra: Record<string, string>, linkTimeoutsMs: Record<string, number>): Promise<ConnectionReport> =>
-    testConnection(exporterEnv(h.stack.info, h.seeded, { ADLS_PATH: 'probe', ...extra }), { abortSignal: AbortSignal.timeout(120_000), linkTimeoutsMs, timeouts: SHORT });
+    testConnection(() => new Composition(loadSettings(exporterEnv(h.stack.info, h.seeded, { ADLS_PATH: 'probe', ...extra })), { timeouts: SHORT }), {
+      abortSignal: AbortSignal.timeout(120_000),
+      linkTimeoutsMs,
+    });
   const results = (r: ConnectionReport) => Object.fromEntries(r.checks.map((c) => [c.name, c.result]));
   const detail = (r: ConnectionReport, name: string) => r.checks.find((c) => c.name === name)!.detail;
 

@@ -4,6 +4,7 @@
 import type { AuditFaults } from '../../dev/auditApi';
 import { readStatus } from '../../src/status/statusView';
 import { startHarness, type Harness } from '../support/exporterHarness';
+import { Composition } from '../../src/run/composition';
 
 const T0 = new Date('2026-05-01T00:00:00.000Z');
 const NOW = new Date(T0.getTime() + 4 * 3600_000);
@@ -109,7 +110,7 @@ describe(`a hostile ${kind} API (auth ${auth})`, () => {
     expect(summary.source.missing - summary.source.removed).toBe(missing - removedWritten);
     if (summary.source.missing > 0) {
       expect(summary.status).toBe('incomplete');
-      const status = await readStatus(h.settings({ ADLS_PATH: 'hostile-mutate', EXPORT_RECHECK_HOURS: '0' }), { abortSignal: AbortSignal.timeout(30_000), now: NOW });
+      const status = await readStatus(new Composition(h.settings({ ADLS_PATH: 'hostile-mutate', EXPORT_RECHECK_HOURS: '0' })), { abortSignal: AbortSignal.timeout(30_000), now: NOW });
       expect(status.noticed).toEqual([expect.objectContaining({ hour: summary.source.hours[0]!.hour, missing: summary.source.missing })]);
       expect(status.lastRun?.source?.missing).toBe(summary.source.missing);
     }

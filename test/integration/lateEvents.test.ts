@@ -4,6 +4,7 @@ import { adminClient } from '../../dev/sas';
 import { readStatus } from '../../src/status/statusView';
 import { cli } from '../support/cli';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
+import { Composition } from '../../src/run/composition';
 
 const T0 = new Date('2026-01-10T00:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -44,7 +45,7 @@ describe('late events', () => {
     expect(manifests.some((p) => p.endsWith('manifest-r0002.json'))).toBe(true);
 
     // status says what the re-checks did, over all runs.
-    const status = await readStatus(h.settings(env), { abortSignal: AbortSignal.timeout(30_000), now: at(400) });
+    const status = await readStatus(new Composition(h.settings(env)), { abortSignal: AbortSignal.timeout(30_000), now: at(400) });
     const appended = [...lake.entries()].filter(([p]) => !p.endsWith('-part-0000.ndjson')).reduce((n, [, l]) => n + l.length, 0);
     expect(status.recheckTotals).toMatchObject({ lateFound: appended, lateAppended: appended, hoursCountDown: 0 });
     expect(status.recheckTotals!.hoursChecked).toBeGreaterThan(3);

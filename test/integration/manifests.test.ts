@@ -7,6 +7,7 @@ import { adminClient } from '../../dev/sas';
 import { readStatus } from '../../src/status/statusView';
 import { cli } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
+import { Composition } from '../../src/run/composition';
 
 const T0 = new Date('2026-05-01T00:00:00.000Z');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -48,7 +49,7 @@ describe('hour manifests', () => {
     // Every exported file is listed, and the second hour's file was written across the two runs.
     expect(new Set(parsed.flatMap((m) => m.parts.map((p) => p.path)))).toEqual(new Set(files.keys()));
     expect(parsed[1]!.parts[0]!.ranges.length).toBeGreaterThan(1);
-    const status = await readStatus(h.settings(env), { abortSignal: AbortSignal.timeout(30_000) });
+    const status = await readStatus(new Composition(h.settings(env)), { abortSignal: AbortSignal.timeout(30_000) });
     expect(status.manifests).toEqual({ head: previous, lastPath: [...manifests.keys()].at(-1), lastWrittenAt: parsed.at(-1)!.writtenAt, count: 3 });
 
     // What the exporter wrote passes an auditor's verify, and one changed byte does not.

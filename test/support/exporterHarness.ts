@@ -11,6 +11,7 @@ import { systemClock } from '../../src/ports/clock';
 import { redactingLogger } from '../../src/ports/logger';
 import type { RunSummary } from '../../src/windows/runSummary';
 import { useManagedIdentity } from './identityEnv';
+import { Composition } from '../../src/run/composition';
 
 export interface Harness {
   stack: LocalStack;
@@ -56,7 +57,7 @@ export async function startHarness(events: AuditEventsOptions, baseEnv: Record<s
         now: () => new Date((t += tickMs) - tickMs),
         sleep: (ms, signal) => (sleeps.push(ms), systemClock.sleep(Math.min(ms, 20), signal)),
       };
-      return runWithAzure(settings(extra), { logger, clock, timeouts, abortSignal: AbortSignal.timeout(abortMs) });
+      return runWithAzure(new Composition(settings(extra), { clock, timeouts }), { logger, abortSignal: AbortSignal.timeout(abortMs) });
     },
     async readLake(path = 'immuta-audit') {
       const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);

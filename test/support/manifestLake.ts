@@ -1,10 +1,9 @@
 // A lake as the exporter will leave it once it writes manifests: hour files, their manifests on one hash chain, and
 // the chain head in the checkpoint. Written with the account key (files) and the checkpoint store (head), so verify
 // can be tested before the exporter writes manifests itself.
-import { DefaultAzureCredential } from '@azure/identity';
 import { adminClient } from '../../dev/sas';
 import { initialCheckpoint } from '../../src/checkpoint/checkpoint';
-import { composeState } from '../../src/run/composition';
+import { Composition } from '../../src/run/composition';
 import { configId } from '../../src/config/configId';
 import { hourFilePath } from '../../src/lake/layout';
 import { MANIFEST_FORMAT, encodeManifest, manifestPath, sha256Hex, type Manifest, type ManifestPart } from '../../src/manifest/manifest';
@@ -115,7 +114,7 @@ export async function writeLake(h: Harness, root: string, options: LakeOptions):
 
 /** Puts the chain head (and the watermark) in the export's checkpoint, as the exporter does, under its lease. */
 export async function setHead(h: Harness, root: string, watermark: Date, last: WrittenManifest | undefined, manifests: number): Promise<void> {
-  const store = composeState(h.settings({ ADLS_PATH: root }), new DefaultAzureCredential()).checkpoints;
+  const store = new Composition(h.settings({ ADLS_PATH: root })).checkpoints();
   const abortSignal = AbortSignal.timeout(30_000);
   const { stored, lease } = await store.acquire(initialCheckpoint(watermark), { abortSignal });
   try {

@@ -4,11 +4,12 @@ import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../check
 import { ExportError } from '../../errors';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
 import { BlobLeaseKeeper } from './blobLease';
-import { STATE_CONTAINER, StateContainer, readBody, type HostStorage, type HostStorageOptions } from './hostStorage';
+import { STATE_CONTAINER, readBody, type StateContainer } from './hostStorage';
 import { restErrorInfo } from './storageErrors';
 
-export interface BlobCheckpointStoreOptions extends HostStorageOptions {
-  storage: HostStorage;
+export interface BlobCheckpointStoreOptions {
+  /** The state container in the host storage, shared with the status and id stores. */
+  state: StateContainer;
   /** Names the export configuration, so several exports can share one host storage. */
   configId: string;
   /** Blob lease length, 15–60 s; renewed at a third of it. */
@@ -24,7 +25,7 @@ export class BlobCheckpointStore implements CheckpointStore {
   private leaseId: string | undefined;
 
   constructor(private readonly options: BlobCheckpointStoreOptions) {
-    this.state = new StateContainer(options.storage, options);
+    this.state = options.state;
     this.blob = this.state.client.getBlockBlobClient(`checkpoints/${options.configId}.json`);
   }
 

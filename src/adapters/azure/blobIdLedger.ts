@@ -1,6 +1,6 @@
 import { ExportError } from '../../errors';
 import type { IdLedger } from '../../ports/idLedger';
-import { StateContainer, readBody, type HostStorage, type HostStorageOptions } from './hostStorage';
+import { readBody, type StateContainer } from './hostStorage';
 import { restErrorInfo } from './storageErrors';
 
 /** The id ledger as blobs in the host storage: ledgers/{configId}/{hour}/{segment}.bin. */
@@ -8,8 +8,8 @@ export class BlobIdLedger implements IdLedger {
   private readonly state: StateContainer;
   private readonly prefix: string;
 
-  constructor(options: HostStorageOptions & { storage: HostStorage; configId: string }) {
-    this.state = new StateContainer(options.storage, options);
+  constructor(options: { state: StateContainer; configId: string }) {
+    this.state = options.state;
     this.prefix = `ledgers/${options.configId}/`;
   }
 

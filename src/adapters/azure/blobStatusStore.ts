@@ -1,7 +1,7 @@
 import type { BlockBlobClient } from '@azure/storage-blob';
 import type { StatusStore } from '../../ports/statusStore';
 import { decodeStatus, type StatusRecord } from '../../status/statusRecord';
-import { StateContainer, readBody, type HostStorage, type HostStorageOptions } from './hostStorage';
+import { readBody, type StateContainer } from './hostStorage';
 import { restErrorInfo } from './storageErrors';
 
 /** The status record as a JSON blob beside the checkpoint, in the Functions host storage. */
@@ -9,8 +9,8 @@ export class BlobStatusStore implements StatusStore {
   private readonly state: StateContainer;
   private readonly blob: BlockBlobClient;
 
-  constructor(options: HostStorageOptions & { storage: HostStorage; configId: string }) {
-    this.state = new StateContainer(options.storage, options);
+  constructor(options: { state: StateContainer; configId: string }) {
+    this.state = options.state;
     this.blob = this.state.client.getBlockBlobClient(`status/${options.configId}.json`);
   }
 
