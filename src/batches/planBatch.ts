@@ -2,12 +2,6 @@ import type { Checkpoint, Cursor, Intent, OpenFile } from '../checkpoint/checkpo
 import { hourFilePath } from '../lake/layout';
 import { hourOf, type Window } from '../windows/window';
 
-/**
- * A batch is the unit of the checkpoint: one intent and one flush. Its size costs no memory (its parts do), so
- * it is large enough that the checkpoint write and the flush are a small part of its time.
- */
-export const DEFAULT_BATCH_BYTES = 32 * 1024 * 1024;
-
 /** Where a batch goes, fixed before its first byte is appended. */
 export interface BatchStart {
   window: Window;

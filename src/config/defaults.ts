@@ -1,4 +1,22 @@
-// Every time-out the exporter puts on its Azure peers and on test-connection, in one place.
+// Every default in one place: the settings an operator may leave out, and the time-outs of the peers.
+
+/** What a setting is when left out (README, "Settings"). */
+export const SETTING_DEFAULTS = Object.freeze({
+  EXPORT_INTERVAL: 'EVERY_12_HOURS',
+  AUDIT_API_KIND: 'immuta-uam',
+  EXPORT_LAG_SECONDS: 300,
+  AUDIT_PAGE_SIZE: 1000,
+  AUDIT_REQUEST_TIMEOUT_SECONDS: 60,
+  AUDIT_MAX_ATTEMPTS: 5,
+  EXPORT_TIME_BUDGET_SECONDS: 480,
+  EXPORT_FILE_MAX_BYTES: 256 * 1024 * 1024,
+  // A batch is the unit of the checkpoint: one intent and one flush. Its size costs no memory (its parts do), so it
+  // is large enough that the checkpoint write and the flush are a small part of its time.
+  EXPORT_BATCH_MAX_BYTES: 32 * 1024 * 1024,
+  EXPORT_LEASE_SECONDS: 60,
+  EXPORT_RECHECK_HOURS: 72,
+  SAS_EXPIRY_WARNING_DAYS: 7,
+} as const);
 
 /** How one SDK client tries a call: passed to the SDK's own retry options. */
 export interface PeerRetry {

@@ -1,54 +1,54 @@
 import { z } from 'zod';
-import { AUDIT_API_AUTHS, AUDIT_API_KINDS } from './auditApiKind';
-import { exportStartProblem } from './exportStart';
-import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem } from './names';
-import { endpointProblem } from './urls';
-import { EXPORT_INTERVALS, scheduleProblem } from './schedule';
+import { checkSettings } from './settings';
 
 /**
- * An export configuration file in the shape of the reference product's ADLS export configuration, with the
- * SAS as a Key Vault reference instead of a literal token. It maps onto the same app settings as the table
- * in the README, so a file and environment variables can never mean different things.
+ * An export configuration file in the shape of the reference product's ADLS export configuration, with the SAS as
+ * a Key Vault reference instead of a literal token. Each field stands for one app setting (README settings table):
+ * this file checks the file's shape only, and the settings' own validator checks the values, so a file and
+ * environment variables can never mean different things.
  */
-const httpsUrl = (what: string, loopbackHttp: boolean) =>
-  z.string({ error: `is required: the ${what}` }).refine((v) => !endpointProblem(v, { what, loopbackHttp, baseOnly: true }), {
-    error: (i) => `${endpointProblem(String(i.input), { what, loopbackHttp, baseOnly: true })}`,
-  });
-const secretName = (what: string) =>
-  z.string({ error: `is required: the Key Vault secret name holding ${what}` }).regex(SECRET_NAME, `must be a Key Vault secret name (1-127 letters, digits, hyphens) holding ${what}`);
+const FIELD_SETTINGS = {
+  interval: 'EXPORT_INTERVAL',
+  schedule: 'EXPORT_SCHEDULE',
+  storageAccount: 'ADLS_ACCOUNT_NAME',
+  dfsEndpoint: 'ADLS_DFS_ENDPOINT',
+  fileSystem: 'ADLS_FILE_SYSTEM',
+  path: 'ADLS_PATH',
+  'sasToken.keyVaultUrl': 'KEY_VAULT_URL',
+  'sasToken.secretName': 'SAS_SECRET_NAME',
+  'auditApi.url': 'AUDIT_API_URL',
+  'auditApi.apiKeySecretName': 'AUDIT_API_KEY_SECRET_NAME',
+  'auditApi.kind': 'AUDIT_API_KIND',
+  'auditApi.auth': 'AUDIT_API_AUTH',
+  exportStart: 'EXPORT_START',
+  lagSeconds: 'EXPORT_LAG_SECONDS',
+  pageSize: 'AUDIT_PAGE_SIZE',
+} as const;
+type Field = keyof typeof FIELD_SETTINGS;
+const FIELD_OF = new Map<string, string>(Object.entries(FIELD_SETTINGS).map(([field, setting]) => [setting, field]));
 
-const schema = z
-  .strictObject({
-    interval: z.enum(EXPORT_INTERVALS, { error: `must be one of ${EXPORT_INTERVALS.join(', ')}` }).optional(),
-    schedule: z.string().refine((v) => !scheduleProblem(v), { error: (i) => `${scheduleProblem(String(i.input))}` }).optional(),
-    storageAccount: z.string().regex(ACCOUNT_NAME, 'must be a storage account name: 3-24 lowercase letters and digits').optional(),
-    dfsEndpoint: httpsUrl('Data Lake (dfs) endpoint', true).optional(),
-    fileSystem: z
-      .string({ error: 'is required: the file system (container) to write to' })
-      .regex(FILE_SYSTEM_NAME, 'must be a file system name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit'),
-    path: z
-      .string({ error: 'is required: the directory inside the file system' })
-      .refine((v) => !directoryPathProblem(v), { error: (i) => `${directoryPathProblem(String(i.input))}` }),
-    sasToken: z.strictObject(
-      { keyVaultUrl: httpsUrl('Key Vault', false), secretName: secretName('the SAS token') },
-      { error: 'is required: {"keyVaultUrl": "https://…vault.azure.net", "secretName": "…"} (a Key Vault reference, never a literal token)' },
-    ),
-    auditApi: z.strictObject(
-      {
-        url: httpsUrl('audit API', true),
-        apiKeySecretName: secretName('the audit API key').optional(),
-        kind: z.enum(AUDIT_API_KINDS, { error: `must be one of ${AUDIT_API_KINDS.join(', ')}` }).optional(),
-        auth: z.enum(AUDIT_API_AUTHS, { error: `must be one of ${AUDIT_API_AUTHS.join(', ')}` }).optional(),
-      },
-      { error: 'is required: {"url": "https://…", "apiKeySecretName": "…", "kind": "immuta-uam", "auth": "bearer"}' },
-    ),
-    exportStart: z.iso
-      .datetime({ offset: true, error: 'must be an ISO-8601 time with a zone' })
-      .refine((v) => !exportStartProblem(new Date(v), new Date()), { error: (i) => `${exportStartProblem(new Date(String(i.input)), new Date())}` })
-      .optional(),
-    lagSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
-    pageSize: z.number().int().min(1).max(10_000).optional(),
-  });
+const text = z.string({ error: 'must be a string' }).optional();
+const number = z.number({ error: 'must be a number' }).optional();
+
+const schema = z.strictObject({
+  interval: text,
+  schedule: text,
+  storageAccount: text,
+  dfsEndpoint: text,
+  fileSystem: text,
+  path: text,
+  sasToken: z.strictObject(
+    { keyVaultUrl: text, secretName: text },
+    { error: 'is required: {"keyVaultUrl": "https://…vault.azure.net", "secretName": "…"} (a Key Vault reference, never a literal token)' },
+  ),
+  auditApi: z.strictObject(
+    { url: text, apiKeySecretName: text, kind: text, auth: text },
+    { error: 'is required: {"url": "https://…", "apiKeySecretName": "…", "kind": "immuta-uam", "auth": "bearer"}' },
+  ),
+  exportStart: text,
+  lagSeconds: number,
+  pageSize: number,
+});
 
 export type ExportConfig = z.infer<typeof schema>;
 
@@ -60,8 +60,8 @@ export class ExportConfigError extends Error {
   }
 }
 
-/** Validates a configuration file's text, listing every wrong field at once. */
-export function parseExportConfig(text: string, source = 'the configuration'): ExportConfig {
+/** Validates a configuration file's text, listing every wrong field at once, by its path in the file. */
+export function parseExportConfig(text: string, source = 'the configuration', now: Date = new Date()): ExportConfig {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -69,38 +69,35 @@ export function parseExportConfig(text: string, source = 'the configuration'): E
     throw new ExportConfigError(source, [`is not JSON: ${(error as Error).message}`]);
   }
   const parsed = schema.safeParse(data);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => {
-        const field = i.path.join('.') || '(top level)';
-        return i.code === 'unrecognized_keys' ? `${field === '(top level)' ? '' : field + ': '}unknown field ${i.keys.map((k) => `"${k}"`).join(', ')}` : `${field} ${i.message}`;
-      });
-  // Checked on the raw object so it is reported alongside every other problem.
-  const raw = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
-  if (raw.storageAccount === undefined && raw.dfsEndpoint === undefined) problems.push('storageAccount is required (or give dfsEndpoint)');
-  if (raw.storageAccount !== undefined && raw.dfsEndpoint !== undefined) problems.push('dfsEndpoint and storageAccount are both set: give only one');
+  const problems: string[] = [];
+  const wrongShape = new Set<string>();
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const field = issue.path.join('.');
+    wrongShape.add(field);
+    if (issue.code !== 'unrecognized_keys') problems.push(`${field} ${issue.message}`);
+    else problems.push(`${field ? `${field}: ` : ''}unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
+  }
+  // The values, by the settings' validator: only what the file stands for, and nothing below a field of the wrong shape.
+  const checked = checkSettings(settingsOf(data), now);
+  for (const problem of checked.problems ?? []) {
+    const fields = problem.settings.map((s) => FIELD_OF.get(s)).filter((f): f is string => f !== undefined);
+    if (fields.length === 0 || fields.some((f) => [...wrongShape].some((w) => w && (f === w || f.startsWith(`${w}.`))))) continue;
+    problems.push(problem.text.replace(/\b[A-Z][A-Z_]+[A-Z]\b/g, (name) => FIELD_OF.get(name) ?? name));
+  }
   if (problems.length > 0 || !parsed.success) throw new ExportConfigError(source, problems);
   return parsed.data;
 }
 
 /** The app settings a configuration stands for (README settings table). */
 export function exportConfigToEnv(c: ExportConfig): Record<string, string> {
-  const env: Record<string, string | undefined> = {
-    EXPORT_INTERVAL: c.interval,
-    EXPORT_SCHEDULE: c.schedule,
-    ADLS_ACCOUNT_NAME: c.storageAccount,
-    ADLS_DFS_ENDPOINT: c.dfsEndpoint,
-    ADLS_FILE_SYSTEM: c.fileSystem,
-    ADLS_PATH: c.path,
-    KEY_VAULT_URL: c.sasToken.keyVaultUrl,
-    SAS_SECRET_NAME: c.sasToken.secretName,
-    AUDIT_API_URL: c.auditApi.url,
-    AUDIT_API_KEY_SECRET_NAME: c.auditApi.apiKeySecretName,
-    AUDIT_API_KIND: c.auditApi.kind,
-    AUDIT_API_AUTH: c.auditApi.auth,
-    EXPORT_START: c.exportStart,
-    EXPORT_LAG_SECONDS: c.lagSeconds?.toString(),
-    AUDIT_PAGE_SIZE: c.pageSize?.toString(),
-  };
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  return settingsOf(c);
+}
+
+function settingsOf(data: unknown): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [field, setting] of Object.entries(FIELD_SETTINGS) as Array<[Field, string]>) {
+    const value = field.split('.').reduce<unknown>((at, key) => (typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[key] : undefined), data);
+    if (typeof value === 'string' || typeof value === 'number') env[setting] = String(value);
+  }
+  return env;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_BATCH_BYTES } from '../batches/planBatch';
+import { SETTING_DEFAULTS } from './defaults';
 import { exportStartProblem } from './exportStart';
 import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem } from './names';
 import { connectionStringProblem } from './storageConnection';
@@ -90,60 +90,80 @@ const schema = z.object({
   SAS_SECRET_NAME: text('the Key Vault secret that holds the SAS token').pipe(secretName('the SAS token')),
   VERIFY_SAS_SECRET_NAME: optionalText.pipe(secretName('a SAS with Read + List for verify').optional()),
   EXPORT_START: optionalText.pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, e.g. 2026-01-01T00:00:00Z' }).optional()),
-  EXPORT_LAG_SECONDS: int(0, 7 * 24 * 3600, 300, 'seconds'),
-  AUDIT_PAGE_SIZE: int(1, 10_000, 1000, 'events'),
-  AUDIT_REQUEST_TIMEOUT_SECONDS: int(1, 600, 60, 'seconds'),
-  AUDIT_MAX_ATTEMPTS: int(1, 20, 5, 'attempts'),
+  EXPORT_LAG_SECONDS: int(0, 7 * 24 * 3600, SETTING_DEFAULTS.EXPORT_LAG_SECONDS, 'seconds'),
+  AUDIT_PAGE_SIZE: int(1, 10_000, SETTING_DEFAULTS.AUDIT_PAGE_SIZE, 'events'),
+  AUDIT_REQUEST_TIMEOUT_SECONDS: int(1, 600, SETTING_DEFAULTS.AUDIT_REQUEST_TIMEOUT_SECONDS, 'seconds'),
+  AUDIT_MAX_ATTEMPTS: int(1, 20, SETTING_DEFAULTS.AUDIT_MAX_ATTEMPTS, 'attempts'),
   EXPORT_ENABLED: optionalText.pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
-  EXPORT_TIME_BUDGET_SECONDS: int(10, 24 * 3600, 480, 'seconds'),
-  EXPORT_FILE_MAX_BYTES: int(64 * 1024, 4 * 1024 ** 4, 256 * 1024 * 1024, 'bytes'),
-  EXPORT_BATCH_MAX_BYTES: int(1024, 100 * 1024 * 1024, DEFAULT_BATCH_BYTES, 'bytes'),
-  EXPORT_LEASE_SECONDS: int(15, 60, 60, 'seconds'),
-  EXPORT_RECHECK_HOURS: int(0, 2160, 72, 'hours'),
-  SAS_EXPIRY_WARNING_DAYS: int(0, 365, 7, 'days'),
+  EXPORT_TIME_BUDGET_SECONDS: int(10, 24 * 3600, SETTING_DEFAULTS.EXPORT_TIME_BUDGET_SECONDS, 'seconds'),
+  EXPORT_FILE_MAX_BYTES: int(64 * 1024, 4 * 1024 ** 4, SETTING_DEFAULTS.EXPORT_FILE_MAX_BYTES, 'bytes'),
+  EXPORT_BATCH_MAX_BYTES: int(1024, 100 * 1024 * 1024, SETTING_DEFAULTS.EXPORT_BATCH_MAX_BYTES, 'bytes'),
+  EXPORT_LEASE_SECONDS: int(15, 60, SETTING_DEFAULTS.EXPORT_LEASE_SECONDS, 'seconds'),
+  EXPORT_RECHECK_HOURS: int(0, 2160, SETTING_DEFAULTS.EXPORT_RECHECK_HOURS, 'hours'),
+  SAS_EXPIRY_WARNING_DAYS: int(0, 365, SETTING_DEFAULTS.SAS_EXPIRY_WARNING_DAYS, 'days'),
 });
 
-/** Reads and validates the app settings once; every problem is reported at once, naming the setting. */
-export function loadSettings(env: Env = process.env, now: Date = new Date()): Readonly<Settings> {
+/** One thing wrong with the settings: its text names them; `settings` are the ones it concerns. */
+export interface SettingProblem {
+  settings: readonly string[];
+  text: string;
+}
+
+/**
+ * The one validator of the app settings (an export configuration file is checked by it too, see exportConfig.ts):
+ * every problem at once, each naming its setting. Values are echoed only for settings that cannot hold a secret.
+ */
+export function checkSettings(env: Env, now: Date = new Date()): { settings: Readonly<Settings>; problems?: undefined } | { problems: SettingProblem[] } {
   const parsed = schema.safeParse(env);
-  const problems: string[] = [];
+  const problems: SettingProblem[] = [];
+  const problem = (text: string, ...settings: string[]) => problems.push({ settings, text });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0]);
       const value = env[name];
       const echo = ECHOED.has(name) && value !== undefined && value !== '' && !hasUserInfo(value) ? ` (got "${value}")` : '';
-      problems.push(`${name} ${issue.message}${echo}`);
+      problem(`${name} ${issue.message}${echo}`, name);
     }
   }
   // Cross-setting rules read the raw values, so they are reported even when another setting is wrong too.
   const raw = (name: string) => env[name]?.trim() || undefined;
   const account = raw('ADLS_ACCOUNT_NAME');
   const explicit = raw('ADLS_DFS_ENDPOINT');
-  if (!account && !explicit) problems.push('ADLS_ACCOUNT_NAME or ADLS_DFS_ENDPOINT is required: the storage account name, or its dfs endpoint URL');
-  if (account && explicit) problems.push('ADLS_ACCOUNT_NAME and ADLS_DFS_ENDPOINT are both set: set only one of them');
+  if (!account && !explicit) problem('ADLS_ACCOUNT_NAME or ADLS_DFS_ENDPOINT is required: the storage account name, or its dfs endpoint URL', 'ADLS_ACCOUNT_NAME', 'ADLS_DFS_ENDPOINT');
+  if (account && explicit) problem('ADLS_ACCOUNT_NAME and ADLS_DFS_ENDPOINT are both set: set only one of them', 'ADLS_ACCOUNT_NAME', 'ADLS_DFS_ENDPOINT');
   if (raw('AUDIT_API_AUTH') === 'immuta-token' && !raw('AUDIT_API_KEY_SECRET_NAME')) {
-    problems.push('AUDIT_API_AUTH is immuta-token, which exchanges the API key for a token: set AUDIT_API_KEY_SECRET_NAME to the Key Vault secret that holds the key');
+    problem('AUDIT_API_AUTH is immuta-token, which exchanges the API key for a token: set AUDIT_API_KEY_SECRET_NAME to the Key Vault secret that holds the key', 'AUDIT_API_AUTH', 'AUDIT_API_KEY_SECRET_NAME');
   }
   const stateStorage = resolveStateStorage(raw);
   if (!stateStorage) {
-    problems.push('AzureWebJobsStorage is required: the Functions host storage connection string (or AzureWebJobsStorage__blobServiceUri / __accountName for identity-based access)');
+    problem('AzureWebJobsStorage is required: the Functions host storage connection string (or AzureWebJobsStorage__blobServiceUri / __accountName for identity-based access)', 'AzureWebJobsStorage');
   } else {
-    const problem = 'connectionString' in stateStorage ? connectionStringProblem(stateStorage.connectionString) : endpointProblem(stateStorage.blobServiceUri, { what: 'host storage blob service', loopbackHttp: true, baseOnly: true });
-    if (problem) problems.push(`${'connectionString' in stateStorage ? 'AzureWebJobsStorage' : 'AzureWebJobsStorage__blobServiceUri'} ${problem}`);
+    const wrong = 'connectionString' in stateStorage ? connectionStringProblem(stateStorage.connectionString) : endpointProblem(stateStorage.blobServiceUri, { what: 'host storage blob service', loopbackHttp: true, baseOnly: true });
+    if (wrong) problem(`${'connectionString' in stateStorage ? 'AzureWebJobsStorage' : 'AzureWebJobsStorage__blobServiceUri'} ${wrong}`, 'AzureWebJobsStorage');
   }
   const start = raw('EXPORT_START');
   const startProblem = start && !Number.isNaN(Date.parse(start)) ? exportStartProblem(new Date(start), now) : undefined;
-  if (startProblem) problems.push(`EXPORT_START ${startProblem}`);
-  if (problems.length > 0 || !parsed.success || !stateStorage) throw new SettingsError(problems);
-  const v = parsed.data;
+  if (startProblem) problem(`EXPORT_START ${startProblem}`, 'EXPORT_START');
+  if (problems.length > 0 || !parsed.success || !stateStorage) return { problems };
+  return { settings: settingsOf(parsed.data, stateStorage) };
+}
 
-  const interval = v.EXPORT_INTERVAL ?? 'EVERY_12_HOURS';
+/** Reads and validates the app settings once; every problem is reported at once, naming the setting. */
+export function loadSettings(env: Env = process.env, now: Date = new Date()): Readonly<Settings> {
+  const checked = checkSettings(env, now);
+  if (checked.problems) throw new SettingsError(checked.problems.map((p) => p.text));
+  return checked.settings;
+}
+
+function settingsOf(v: z.infer<typeof schema>, stateStorage: Settings['stateStorage']): Readonly<Settings> {
+  const interval = v.EXPORT_INTERVAL ?? SETTING_DEFAULTS.EXPORT_INTERVAL;
+  const kind = v.AUDIT_API_KIND ?? SETTING_DEFAULTS.AUDIT_API_KIND;
   return Object.freeze({
     enabled: v.EXPORT_ENABLED !== 'false',
     auditApiUrl: v.AUDIT_API_URL.replace(/\/+$/, ''),
     auditApiKeySecretName: v.AUDIT_API_KEY_SECRET_NAME,
-    auditApiKind: v.AUDIT_API_KIND ?? 'immuta-uam',
-    auditApiAuth: v.AUDIT_API_AUTH ?? DEFAULT_AUTH[v.AUDIT_API_KIND ?? 'immuta-uam'],
+    auditApiKind: kind,
+    auditApiAuth: v.AUDIT_API_AUTH ?? DEFAULT_AUTH[kind],
     interval,
     schedule: v.EXPORT_SCHEDULE ?? INTERVAL_SCHEDULES[interval],
     dfsEndpoint: (v.ADLS_DFS_ENDPOINT ?? `https://${v.ADLS_ACCOUNT_NAME}.dfs.core.windows.net`).replace(/\/+$/, ''),

@@ -1,5 +1,5 @@
+import { SETTING_DEFAULTS } from '../config/defaults';
 import { PartPool } from '../batches/partPool';
-import { DEFAULT_BATCH_BYTES } from '../batches/planBatch';
 import type { Checkpoint, Next } from '../checkpoint/checkpoint';
 import { checkCount } from '../pages/countCheck';
 import { cursorOf, positionOf } from '../pages/cursor';
@@ -43,7 +43,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   const source = emptySourceReport();
   const recovered = await recover(leased, { ...deps, abortSignal });
   const until = new Date(started.getTime() - options.lagSeconds * 1000);
-  const batchMaxBytes = options.batchMaxBytes ?? DEFAULT_BATCH_BYTES;
+  const batchMaxBytes = options.batchMaxBytes ?? SETTING_DEFAULTS.EXPORT_BATCH_MAX_BYTES;
   const parts = new PartPool(Math.min(PART_BYTES, Math.ceil(batchMaxBytes / PARTS)), PARTS);
   const limits = { root: options.root, fileMaxBytes: options.fileMaxBytes, batchMaxBytes };
   const rechecking = (options.recheckHours ?? 0) > 0 && deps.ledger !== undefined;

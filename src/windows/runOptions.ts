@@ -27,7 +27,7 @@ export interface RunOptions {
   fileMaxBytes: number;
   /** No new batch starts after this long; the backlog continues on the next run. */
   timeBudgetMs: number;
-  /** Bytes per batch (one intent and one flush each); default DEFAULT_BATCH_BYTES. */
+  /** Bytes per batch (one intent and one flush each); default EXPORT_BATCH_MAX_BYTES's. */
   batchMaxBytes?: number;
   /** Hour windows one run plans at most; default MAX_WINDOWS. */
   maxWindows?: number;

@@ -1,5 +1,5 @@
 import { ExportConfigError, exportConfigToEnv, parseExportConfig } from '../../src/config/exportConfig';
-import { loadSettings } from '../../src/config/settings';
+import { loadSettings, type SettingsError } from '../../src/config/settings';
 
 const EXAMPLE = {
   interval: 'EVERY_12_HOURS',
@@ -55,7 +55,7 @@ describe('export configuration file', () => {
     expect(text).toMatch(/^storageAccount must be a storage account name/m);
     expect(text).toMatch(/^fileSystem must be a file system name/m);
     expect(text).toMatch(/^path starts with "\/"/m);
-    expect(text).toMatch(/^sasToken\.keyVaultUrl must be an https URL of the Key Vault$/m);
+    expect(text).toMatch(/^sasToken\.keyVaultUrl must be an https URL of the Key Vault, e\.g\. https:\/\/your-vault\.vault\.azure\.net \(got "http:\/\/vault\.example\.com"\)$/m);
     expect(text).toMatch(/^sasToken\.secretName must be a Key Vault secret name/m);
     expect(text).toMatch(/^auditApi\.url must be an https URL of the audit API/m);
     expect(text).toMatch(/^unknown field "sasTokn"$/m);
@@ -66,15 +66,15 @@ describe('export configuration file', () => {
     const p = problems({ ...rest, sasToken: 'sv=2024&sig=abc', storageAccount: undefined });
     expect(p.join('\n')).toMatch(/^sasToken is required: \{"keyVaultUrl"/m);
     expect(p.join('\n')).toMatch(/^auditApi is required/m);
-    expect(p.join('\n')).toMatch(/^storageAccount is required/m);
+    expect(p.join('\n')).toMatch(/^storageAccount or dfsEndpoint is required/m);
     expect(p.join('\n')).not.toContain('sig=abc');
   });
 
   it('needs exactly one of storageAccount and dfsEndpoint', () => {
     const { storageAccount: _x, ...noAccount } = EXAMPLE;
-    expect(problems(noAccount)).toEqual(['storageAccount is required (or give dfsEndpoint)']);
+    expect(problems(noAccount)).toEqual(['storageAccount or dfsEndpoint is required: the storage account name, or its dfs endpoint URL']);
     expect(problems({ ...EXAMPLE, dfsEndpoint: 'https://x.dfs.core.windows.net' })).toEqual([
-      'dfsEndpoint and storageAccount are both set: give only one',
+      'storageAccount and dfsEndpoint are both set: set only one of them',
     ]);
   });
 
@@ -82,9 +82,38 @@ describe('export configuration file', () => {
     const config = parseExportConfig(JSON.stringify({ ...EXAMPLE, auditApi: { ...EXAMPLE.auditApi, kind: 'immuta-legacy', auth: 'immuta-token' } }));
     expect(exportConfigToEnv(config)).toMatchObject({ AUDIT_API_KIND: 'immuta-legacy', AUDIT_API_AUTH: 'immuta-token' });
     expect(problems({ ...EXAMPLE, auditApi: { ...EXAMPLE.auditApi, kind: 'uam', auth: 'token' } })).toEqual([
-      'auditApi.kind must be one of immuta-uam, immuta-legacy',
-      'auditApi.auth must be one of bearer, apikey, immuta-token',
+      'auditApi.kind must be one of immuta-uam, immuta-legacy (got "uam")',
+      'auditApi.auth must be one of bearer, apikey, immuta-token (got "token")',
     ]);
+    const { apiKeySecretName: _k, ...noKey } = EXAMPLE.auditApi;
+    expect(problems({ ...EXAMPLE, auditApi: { ...noKey, auth: 'immuta-token' } })).toEqual([
+      'auditApi.auth is immuta-token, which exchanges the API key for a token: set auditApi.apiKeySecretName to the Key Vault secret that holds the key',
+    ]);
+  });
+
+  it('refuses a value with the same words as the app setting it stands for: one validator checks both', () => {
+    const wrong: Array<[string, Record<string, unknown>, string, string]> = [
+      ['interval', { interval: 'HOURLY' }, 'EXPORT_INTERVAL', 'HOURLY'],
+      ['fileSystem', { fileSystem: 'A_B' }, 'ADLS_FILE_SYSTEM', 'A_B'],
+      ['pageSize', { pageSize: 0 }, 'AUDIT_PAGE_SIZE', '0'],
+      ['lagSeconds', { lagSeconds: 1.5 }, 'EXPORT_LAG_SECONDS', '1.5'],
+      ['exportStart', { exportStart: '2026-01-01T00:00:00' }, 'EXPORT_START', '2026-01-01T00:00:00'],
+    ];
+    const env = { ...exportConfigToEnv(parseExportConfig(JSON.stringify(EXAMPLE))), AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+    for (const [field, change, setting, value] of wrong) {
+      let fromEnv = '';
+      try {
+        loadSettings({ ...env, [setting]: value });
+      } catch (error) {
+        fromEnv = (error as SettingsError).problems.join('\n');
+      }
+      expect(fromEnv).toMatch(new RegExp(`^${setting} `));
+      expect(problems({ ...EXAMPLE, ...change })).toEqual([fromEnv.replace(setting, field)]);
+    }
+  });
+
+  it('names a field of the wrong type', () => {
+    expect(problems({ ...EXAMPLE, pageSize: '100', path: 7 })).toEqual(['path must be a string', 'pageSize must be a number']);
   });
 
   it('reports a file that is not JSON', () => {

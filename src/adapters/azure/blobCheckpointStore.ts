@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BlockBlobClient } from '@azure/storage-blob';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../checkpoint/checkpoint';
+import { SETTING_DEFAULTS } from '../../config/defaults';
 import { ExportError } from '../../errors';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
 import { BlobLeaseKeeper } from './blobLease';
@@ -39,7 +40,7 @@ export class BlobCheckpointStore implements CheckpointStore {
       throw this.state.error(e, what);
     });
     await this.createIfAbsent(initial, abortSignal);
-    const keeper = new BlobLeaseKeeper(this.blob.getBlobLeaseClient(randomUUID()), this.options.leaseSeconds ?? 60, this.state);
+    const keeper = new BlobLeaseKeeper(this.blob.getBlobLeaseClient(randomUUID()), this.options.leaseSeconds ?? SETTING_DEFAULTS.EXPORT_LEASE_SECONDS, this.state);
     await keeper.acquire(abortSignal);
     this.leaseId = keeper.leaseId;
     try {
