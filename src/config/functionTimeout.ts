@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEADLINE_MARGIN_MS } from './defaults';
 
 /** host.json beside package.json: where the Functions host reads it, three folders up from dist/src/config. */
 export const HOST_JSON = join(__dirname, '..', '..', '..', 'host.json');
-
-/** Left of the function timeout for the batch in flight to finish and the checkpoint to be saved. */
-export const DEADLINE_MARGIN_MS = 60_000;
 
 /**
  * host.json's functionTimeout in ms ("hh:mm:ss" or "d.hh:mm:ss"; "-1" is unbounded): the one source of the run's

@@ -1,4 +1,5 @@
-import { DEADLINE_MARGIN_MS, functionTimeoutMs } from '../config/functionTimeout';
+import { DEADLINE_MARGIN_MS } from '../config/defaults';
+import { functionTimeoutMs } from '../config/functionTimeout';
 import { ensureError } from '../errors';
 import type { Composition } from '../run/composition';
 import { runWithAzure } from '../run/runWithAzure';

@@ -5,8 +5,7 @@ import { exportWindows } from '../windows/exportWindows';
 import type { RunDeps, RunOptions } from '../windows/runOptions';
 import type { RunSummary } from '../windows/runSummary';
 import { emptySourceReport } from '../windows/sourceReport';
-
-const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
+import { FIRST_RUN_LOOKBACK_MS } from '../config/defaults';
 
 /**
  * What an operator must hear before the run: EXPORT_START no longer matches where the checkpoint began (the

@@ -14,6 +14,7 @@ import { writeAnswer } from '../batches/writeAnswer';
 import { HOUR_MS, type Window } from '../windows/window';
 import { LedgerWindow } from './ledgerWindow';
 import { emptyRecheckReport, type RecheckReport } from './recheckReport';
+import { RECHECK_COUNTS_AT_ONCE } from '../config/defaults';
 
 
 export interface RecheckDeps {
@@ -62,8 +63,6 @@ export async function recheckHours(deps: RecheckDeps, options: RecheckOptions): 
   return report;
 }
 
-const COUNTS_AT_ONCE = 8;
-
 /** Each recent hour's count now (undefined where the API gave none). */
 async function countAll(deps: RecheckDeps, recent: RecentHour[], options: RecheckOptions): Promise<Map<string, number | undefined>> {
   const counts = new Map<string, number | undefined>();
@@ -83,7 +82,7 @@ async function countAll(deps: RecheckDeps, recent: RecentHour[], options: Rechec
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(COUNTS_AT_ONCE, queue.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(RECHECK_COUNTS_AT_ONCE, queue.length) }, worker));
   return counts;
 }
 

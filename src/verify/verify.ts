@@ -1,5 +1,5 @@
 import { linkedSignal } from '../abort/linkedSignal';
-import { VERIFY_API_RETRY } from '../config/defaults';
+import { VERIFY_API_RETRY, VERIFY_VAULT_TIMEOUT_MS } from '../config/defaults';
 import { silentLogger } from '../ports/logger';
 import type { Composition } from '../run/composition';
 import { ExportError } from '../errors';
@@ -14,7 +14,6 @@ import { previousOf } from './manifestFile';
 import { chainLines, hourLine, openHourLine, otherLine, summaryLine, type Totals } from './report';
 import { checkVerifySas, verifySasSecretName } from './verifySas';
 
-const VAULT_TIMEOUT_MS = 60_000;
 /** A manifest lists an hour's parts and their ranges: far below this; a larger one is refused, not held. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
@@ -36,7 +35,7 @@ export async function verifyExport(root: Composition, options: VerifyOptions): P
   const secretName = verifySasSecretName(settings);
   const where = `secret "${secretName}" in Key Vault ${settings.keyVaultUrl}`;
   // The SDK bounds no vault or identity call by time: the secrets are read under a time-out of our own.
-  const vault = linkedSignal(options.abortSignal, { timeoutMs: VAULT_TIMEOUT_MS });
+  const vault = linkedSignal(options.abortSignal, { timeoutMs: VERIFY_VAULT_TIMEOUT_MS });
   let sas, api;
   try {
     sas = await secrets.getSecret(secretName, { abortSignal: vault.signal });

@@ -1,4 +1,4 @@
-import { SETTING_DEFAULTS } from '../config/defaults';
+import { NEXT_WINDOW_READY, PARTS, PART_BYTES, SETTING_DEFAULTS } from '../config/defaults';
 import { PartPool } from '../batches/partPool';
 import type { Checkpoint, Next } from '../checkpoint/checkpoint';
 import { checkCount } from '../pages/countCheck';
@@ -17,17 +17,6 @@ import { addWindow, emptySourceReport } from './sourceReport';
 import { writeAnswer } from '../batches/writeAnswer';
 import { recheckHours } from '../recheck/recheckHours';
 import type { RecheckReport } from '../recheck/recheckReport';
-
-/**
- * Appends of up to 2 MiB, three in flight while a fourth fills: 8 MiB of buffers whatever the backlog. Against 4 MiB
- * in alternating bench runs: 3-5 % fewer events/s, but 3-8 MiB less peak RSS for a large backlog, which keeps it within
- * 5 % of a small run's (a small run touches less of larger buffers). 8 MiB appends only cost more memory.
- * A small batch is still cut in PARTS appends, so they travel together.
- */
-const PART_BYTES = 2 * 1024 * 1024;
-const PARTS = 4;
-/** Answers of the next window kept ready while the current one is written. */
-const NEXT_WINDOW_READY = 1;
 
 /**
  * The export proper, under the lease: windows → pages → batches → delivery → checkpoint. It recovers an interrupted
