@@ -1,7 +1,7 @@
 import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
 import type { Settings } from '../config/settings';
 import { testConnection, type ConnectionReport } from '../connection/testConnection';
-import { ensureError } from '../errors';
+import { ensureError, errorCode } from '../errors';
 import { redact } from '../redact';
 import { readStatus, type StatusView } from '../status/statusView';
 
@@ -30,6 +30,6 @@ export async function testConnectionResponse(env: Record<string, string | undefi
 
 function failure(error: unknown): JsonResponse {
   const e = ensureError(error);
-  const code = (e as { code?: string }).code;
+  const code = errorCode(error);
   return { status: code === 'InvalidSettings' ? 400 : 500, jsonBody: { error: redact(e.message), ...(code ? { code } : {}) } };
 }

@@ -1,6 +1,6 @@
 import { DEADLINE_MARGIN_MS, functionTimeoutMs } from '../config/functionTimeout';
 import type { Settings } from '../config/settings';
-import { ensureError } from '../errors';
+import { ensureError, errorCode } from '../errors';
 import { runWithAzure } from '../run/runWithAzure';
 import { redactingLogger, type Logger } from '../ports/logger';
 import type { RunSummary } from '../windows/runSummary';
@@ -30,7 +30,7 @@ export async function onTimerTick(getSettings: () => Settings, context: Invocati
   try {
     return await runWithAzure(settings, { logger, abortSignal });
   } catch (error) {
-    logger.error('export run failed', { code: (error as { code?: string }).code, error: ensureError(error).message });
+    logger.error('export run failed', { code: errorCode(error), error: ensureError(error).message });
     throw error;
   }
 }

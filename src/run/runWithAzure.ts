@@ -3,7 +3,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { compose, composeState, type ComposeOptions } from './composition';
 import { configId } from '../config/configId';
 import type { Settings } from '../config/settings';
-import { ensureError } from '../errors';
+import { ensureError, errorCode } from '../errors';
 import { exportUnderLease } from '../lease/exportUnderLease';
 import type { RunSummary } from '../windows/runSummary';
 import { systemClock } from '../ports/clock';
@@ -55,7 +55,7 @@ export async function runWithAzure(settings: Settings, options: ComposeOptions):
     return summary;
   } catch (error) {
     const e = ensureError(error);
-    const failure = { reason: redact(e.message), code: (e as { code?: string }).code };
+    const failure = { reason: redact(e.message), code: errorCode(error) };
     await recordRun(status, { ...record, outcome: failure, warnings }, clock, options.logger);
     throw error;
   }
