@@ -1,13 +1,13 @@
 import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
 import type { Settings } from '../config/settings';
 import { testConnection, type ConnectionReport } from '../connection/testConnection';
-import { ensureError, errorCode } from '../errors';
+import { ensureError, errorCode, type ExportErrorCode } from '../errors';
 import { redact } from '../redact';
 import { readStatus, type StatusView } from '../status/statusView';
 
 export interface JsonResponse {
   status: number;
-  jsonBody: StatusView | ConnectionReport | { error: string; code?: string };
+  jsonBody: StatusView | ConnectionReport | { error: string; code?: ExportErrorCode };
 }
 
 /** GET /api/export/status: the same JSON as `audit-export status`. */
