@@ -10,13 +10,78 @@ export type ErrorKind =
   /** Another writer changed the state we based our work on. */
   | 'conflict';
 
+/**
+ * Every code an ExportError can carry, by where it arises. A check against a code not listed here (or a test faking
+ * one) does not compile.
+ */
+export type ExportErrorCode =
+  // Settings and the command line: the operator fixes them, they are never retried.
+  | 'InvalidSettings'
+  | 'InvalidExportConfig'
+  | 'InvalidSchedule'
+  | 'InvalidUsage'
+  | 'SasInvalid'
+  // The audit API and its token exchange.
+  | 'AuditApiUnreachable'
+  | 'AuditApiError'
+  | 'AuditApiKeyRejected'
+  | 'AuditApiRedirected'
+  | 'AuditTokenExchangeFailed'
+  | 'AuditApiRunaway'
+  | 'AuditApiRetryTooLate'
+  | 'InvalidPage'
+  // Key Vault and the managed identity.
+  | 'VaultUnreachable'
+  | 'VaultTimeout'
+  | 'VaultError'
+  | 'VaultAccessDenied'
+  | 'VaultAuthenticationFailed'
+  | 'IdentityUnavailable'
+  | 'SecretNotFound'
+  | 'SecretEmpty'
+  // Storage as the SDKs answer it: the lake (ADLS) and host storage (AzureWebJobsStorage).
+  | 'StorageUnreachable'
+  | 'StorageError'
+  | 'StorageAuthorizationFailed'
+  | 'SasRejected'
+  | 'FileSystemNotFound'
+  | 'PathNotFound'
+  | 'ConditionNotMet'
+  | 'FlushPositionMismatch'
+  | 'EmptyAppend'
+  | 'LakeTimeout'
+  | 'StateStorageTimeout'
+  | 'Aborted'
+  // Delivery into the lake.
+  | 'FileExists'
+  | 'FileVanished'
+  | 'UnexpectedFileLength'
+  | 'ManifestPathTaken'
+  // The lease, the checkpoint and the id ledger in host storage.
+  | 'AnotherRunActive'
+  | 'LeaseLost'
+  | 'CheckpointConflict'
+  | 'CheckpointMissing'
+  | 'CheckpointCorrupt'
+  | 'LedgerSegmentMissing'
+  // Retrying: the peer asked for a wait longer than the run has left.
+  | 'WaitBeyondDeadline'
+  // test-connection.
+  | 'LinkTimedOut'
+  // verify.
+  | 'VerifySasInvalid'
+  | 'VerifySasRefused'
+  | 'FileTooLarge'
+  | 'ChangedWhileRead'
+  | 'ExportBusy';
+
 export class ExportError extends Error {
-  readonly code: string;
+  readonly code: ExportErrorCode;
   readonly kind: ErrorKind;
   /** Seconds the peer asked us to wait (Retry-After), when it said. */
   readonly retryAfterSeconds?: number;
 
-  constructor(code: string, message: string, options: { kind: ErrorKind; cause?: unknown; retryAfterSeconds?: number }) {
+  constructor(code: ExportErrorCode, message: string, options: { kind: ErrorKind; cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ExportError';
     this.code = code;
@@ -26,6 +91,8 @@ export class ExportError extends Error {
 }
 
 export const isExportError = (e: unknown): e is ExportError => e instanceof ExportError;
+/** The code of anything thrown: an ExportError's, else none (Node's 'ENOENT' or a DOMException's number is not ours). */
+export const errorCode = (e: unknown): ExportErrorCode | undefined => (isExportError(e) ? e.code : undefined);
 export const isRetryable = (e: unknown): boolean => isExportError(e) && e.kind === 'retryable';
 
 /** Anything thrown, as an Error, so callers can rely on `.message`. */

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
 import { exportConfigToEnv, parseExportConfig } from '../config/exportConfig';
 import { loadSettings } from '../config/settings';
-import { ensureError } from '../errors';
+import { ExportError, ensureError, errorCode, type ExportErrorCode } from '../errors';
 import { Composition } from '../run/composition';
 import { runWithAzure } from '../run/runWithAzure';
 import { redactingLogger } from '../ports/logger';
@@ -48,7 +48,9 @@ configuration or usage, 3 the run caught up but the audit API counts events it c
 Settings are described in the README ("Settings").`;
 
 /** Errors an operator fixes in settings, configuration or the command line: exit 2. */
-const USAGE_CODES = new Set(['InvalidSettings', 'InvalidExportConfig', 'InvalidUsage', 'ENOENT', 'Usage', 'VerifySasInvalid', 'VerifySasRefused']);
+const USAGE_CODES: ReadonlySet<ExportErrorCode> = new Set(['InvalidSettings', 'InvalidExportConfig', 'InvalidUsage', 'VerifySasInvalid', 'VerifySasRefused']);
+/** A configuration file named on the command line that is not there: exit 2 too. */
+const isMissingFile = (e: unknown): boolean => typeof e === 'object' && e !== null && 'code' in e && e.code === 'ENOENT';
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
 const defaultIo: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
@@ -117,16 +119,15 @@ export async function main(argv: string[], env: Record<string, string | undefine
       const format = parsed.values.format ?? 'json';
       if (format === 'json') io.out(JSON.stringify(settings, null, 2));
       else if (format === 'az') io.out(azAppSettingsCommand(settings));
-      else throw Object.assign(new Error(`--format must be json or az, got "${format}"`), { code: 'InvalidExportConfig' });
+      else throw new ExportError('InvalidExportConfig', `--format must be json or az, got "${format}"`, { kind: 'permanent' });
       return 0;
     }
     io.err(`audit-export: unknown command "${[command, sub].filter(Boolean).join(' ')}"\n\n${HELP}`);
     return 2;
   } catch (error) {
-    const e = ensureError(error);
-    io.err(`audit-export: ${redact(e.message)}`);
-    const code = (e as { code?: string }).code;
-    return USAGE_CODES.has(code ?? '') ? 2 : 1;
+    io.err(`audit-export: ${redact(ensureError(error).message)}`);
+    const code = errorCode(error);
+    return (code !== undefined && USAGE_CODES.has(code)) || isMissingFile(error) ? 2 : 1;
   }
 }
 

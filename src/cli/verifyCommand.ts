@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { loadSettings } from '../config/settings';
+import { ExportError } from '../errors';
 import { Composition } from '../run/composition';
 import { verifyExport } from '../verify/verify';
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
 
-export class UsageError extends Error {
-  readonly code = 'Usage';
-}
+const usage = (message: string) => new ExportError('InvalidUsage', message, { kind: 'permanent' });
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -15,7 +14,7 @@ const isoTime = z.iso.datetime({ offset: true });
 export async function verifyCommand(values: { from?: string; to?: string; againstApi?: boolean }, env: Record<string, string | undefined>, io: Io): Promise<number> {
   const from = time('--from', values.from);
   const to = time('--to', values.to);
-  if (from && to && from.getTime() >= to.getTime()) throw new UsageError(`--from (${values.from}) must be before --to (${values.to})`);
+  if (from && to && from.getTime() >= to.getTime()) throw usage(`--from (${values.from}) must be before --to (${values.to})`);
   const root = new Composition(loadSettings(env));
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
@@ -30,6 +29,6 @@ export async function verifyCommand(values: { from?: string; to?: string; agains
 
 function time(option: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  if (!isoTime.safeParse(value).success) throw new UsageError(`${option} must be an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00Z (got "${value}")`);
+  if (!isoTime.safeParse(value).success) throw usage(`${option} must be an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00Z (got "${value}")`);
   return new Date(value);
 }

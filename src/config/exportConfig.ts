@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExportError } from '../errors';
 import { checkSettings } from './settings';
 
 /**
@@ -52,10 +53,9 @@ const schema = z.strictObject({
 
 export type ExportConfig = z.infer<typeof schema>;
 
-export class ExportConfigError extends Error {
-  readonly code = 'InvalidExportConfig';
+export class ExportConfigError extends ExportError {
   constructor(readonly source: string, readonly problems: readonly string[]) {
-    super(`${source} is not a valid export configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('InvalidExportConfig', `${source} is not a valid export configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { kind: 'permanent' });
     this.name = 'ExportConfigError';
   }
 }

@@ -2,12 +2,11 @@
  * NCRONTAB with seconds, as Azure Functions timer triggers use it (the host parses schedules with
  * NCrontab, https://github.com/atifaziz/NCrontab). Pure: no clock, no I/O; everything is UTC.
  */
+import { ExportError } from '../errors';
 
-export class NcrontabError extends Error {
-  readonly code = 'InvalidSchedule';
-
+export class NcrontabError extends ExportError {
   constructor(message: string) {
-    super(message);
+    super('InvalidSchedule', message, { kind: 'permanent' });
     this.name = 'NcrontabError';
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExportError } from '../errors';
 import { SETTING_DEFAULTS } from './defaults';
 import { exportStartProblem } from './exportStart';
 import { ACCOUNT_NAME, FILE_SYSTEM_NAME, SECRET_NAME, directoryPathProblem } from './names';
@@ -40,10 +41,9 @@ export interface Settings {
   stateStorage: { connectionString: string } | { blobServiceUri: string };
 }
 
-export class SettingsError extends Error {
-  readonly code = 'InvalidSettings';
+export class SettingsError extends ExportError {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('InvalidSettings', `Invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { kind: 'permanent' });
     this.name = 'SettingsError';
   }
 }

@@ -1,13 +1,13 @@
 import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
 import type { Composition } from '../run/composition';
 import { testConnection, type ConnectionReport } from '../connection/testConnection';
-import { ensureError } from '../errors';
+import { ensureError, errorCode, type ExportErrorCode } from '../errors';
 import { redact } from '../redact';
 import { readStatus, type StatusView } from '../status/statusView';
 
 export interface JsonResponse {
   status: number;
-  jsonBody: StatusView | ConnectionReport | { error: string; code?: string };
+  jsonBody: StatusView | ConnectionReport | { error: string; code?: ExportErrorCode };
 }
 
 /** GET /api/export/status: the same JSON as `audit-export status`. */
@@ -30,6 +30,6 @@ export async function testConnectionResponse(getRoot: () => Composition): Promis
 
 function failure(error: unknown): JsonResponse {
   const e = ensureError(error);
-  const code = (e as { code?: string }).code;
+  const code = errorCode(error);
   return { status: code === 'InvalidSettings' ? 400 : 500, jsonBody: { error: redact(e.message), ...(code ? { code } : {}) } };
 }

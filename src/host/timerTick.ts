@@ -1,6 +1,6 @@
 import { DEADLINE_MARGIN_MS } from '../config/defaults';
 import { functionTimeoutMs } from '../config/functionTimeout';
-import { ensureError } from '../errors';
+import { ensureError, errorCode } from '../errors';
 import type { Composition } from '../run/composition';
 import { runWithAzure } from '../run/runWithAzure';
 import { redactingLogger, type Logger } from '../ports/logger';
@@ -31,7 +31,7 @@ export async function onTimerTick(getRoot: () => Composition, context: Invocatio
   try {
     return await runWithAzure(root, { logger, abortSignal });
   } catch (error) {
-    logger.error('export run failed', { code: (error as { code?: string }).code, error: ensureError(error).message });
+    logger.error('export run failed', { code: errorCode(error), error: ensureError(error).message });
     throw error;
   }
 }

@@ -4,13 +4,14 @@
 // The lines are compacted in place, in the page's own buffer: for a compact page that is only the "," between hits
 // becoming "\n", with no copy and no new memory.
 import { isUtf8 } from 'node:buffer';
+import { ExportError } from '../errors';
 import { epochMsOf, eventTimeOf, parseInstant } from './eventTime';
 
-export class PageSyntaxError extends Error {
-  readonly code = 'InvalidPage';
+/** Retryable: the audit API adapter asks for the page again. */
+export class PageSyntaxError extends ExportError {
   /** `offset`: where in the page body the problem was found. */
   constructor(message: string, readonly offset: number) {
-    super(`${message} at byte ${offset}`);
+    super('InvalidPage', `${message} at byte ${offset}`, { kind: 'retryable' });
     this.name = 'PageSyntaxError';
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Composition, RunScope } from './composition';
-import { ensureError } from '../errors';
+import { ensureError, errorCode } from '../errors';
 import { exportUnderLease } from '../lease/exportUnderLease';
 import type { RunSummary } from '../windows/runSummary';
 import type { RunProgress } from '../windows/runOptions';
@@ -55,7 +55,7 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
     return summary;
   } catch (error) {
     const e = ensureError(error);
-    const failure = { reason: redact(e.message), code: (e as { code?: string }).code };
+    const failure = { reason: redact(e.message), code: errorCode(error) };
     await recordRun(status, { ...record, outcome: failure, warnings }, clock, options.logger);
     throw error;
   }

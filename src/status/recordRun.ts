@@ -1,3 +1,4 @@
+import type { ExportErrorCode } from '../errors';
 import type { RunSummary } from '../windows/runSummary';
 import type { RecheckReport } from '../recheck/recheckReport';
 import type { RecheckTotals } from './statusRecord';
@@ -9,7 +10,7 @@ import { updateStatus } from './updateStatus';
 export interface RunOutcome {
   id: string;
   startedAt: string;
-  outcome: RunSummary | { reason: string; code?: string };
+  outcome: RunSummary | { reason: string; code?: ExportErrorCode };
   warnings: string[];
 }
 

@@ -44,7 +44,7 @@ function fakes(): Fakes {
         abortSignal.throwIfAborted();
         if (f.gate) await Promise.race([f.gate, new Promise((_, reject) => abortSignal.addEventListener('abort', () => reject(abortSignal.reason)))]);
         abortSignal.throwIfAborted();
-        if (position === f.failAppendAt) throw new ExportError('StorageUnavailable', 'append failed', { kind: 'retryable' });
+        if (position === f.failAppendAt) throw new ExportError('StorageUnreachable', 'append failed', { kind: 'retryable' });
         f.ops.push(`appended ${position}`);
       },
       flush: async (_path, position) => (await tick(), f.ops.push(`flush ${position}`), undefined),

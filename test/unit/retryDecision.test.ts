@@ -2,7 +2,7 @@ import { ExportError } from '../../src/errors';
 import { parseRetryAfter, retryDelay } from '../../src/retry/retryDecision';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 5000 };
-const retryable = (after?: number) => new ExportError('X', 'x', { kind: 'retryable', retryAfterSeconds: after });
+const retryable = (after?: number) => new ExportError('AuditApiError', 'the audit API answered HTTP 503', { kind: 'retryable', retryAfterSeconds: after });
 
 describe('retryDelay', () => {
   it('backs off exponentially with full jitter, up to the attempt limit', () => {
@@ -16,8 +16,8 @@ describe('retryDelay', () => {
     expect(retryDelay(1, retryable(60), policy)).toBe(60_000);
   });
   it('never retries permanent errors, conflicts or foreign errors', () => {
-    expect(retryDelay(1, new ExportError('P', 'p', { kind: 'permanent' }), policy)).toBeUndefined();
-    expect(retryDelay(1, new ExportError('C', 'c', { kind: 'conflict' }), policy)).toBeUndefined();
+    expect(retryDelay(1, new ExportError('AuditApiKeyRejected', 'the audit API refused the API key (HTTP 401)', { kind: 'permanent' }), policy)).toBeUndefined();
+    expect(retryDelay(1, new ExportError('CheckpointConflict', 'the checkpoint was changed by another run', { kind: 'conflict' }), policy)).toBeUndefined();
     expect(retryDelay(1, new Error('boom'), policy)).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { ExportError, ensureError } from '../../errors';
 import { linkedSignal } from '../../abort/linkedSignal';
 import { SecretValue } from '../../redact';
+import { statusKind } from '../../retry/statusKind';
 
 import type { AuditAuthMode } from '../../config/auditApiKind';
 
@@ -80,8 +81,7 @@ class ImmutaToken implements AuditAuth {
         throw new ExportError('AuditApiKeyRejected', `the audit API refused to exchange the API key for a token at ${url} (HTTP ${answer.status}); check the key in AUDIT_API_KEY_SECRET_NAME`, { kind: 'permanent' });
       }
       if (answer.status < 200 || answer.status >= 300) {
-        const retryable = answer.status === 408 || answer.status === 429 || answer.status >= 500;
-        throw new ExportError('AuditTokenExchangeFailed', `the audit API's token exchange at ${url} answered HTTP ${answer.status}`, { kind: retryable ? 'retryable' : 'permanent' });
+        throw new ExportError('AuditTokenExchangeFailed', `the audit API's token exchange at ${url} answered HTTP ${answer.status}`, { kind: statusKind(answer.status) });
       }
       const body = (await answer.json().catch(() => undefined)) as { token?: unknown } | undefined;
       if (typeof body?.token !== 'string' || body.token === '') {

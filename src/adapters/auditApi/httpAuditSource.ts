@@ -4,6 +4,7 @@ import type { AuditPage, AuditSource, FetchOptions, PageRequest } from '../../po
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import { parseRetryAfter, type RetryPolicy } from '../../retry/retryDecision';
+import { statusKind } from '../../retry/statusKind';
 import { withRetries } from '../../retry/withRetries';
 import { linkedSignal } from '../../abort/linkedSignal';
 import type { AuditApiKind } from '../../config/auditApiKind';
@@ -120,9 +121,9 @@ function statusError(status: number, retryAfter: string | null, now: Date, where
   if (status === 401 || status === 403) {
     return new ExportError('AuditApiKeyRejected', `the audit API refused the API key (HTTP ${status}); check the key in AUDIT_API_KEY_SECRET_NAME and AUDIT_API_AUTH`, { kind: 'permanent' });
   }
-  const retryable = status === 408 || status === 429 || status >= 500;
+  const kind = statusKind(status);
   return new ExportError('AuditApiError', `the audit API answered HTTP ${status} at ${where}`, {
-    kind: retryable ? 'retryable' : 'permanent',
-    retryAfterSeconds: retryable ? parseRetryAfter(retryAfter, now) : undefined,
+    kind,
+    retryAfterSeconds: kind === 'retryable' ? parseRetryAfter(retryAfter, now) : undefined,
   });
 }

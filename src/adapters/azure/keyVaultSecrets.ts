@@ -6,6 +6,7 @@ import { isLoopbackHost } from '../../config/names';
 import { ExportError, ensureError } from '../../errors';
 import type { Secret, SecretProvider } from '../../ports/secretProvider';
 import { SecretValue, redact, safeUrl } from '../../redact';
+import { statusKind } from '../../retry/statusKind';
 import { boundedCall } from './boundedCall';
 import type { Peer } from './peer';
 import { tryTimeoutPolicy } from './tryTimeoutPolicy';
@@ -54,8 +55,7 @@ export class KeyVaultSecretProvider implements SecretProvider {
       if (error.statusCode === 401) {
         return new ExportError('VaultAuthenticationFailed', `Key Vault ${this.vaultUrl} did not accept the identity's token`, { kind: 'permanent' });
       }
-      const retryable = error.statusCode === 429 || error.statusCode >= 500;
-      return new ExportError('VaultError', `reading ${where} failed with HTTP ${error.statusCode}`, { kind: retryable ? 'retryable' : 'permanent' });
+      return new ExportError('VaultError', `reading ${where} failed with HTTP ${error.statusCode}`, { kind: statusKind(error.statusCode) });
     }
     const e = ensureError(error);
     if (e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationError' || e.name === 'AggregateAuthenticationError') {

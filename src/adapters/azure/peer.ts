@@ -1,5 +1,6 @@
 import type { StorageRetryOptions } from '@azure/storage-blob';
 import type { PeerRetry } from '../../config/defaults';
+import type { ExportErrorCode } from '../../errors';
 
 /** An Azure peer as messages name it: what it is, where, and the app setting that points there. */
 export interface Peer {
@@ -10,7 +11,7 @@ export interface Peer {
   /** The app setting an operator changes to point elsewhere. */
   setting: string;
   /** ExportError code of a call that timed out. */
-  timeoutCode: string;
+  timeoutCode: ExportErrorCode;
   retry: PeerRetry;
 }
 

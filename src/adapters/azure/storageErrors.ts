@@ -1,6 +1,7 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import { ExportError, ensureError } from '../../errors';
 import { redact } from '../../redact';
+import { statusKind } from '../../retry/statusKind';
 
 const AUTH_CODES = new Set([
   'AuthenticationFailed',
@@ -32,7 +33,7 @@ export function storageError(error: unknown, what: string): ExportError {
   const info = restErrorInfo(error);
   const status = info.status ?? 0;
   const code = info.code ?? `HTTP${status}`;
-  // No status: the request got no answer (refused, reset), and the code says how.
+  // No status: the request got no answer (refused, reset), and the code says how; another try may get one.
   const message = status ? `${what}: ${status} ${code}` : `${what}: ${code}`;
   if (code === 'InvalidFlushPosition') return new ExportError('FlushPositionMismatch', message, { kind: 'conflict' });
   if (code === 'PathNotFound' || code === 'BlobNotFound') return new ExportError('PathNotFound', message, { kind: 'permanent' });
@@ -41,6 +42,5 @@ export function storageError(error: unknown, what: string): ExportError {
   }
   if (status === 403 || AUTH_CODES.has(code)) return new ExportError('StorageAuthorizationFailed', message, { kind: 'permanent' });
   if (status === 412 || code === 'ConditionNotMet') return new ExportError('ConditionNotMet', message, { kind: 'conflict' });
-  const retryable = status === 0 || status === 408 || status === 429 || status >= 500;
-  return new ExportError('StorageError', message, { kind: retryable ? 'retryable' : 'permanent' });
+  return new ExportError('StorageError', message, { kind: status ? statusKind(status) : 'retryable' });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../checkpoint/checkpoint';
 import { ExportError } from '../../errors';
+import { statusKind } from '../../retry/statusKind';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
 import type { Clock } from '../../ports/clock';
 import { FaultInjector } from './faults';
@@ -112,5 +113,5 @@ function storageRefusal(error: unknown, what: string): unknown {
   const message = `${what}: ${error.status} ${error.code}`;
   if (error.code === 'BlobNotFound') return new ExportError('PathNotFound', message, { kind: 'permanent' });
   if (error.status === 412) return new ExportError('ConditionNotMet', message, { kind: 'conflict' });
-  return new ExportError('StorageError', message, { kind: error.status >= 500 ? 'retryable' : 'permanent' });
+  return new ExportError('StorageError', message, { kind: statusKind(error.status) });
 }
