@@ -37,6 +37,9 @@ export const NEXT_WINDOW_READY = 1;
 /** Hour counts a re-check asks at once: one request each. */
 export const RECHECK_COUNTS_AT_ONCE = 8;
 
+/** The audit API's backoff between attempts (AUDIT_MAX_ATTEMPTS says how many): full jitter, doubling from the base. */
+export const AUDIT_RETRY_BACKOFF = Object.freeze({ baseDelayMs: 500, maxDelayMs: 30_000 });
+
 /** How one SDK client tries a call: passed to the SDK's own retry options. */
 export interface PeerRetry {
   /** One try may take this long (storage also gets it as its server-side `timeout`, in whole seconds). */
@@ -93,8 +96,11 @@ export const LINK_TIMEOUTS_MS: Readonly<Record<LinkName, number>> = Object.freez
   'audit-api': 60_000,
 });
 
-/** How often test-connection asks the audit API before it reports a transient answer as a failure. */
-export const AUDIT_PROBE_ATTEMPTS = 4;
+/**
+ * How test-connection asks the audit API again after a transient answer, before it reports it as a failure: without
+ * a cap on the wait, because a Retry-After is honoured in full or not at all (the link's time decides).
+ */
+export const AUDIT_PROBE_RETRY = Object.freeze({ maxAttempts: 4, baseDelayMs: 500, maxDelayMs: Infinity });
 
 /**
  * Every link at its time-out plus the status record: test-connection never takes longer. Below the 230 s an

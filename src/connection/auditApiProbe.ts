@@ -1,4 +1,4 @@
-import { AUDIT_PROBE_ATTEMPTS } from '../config/defaults';
+import { AUDIT_PROBE_RETRY } from '../config/defaults';
 import { ExportError } from '../errors';
 import { startOf } from '../pages/position';
 import { sortAnswer } from '../pages/sortAnswer';
@@ -37,7 +37,7 @@ export async function probeAuditApi(root: Composition, options: AuditApiProbeOpt
       page = await source.fetchPage(request, { abortSignal: options.abortSignal });
     } catch (error) {
       // The run's retry decision, without its cap on waiting: a Retry-After is honoured in full or not at all.
-      const delay = retryDelay(attempt, error, { maxAttempts: AUDIT_PROBE_ATTEMPTS, baseDelayMs: 500, maxDelayMs: Infinity });
+      const delay = retryDelay(attempt, error, AUDIT_PROBE_RETRY);
       if (delay === undefined) throw error;
       if (clock.now().getTime() + delay >= deadline) throw tooLong(error as ExportError, delay, options.timeoutMs);
       await clock.sleep(delay, options.abortSignal);

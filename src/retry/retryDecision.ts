@@ -7,8 +7,6 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
-
 /**
  * Whether to try again after `attempt` (1-based) failed with `error`, and after how long. Pure: the caller
  * sleeps. The peer's Retry-After wins over our backoff, whole: never sooner than it asked (the caller decides

@@ -9,14 +9,14 @@ import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
 import { auditAuth } from '../adapters/auditApi/auditAuth';
 import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
 import { configId } from '../config/configId';
-import { peerTimeouts, type PeerTimeouts } from '../config/defaults';
+import { AUDIT_RETRY_BACKOFF, peerTimeouts, type PeerTimeouts } from '../config/defaults';
 import type { Settings } from '../config/settings';
 import { ExportError } from '../errors';
 import { RotatingLakeWriter } from '../lake/rotatingLakeWriter';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { SecretValue } from '../redact';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry/retryDecision';
+import type { RetryPolicy } from '../retry/retryDecision';
 import { checkConfiguredSas, configuredSasWhere } from '../sas/sasCheck';
 import type { RunDeps } from '../windows/runOptions';
 
@@ -90,7 +90,7 @@ export class Composition {
       kind: s.auditApiKind,
       auth: auditAuth({ mode: s.auditApiAuth, baseUrl: s.auditApiUrl, apiKey: options.apiKey, requestTimeoutMs }),
       requestTimeoutMs,
-      retry: options.retry ?? { ...DEFAULT_RETRY_POLICY, maxAttempts: s.auditMaxAttempts },
+      retry: options.retry ?? { ...AUDIT_RETRY_BACKOFF, maxAttempts: s.auditMaxAttempts },
       clock: this.clock,
       logger: options.logger,
     });
