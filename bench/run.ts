@@ -5,7 +5,6 @@
 // measures how well the exporter keeps requests in flight, and rclone (which reads no API) is left out.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,8 @@ import { startStack } from '../dev/stack';
 import { ensureDevCertificate } from '../dev/tls';
 import { downloadTo, rcloneCopy, rcloneInstalled, type Upload } from './rclone';
 import { ownCpuSeconds, processCpuSeconds } from './cpu';
+import { median } from './median';
+import { deployedNodeArguments } from './nodeArguments';
 
 const ROOT = projectRoot();
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -211,20 +212,6 @@ async function forget(info: Parameters<typeof adminClient>[0], container: Contai
 function roundsThatFit(rounds: number, bytesPerCopy: number): number {
   const copies = Math.floor((0.4 * totalmem()) / bytesPerCopy);
   return Math.max(1, Math.min(rounds, Math.floor((copies - 1) / 2)));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** The worker's Node arguments as infra/main.bicep sets them (languageWorkers__node__arguments). */
-async function deployedNodeArguments(): Promise<string> {
-  const bicep = await readFile(join(ROOT, 'infra', 'main.bicep'), 'utf8');
-  const match = /name: 'languageWorkers__node__arguments', value: '([^']*)'/.exec(bicep);
-  if (!match) throw new Error('infra/main.bicep sets no languageWorkers__node__arguments; pass --node-args="…"');
-  return match[1]!;
 }
 
 interface StackPids { azurite: number | undefined; gateway: number | undefined }
