@@ -15,7 +15,7 @@ export interface LocalKeyVault {
   port: number;
   /** The self-signed certificate clients must trust (NODE_EXTRA_CA_CERTS). */
   caCertPath: string;
-  /** Seeds a secret directly, as an operator would in the portal; adds a new version. Purges a soft-deleted name first. */
+  /** Seeds a secret directly, as an operator would in the portal; adds a new version. */
   setSecret(name: string, value: string, options?: { contentType?: string; expiresOn?: Date; enabled?: boolean }): { version: string };
   /** false → every authenticated call gets 403 Forbidden/ForbiddenByRbac (the identity has no data-plane role). */
   setCallerAccess(allowed: boolean): void;
@@ -35,7 +35,7 @@ export interface KeyVaultOptions {
 
 const LOG_LIMIT = 1000;
 
-/** A local Azure Key Vault (secrets only) over HTTPS on loopback, with Azure's challenge-based bearer auth. */
+/** A local Azure Key Vault (set and get secrets) over HTTPS on loopback, with Azure's challenge-based bearer auth. */
 export async function startKeyVault(options: KeyVaultOptions): Promise<LocalKeyVault> {
   const { cert, key, certPath } = await ensureDevCertificate();
   const store = new SecretStore();
@@ -67,7 +67,6 @@ export async function startKeyVault(options: KeyVaultOptions): Promise<LocalKeyV
     caCertPath: certPath,
     setSecret(name, value, opts = {}) {
       checkName(name);
-      store.purge(name);
       const { version } = store.addVersion(name, {
         value,
         contentType: opts.contentType,
