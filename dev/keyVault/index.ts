@@ -1,6 +1,6 @@
 import { createServer } from 'node:https';
 import { close, listen } from '../http/server';
-import { DEV_TENANT_ID, type TokenIssuer } from '../identity/tokenIssuer';
+import type { TokenIssuer } from '../identity/tokenIssuer';
 import { ensureDevCertificate } from '../tls';
 import { checkName } from './requests';
 import { handleVaultRequest, type VaultRequest } from './server';
@@ -29,8 +29,6 @@ export interface KeyVaultOptions {
   issuer: TokenIssuer;
   /** 0 or absent: a free port. */
   port?: number;
-  /** Named in the challenge and required as the tokens' `tid`; defaults to the issuer's tenant. */
-  tenantId?: string;
 }
 
 const LOG_LIMIT = 1000;
@@ -41,12 +39,11 @@ export async function startKeyVault(options: KeyVaultOptions): Promise<LocalKeyV
   const store = new SecretStore();
   const log: VaultRequest[] = [];
   let callerAllowed = true;
-  const tenantId = options.tenantId ?? options.issuer.tenantId ?? DEV_TENANT_ID;
   // The port is known only after listen; the handler reads the URL from this holder.
   const ctx = {
     store,
     issuer: options.issuer,
-    tenantId,
+    tenantId: options.issuer.tenantId, // named in the challenge and required as the tokens' `tid`
     vaultUrl: '',
     callerAllowed: () => callerAllowed,
     record(entry: VaultRequest) {
