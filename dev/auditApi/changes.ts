@@ -1,7 +1,7 @@
 // What the mutate fault did to the stored events: inserted events (held in memory, few) and removed ones
 // (generated indices, or ids of caller-supplied events). The stream reads these on every page.
 import { isoString } from './isoTime';
-import type { ExtraEvent } from './timeline';
+import type { ExtraEvent } from './extraEvent';
 import type { AuditMutations } from './types';
 
 export class StoreChanges {

@@ -1,9 +1,10 @@
 // The live fault state: the configured switches, the counts still remaining, and the number of pages
 // answered since the faults were set (it seeds unstableTies and times the mutate fault).
 // Order of application (server.ts): auth, rateLimit, serverErrors, delay, then malformed/truncated/reset.
+import { Rng } from '../seededRandom';
 import { parseFaults } from './faults';
 import { DEFAULT_BOUNDS } from './query';
-import { Rng, hash32 } from './random';
+import { hash32 } from './random';
 import type { PageShape } from './stream';
 import type { AuditFaults, DateBound } from './types';
 import type { Lateness } from './visibility';
@@ -67,7 +68,7 @@ export class FaultState {
         serverErrors.count--;
         hit = true;
       } else if (serverErrors.rate !== undefined && serverErrors.rate > 0) {
-        hit = this.rng.next() / 4294967296 < serverErrors.rate;
+        hit = this.rng.fraction() < serverErrors.rate;
       }
       if (hit) {
         const status = serverErrors.status ?? 503;

@@ -4,9 +4,10 @@
 // Built with string templates (about 3× faster than JSON.stringify of an object); every variable
 // string goes through str() and everything else is a number or a fixed token, so the output is
 // canonical JSON — the unit tests check JSON.stringify(JSON.parse(text)) === text.
+import { Rng } from '../seededRandom';
 import { generatedId } from './eventIds';
 import { isoString, offsetIsoString } from './isoTime';
-import { Rng, hash32, hex8 } from './random';
+import { hash32, hex8 } from './random';
 import { SALT_EVENT, drawSubject, type Actor, type DataSource } from './tenant';
 import type { TimestampStyle } from './types';
 import {
@@ -126,7 +127,7 @@ export function generateEventJson(
   // Request and session ids are 16 hex digits (not UUIDs) to keep events near the ~700-byte target.
   const hour = Math.floor(eventMs / 3_600_000);
   const sessionId = hex8(hash32(ctx.key, userIndex, SALT_SESSION ^ hour)) + hex8(hash32(ctx.key, hour, userIndex));
-  const requestId = rng.hex(8) + rng.hex(8);
+  const requestId = hex8(rng.next()) + hex8(rng.next());
   const actorIp = rng.pick(IP_PREFIXES) + String(1 + rng.int(254));
 
   let body: Body;

@@ -12,7 +12,7 @@ import { Stats } from './stats';
 import { EventStream } from './stream';
 import { Timeline } from './timeline';
 import { TokenStore } from './tokens';
-import type { AuditApi, AuditApiStartOptions, AuditFaults } from './types';
+import type { AuditApi, AuditApiStartOptions } from './types';
 
 export type {
   AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, AuditMutations, AuditStats, DateBound, TimestampStyle,
@@ -21,15 +21,9 @@ export { AUTH_MODES } from './auth';
 export { parseFaults, InvalidFaults } from './faults';
 export { KINDS } from './renderer';
 
-/** AuditApi plus a few extras for tests and tooling. */
-export interface AuditApiServer extends AuditApi {
-  /** The faults in force, with their remaining counts. */
-  currentFaults(): AuditFaults;
-}
-
 const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 
-export async function startAuditApi(options: AuditApiStartOptions): Promise<AuditApiServer> {
+export async function startAuditApi(options: AuditApiStartOptions): Promise<AuditApi> {
   if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || !/^\S+$/.test(options.apiKey))) {
     throw new Error('apiKey must be a non-empty string without whitespace');
   }
@@ -60,7 +54,6 @@ export async function startAuditApi(options: AuditApiStartOptions): Promise<Audi
     auth: mode,
     setFaults: (f) => faults.set(f),
     resetFaults: () => faults.reset(),
-    currentFaults: () => faults.current(),
     setNow: (now) => clock.set(now),
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),

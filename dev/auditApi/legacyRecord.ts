@@ -2,8 +2,9 @@
 // Same index, same first draws as the UAM generator (tenant.ts), so both kinds describe the same event.
 // Fields as documented: id, dateTime (epoch ms), recordType, userId, email, profileId, dataSourceName,
 // projectName, blobId, purposeIds, success, failureReason, warning. No eventTimestamp, no receivedTimestamp.
+import { Rng } from '../seededRandom';
 import { generatedId } from './eventIds';
-import { Rng, hash32 } from './random';
+import { hash32, hex8 } from './random';
 import { SALT_EVENT, drawSubject } from './tenant';
 import { FAILURE_REASONS, PROJECTS, PURPOSES } from './vocabulary';
 
@@ -33,7 +34,7 @@ export function legacyRecordJson(ctx: LegacyRecordContext, index: number, eventM
   const { action, failed, who, ds } = drawSubject(rng);
   const project = action === 'PROJECT_UPDATE' || (action === 'SUBSCRIPTION_REQUEST' && rng.int(3) === 0) ? rng.int(PROJECTS.length) : -1;
   const purposes = action === 'PROJECT_UPDATE' || (action === 'QUERY' && rng.int(5) === 0) ? `${1 + rng.int(PURPOSES.length)}` : '';
-  const blobId = action === 'QUERY' ? `"${rng.hex(8)}${rng.hex(8)}"` : 'null';
+  const blobId = action === 'QUERY' ? `"${hex8(rng.next())}${hex8(rng.next())}"` : 'null';
   const warning = !failed && rng.int(25) === 0 ? WARNING : 'null';
   return (
     `{"id":"${id}","dateTime":${ctx.dateTimeAsString ? `"${eventMs}"` : eventMs},"recordType":"${RECORD_TYPES[action]}",` +

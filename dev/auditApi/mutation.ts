@@ -3,10 +3,9 @@
 // `insert` new events appear at instants spread evenly over its [minDate, maxDate). What changed is
 // recorded (changes.ts) so tests can compute the ground truth.
 import { generatedId, insertedId } from './eventIds';
+import { extraOrder, type ExtraEvent } from './extraEvent';
 import { hash32 } from './random';
-import { extraOrder } from './sorted';
 import type { EventStream } from './stream';
-import type { ExtraEvent } from './timeline';
 import type { Lateness } from './visibility';
 
 const SALT_BODY = 0x1b0d;

@@ -28,37 +28,6 @@ export function unit(key: number, index: number, salt: number): number {
   return hash32(key, index, salt) / 4294967296;
 }
 
-/** mulberry32: a small sequential generator, seeded per event, for the many fields of one event. */
-export class Rng {
-  private state: number;
-
-  constructor(state: number) {
-    this.state = state | 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-
-  /** An integer in [0, n). */
-  int(n: number): number {
-    return this.next() % n;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.next() % items.length];
-  }
-
-  /** n lowercase hex digits (n ≤ 8). */
-  hex(n: number): string {
-    return hex8(this.next()).slice(8 - n);
-  }
-}
-
 // Number#toString(16) is slow for large values; a byte table is about 20× faster.
 const BYTE_HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 

@@ -1,5 +1,4 @@
 // Small helpers over sorted arrays; every loop is bounded by the arrays' lengths.
-import type { ExtraEvent } from './timeline';
 
 /** The first k with sorted[k] ≥ x. */
 export function lowerBound(sorted: readonly number[], x: number): number {
@@ -22,20 +21,6 @@ export function mergeUnique(a: readonly number[], b: readonly number[]): number[
     const next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
     if (out.length === 0 || out[out.length - 1] !== next) out.push(next);
   }
-  return out;
-}
-
-/** (eventMs, id) order, the order extras are served in. */
-export function extraOrder(a: ExtraEvent, b: ExtraEvent): number {
-  return a.eventMs - b.eventMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** Two lists already in extraOrder, merged. */
-export function mergeExtras(a: readonly ExtraEvent[], b: readonly ExtraEvent[]): ExtraEvent[] {
-  const out: ExtraEvent[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && extraOrder(a[i], b[j]) <= 0) ? a[i++] : b[j++]);
   return out;
 }
 

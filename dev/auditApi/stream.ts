@@ -2,12 +2,13 @@
 // inserted events, minus removed and not-yet-visible ones, cut into pages. A page costs O(log n + extras
 // in range + size) plus the visibility window (see visibility.ts); nothing proportional to the total.
 import { StoreChanges } from './changes';
+import { mergeExtras, type ExtraEvent } from './extraEvent';
 import { PageChunks } from './pageChunks';
 import { RenderedEvents } from './rendered';
 import { createRenderer, type EventRenderer } from './renderer';
-import { lowerBound, mergeExtras, mergeUnique } from './sorted';
+import { lowerBound, mergeUnique } from './sorted';
 import { tiePermutation } from './ties';
-import type { ExtraEvent, Timeline } from './timeline';
+import type { Timeline } from './timeline';
 import { RangeView } from './view';
 import { VisibilityIndex, lagMs, type Lateness } from './visibility';
 

@@ -1,7 +1,7 @@
 // The synthetic tenant both event kinds describe: its users, data sources and how often each action happens.
 // Small fixed tables built once (constant memory whatever the count), and the first draws every event makes,
 // so a UAM event and a legacy record with the same index describe the same thing.
-import type { Rng } from './random';
+import type { Rng } from '../seededRandom';
 import { FIRST_NAMES, IDENTITY_PROVIDERS, LAST_NAMES, SCHEMAS, TABLES, USER_COUNT } from './vocabulary';
 
 /** Seeds each event's Rng; shared by both kinds so their first draws agree. */

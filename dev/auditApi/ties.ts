@@ -1,7 +1,8 @@
 // The unstableTies fault: a server that sorts by time only returns the events of one instant in some
 // order that changes from request to request. Modelled as an affine permutation k → (a·k + b) mod n of
 // each tie group's positions, seeded by (seed, request number, instant): O(1) per position, nothing stored.
-import { Rng, hash32 } from './random';
+import { Rng } from '../seededRandom';
+import { hash32 } from './random';
 
 const SALT_TIES = 0x7135;
 const SALT_SHIFT = 0x7136;

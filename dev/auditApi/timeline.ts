@@ -1,24 +1,14 @@
 // index ↔ timestamp for generated events, and where caller-supplied extra events fall among them.
 // Generated timestamps are a monotone function of the index, so a time range maps to an index range
 // by binary search; nothing per event is stored.
+import { generatedId } from './eventIds';
+import { extraOrder, type ExtraEvent } from './extraEvent';
+import { seedKey, hash32 } from './random';
 import { firstAtOrAfterMs } from './sorted';
 import type { AuditEventsOptions } from './types';
-import { generatedId } from './eventIds';
-import { seedKey, hash32 } from './random';
 
 const SALT_JITTER = 0x717;
 const MAX_COUNT = 0xffffffff; // ids carry the index in 8 hex digits
-
-export interface ExtraEvent {
-  /** Exactly what the API serves: JSON.stringify of the caller's object. */
-  json: string;
-  id: string;
-  eventMs: number;
-  /** When it becomes visible: its own receivedTimestamp if it has a valid one, else its eventTimestamp. */
-  visibleMs: number;
-  /** How many generated events sort before it, i.e. the generated index it precedes. */
-  rank: number;
-}
 
 export class Timeline {
   readonly count: number;
@@ -94,7 +84,7 @@ export class Timeline {
       return { json: JSON.stringify(event), id: e.id, eventMs, visibleMs: Number.isNaN(receivedMs) ? eventMs : receivedMs, rank: 0 };
     });
     // Array.prototype.sort is stable, so equal keys keep the caller's order.
-    prepared.sort((a, b) => a.eventMs - b.eventMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    prepared.sort(extraOrder);
     for (const extra of prepared) extra.rank = this.rankOf(extra);
     return prepared;
   }

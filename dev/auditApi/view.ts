@@ -1,8 +1,9 @@
 // One request's view of the stored events in its range: which generated indices are in, how many slots
 // each takes (two for a duplicated event), and where the extras fall among them. Random access by
 // position in O(log n), sequential reading with a Cursor. Built per request from small sorted lists.
+import type { ExtraEvent } from './extraEvent';
 import { firstAtOrAfterMs, lowerBound } from './sorted';
-import type { ExtraEvent, Timeline } from './timeline';
+import type { Timeline } from './timeline';
 
 export class RangeView {
   /** Slots in the view: what `count` says. */

@@ -62,8 +62,3 @@ function blocks(xml: string): BlockEntry[] {
   }
   return out;
 }
-
-/** Encodes a decoded blob name the way it appears in a URL path. */
-export function encodePath(name: string): string {
-  return name.split('/').map(encodeURIComponent).join('/');
-}

@@ -8,11 +8,8 @@ import { callerAuth } from './auth';
 import type { AzuriteTarget } from './azurite';
 import type { DfsContext } from './context';
 import { DfsError } from './errors';
-import { filesystemCreate, filesystemDelete } from './filesystem';
 import { flush } from './flush';
-import { getStatus } from './getStatus';
 import { pathCreate } from './pathCreate';
-import { pathDelete } from './pathDelete';
 import { pathList } from './pathList';
 import { PathLocks } from './pathLock';
 import { passThrough } from './proxy';
@@ -35,14 +32,10 @@ export interface DfsGateway {
 }
 
 const HANDLERS: Record<Exclude<DfsOperation, 'unsupported'>, (ctx: DfsContext) => Promise<void>> = {
-  filesystemCreate,
-  filesystemDelete,
   pathList,
   pathCreate,
   append,
   flush,
-  pathDelete,
-  getStatus,
 };
 
 export async function startDfsGateway(options: DfsGatewayOptions): Promise<DfsGateway> {

@@ -45,16 +45,6 @@ export async function listBlobs(ctx: DfsContext, options: ListOptions): Promise<
   return { blobs, prefixes, nextMarker };
 }
 
-/** Every blob below `prefix`, page by page. */
-export async function* allBlobs(ctx: DfsContext, prefix: string, auth: CallerAuth): AsyncGenerator<ListedBlob> {
-  let marker: string | undefined;
-  do {
-    const page = await listBlobs(ctx, { prefix, marker, auth });
-    yield* page.blobs;
-    marker = page.nextMarker;
-  } while (marker);
-}
-
 function tag(xml: string, name: string): string | undefined {
   return new RegExp(`<${name}(?: [^>]*)?>([^<]*)</${name}>`).exec(xml)?.[1];
 }

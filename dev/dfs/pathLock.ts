@@ -1,4 +1,4 @@
-// Serialises commits (create, flush, delete) per path inside this gateway: each flush reads the
+// Serialises commits (create, flush) per path inside this gateway: each flush reads the
 // block list and then commits, and two interleaved flushes could otherwise commit blocks the other
 // one just garbage-collected. Holds no file state; Azurite stays the only store.
 export class PathLocks {

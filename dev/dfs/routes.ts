@@ -2,16 +2,8 @@
 import type { IncomingMessage } from 'node:http';
 import { headerText } from './errors';
 
-export type DfsOperation =
-  | 'filesystemCreate'
-  | 'filesystemDelete'
-  | 'pathList'
-  | 'pathCreate'
-  | 'append'
-  | 'flush'
-  | 'pathDelete'
-  | 'getStatus'
-  | 'unsupported';
+/** What the exporter and verify call; other dfs operations are recognised, so they are refused, not passed on. */
+export type DfsOperation = 'pathList' | 'pathCreate' | 'append' | 'flush' | 'unsupported';
 
 export type Route =
   | { kind: 'passthrough' }
@@ -42,12 +34,7 @@ export function route(req: IncomingMessage, url: URL, accountName: string): Rout
 
 function filesystemOperation(req: IncomingMessage, q: URLSearchParams): DfsOperation | undefined {
   if (q.get('resource') !== 'filesystem') return undefined;
-  switch (req.method) {
-    case 'PUT': return 'filesystemCreate';
-    case 'DELETE': return 'filesystemDelete';
-    case 'GET': return 'pathList';
-    default: return 'unsupported';
-  }
+  return req.method === 'GET' ? 'pathList' : 'unsupported';
 }
 
 function pathOperation(req: IncomingMessage, q: URLSearchParams): DfsOperation | undefined {
@@ -58,9 +45,9 @@ function pathOperation(req: IncomingMessage, q: URLSearchParams): DfsOperation |
     case 'PATCH': // not a Blob API verb: always dfs
       return action === 'append' ? 'append' : action === 'flush' ? 'flush' : 'unsupported';
     case 'HEAD':
-      return action === 'getStatus' || action === 'getAccessControl' ? 'getStatus' : undefined;
+      return action === 'getStatus' || action === 'getAccessControl' ? 'unsupported' : undefined;
     case 'DELETE':
-      return isDfsDelete(req, q) ? 'pathDelete' : undefined;
+      return isDfsDelete(req, q) ? 'unsupported' : undefined;
     default:
       return undefined;
   }

@@ -1,9 +1,8 @@
 // Loopback fault-injection HTTP proxy: sits between a storage client and the local storage (dfs gateway
-// or Azurite), forwards everything unchanged unless a rule says to fail the request, and lets tests
-// (in this process or, via /_proxy/..., another one) choose which requests fail and how.
+// or Azurite), forwards everything unchanged unless a rule says to fail the request, and lets the tests
+// that start it choose which requests fail and how.
 import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { close, listen } from '../http/server';
-import { admin, ADMIN_PREFIX } from './admin';
 import { answerStatus, resetAfter, resetClient } from './faults';
 import { forward, type Target } from './forward';
 import { RuleBook } from './rules';
@@ -40,10 +39,6 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    if (path.startsWith(ADMIN_PREFIX)) {
-      admin(book, path, req, res).catch(() => res.destroy());
-      return;
-    }
     const picked = book.decide({ method: req.method ?? 'GET', path, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) });
     if (!picked) return forward(target, req, res);
     const { rule } = picked;

@@ -27,7 +27,7 @@ function stringAt(o: Obj, key: string, where: string): void {
   if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === '')) throw new InvalidRules(`${where}.${key} must be a non-empty string`);
 }
 
-/** Validates rules from JSON (PUT /_proxy/rules) or code; unknown keys are refused to catch typos. Returns frozen copies. */
+/** Validates rules as a test gives them; unknown keys are refused to catch typos. Returns frozen copies. */
 export function parseRules(value: unknown): readonly FaultRule[] {
   if (!Array.isArray(value)) throw new InvalidRules('rules must be an array');
   return Object.freeze(
@@ -90,10 +90,6 @@ export class RuleBook {
     this.injected = this.rules.map(() => 0);
     this.requests = 0;
     this.faulted = 0;
-  }
-
-  list(): readonly FaultRule[] {
-    return this.rules;
   }
 
   /**

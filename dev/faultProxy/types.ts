@@ -25,7 +25,7 @@ export interface FaultRule {
 }
 
 export interface FaultStats {
-  /** Proxied requests (admin calls excluded) since the rules were last set or cleared. */
+  /** Proxied requests since the rules were last set or cleared. */
   requests: number;
   faulted: number;
   /** Faults injected per rule, in rule order. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { close, listen, sendJson } from '../http/server';
 import { decodeJwtPayload } from './jwt';
@@ -17,14 +17,12 @@ export interface ManagedIdentityOptions {
   issuer: TokenIssuer;
   /** 0 or absent: a free port. */
   port?: number;
-  /** Fixed secret header (e.g. to keep a running Functions host's IDENTITY_HEADER valid); random by default. */
-  header?: string;
 }
 
 const PATH = '/msi/token';
 const API_VERSION = '2019-08-01';
-// msal-node's AppService source sends user-assigned ids under these names (client_id, mi_res_id, object_id).
-const USER_ASSIGNED_PARAMS = ['client_id', 'mi_res_id', 'object_id'] as const;
+// msal-node's AppService source names a user-assigned identity with one of these; the app has none.
+const USER_ASSIGNED_PARAMS = ['client_id', 'mi_res_id', 'object_id'];
 
 /**
  * The App Service managed-identity endpoint (protocol 2019-08-01), which msal-node — and so
@@ -32,7 +30,7 @@ const USER_ASSIGNED_PARAMS = ['client_id', 'mi_res_id', 'object_id'] as const;
  * Plain http on loopback, as in App Service: @azure/identity allows insecure connections for managed identity.
  */
 export async function startManagedIdentity(options: ManagedIdentityOptions): Promise<ManagedIdentityEndpoint> {
-  const header = options.header ?? randomBytes(24).toString('base64url');
+  const header = randomBytes(24).toString('base64url');
   const server = createServer((req, res) => handle(req, res, options.issuer, header));
   const port = await listen(server, options.port ?? 0);
   return {
@@ -57,12 +55,9 @@ function handle(req: IncomingMessage, res: ServerResponse, issuer: TokenIssuer, 
   }
   const resource = q.get('resource');
   if (!resource) return fail(res, 400, 'invalid_request', 'The resource parameter is required.');
-  const given = USER_ASSIGNED_PARAMS.filter((p) => q.get(p));
-  if (given.length > 1) {
-    return fail(res, 400, 'invalid_request', 'Only one of client_id, mi_res_id and object_id may be given.');
-  }
-  const clientId = userAssignedClientId(given[0], given[0] ? q.get(given[0])! : undefined);
-  const { token, expiresOn } = issuer.issue(resource, clientId);
+  // The function app has its system-assigned identity only, as the infrastructure deploys it.
+  if (USER_ASSIGNED_PARAMS.some((p) => q.has(p))) return fail(res, 400, 'invalid_request', 'No user-assigned identity is assigned to this app.');
+  const { token, expiresOn } = issuer.issue(resource);
   sendJson(
     res,
     200,
@@ -72,19 +67,10 @@ function handle(req: IncomingMessage, res: ServerResponse, issuer: TokenIssuer, 
       expires_on: String(expiresOn),
       resource,
       token_type: 'Bearer',
-      client_id: decodeJwtPayload(token)?.appid ?? clientId,
+      client_id: decodeJwtPayload(token)?.appid,
     },
     { 'cache-control': 'no-store' },
   );
-}
-
-/** A client id for the user-assigned identity named by whichever id kind the caller used. */
-function userAssignedClientId(kind: string | undefined, value: string | undefined): string | undefined {
-  if (!kind || !value) return undefined;
-  if (kind === 'client_id') return value;
-  // Resource ids and object ids are mapped to a stable GUID-shaped client id: the same identity each time.
-  const h = createHash('sha256').update(`${kind}:${value.toLowerCase()}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 function sameSecret(given: string | string[] | undefined, expected: string): boolean {

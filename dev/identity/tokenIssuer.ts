@@ -2,21 +2,16 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { signJwt, verifyJwtSignature } from './jwt';
 
 export interface TokenIssuer {
-  issue(resource: string, clientId?: string): { token: string; expiresOn: number /* unix s */ };
+  /** A token for the app's system-assigned identity. */
+  issue(resource: string): { token: string; expiresOn: number /* unix s */ };
   verify(token: string, audience: string): 'ok' | 'expired' | 'invalid';
   /** The tenant in the tokens' `tid`/`iss`; the vault names it in its challenge. */
-  readonly tenantId?: string;
+  readonly tenantId: string;
 }
 
 export interface TokenIssuerOptions {
   /** Token lifetime; App Service managed-identity tokens live about 24 h. May be <= 0 to mint expired tokens in tests. */
   lifetimeSeconds?: number;
-  tenantId?: string;
-  /**
-   * HMAC key (at least 32 bytes); random by default. A key kept across restarts keeps tokens that a long-running
-   * process already cached (msal-node caches them process-wide for their whole life) valid at a restarted vault.
-   */
-  signingKey?: Buffer;
 }
 
 /** A fixed, obviously fake tenant, so the vault's challenge and the tokens agree without configuration. */
@@ -29,19 +24,17 @@ const DEFAULT_LIFETIME_SECONDS = 24 * 3600;
  * process, so a vault sharing the issuer accepts exactly the tokens it made and nothing forged.
  */
 export function createTokenIssuer(options: TokenIssuerOptions = {}): TokenIssuer {
-  if (options.signingKey && options.signingKey.length < 32) throw new Error('signingKey must be at least 32 bytes');
-  const key = options.signingKey ? Buffer.from(options.signingKey) : randomBytes(32);
-  const tenantId = options.tenantId ?? DEV_TENANT_ID;
+  const key = randomBytes(32);
+  const tenantId = DEV_TENANT_ID;
   const lifetime = options.lifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS;
-  // The system-assigned identity gets a client id of its own, fixed for the issuer's life.
-  const systemClientId = randomUUID();
+  // The system-assigned identity gets a client id (and so an object id) of its own, fixed for the issuer's life.
+  const appid = randomUUID();
+  const oid = objectIdFor(tenantId, appid);
 
   return {
     tenantId,
-    issue(resource, clientId) {
-      const appid = clientId ?? systemClientId;
+    issue(resource) {
       const now = Math.floor(Date.now() / 1000);
-      const oid = objectIdFor(tenantId, appid);
       const exp = now + lifetime;
       const token = signJwt(
         {

@@ -35,22 +35,10 @@ export const secretVersionNotFound = (name: string, version: string): VaultError
       'able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182',
   );
 
-export const deletedSecretNotFound = (name: string): VaultError =>
-  new VaultError(404, 'SecretNotFound', `Deleted Secret not found: ${name}`);
-
 export const badParameter = (message: string): VaultError => new VaultError(400, 'BadParameter', message);
 
 export const disabledSecret = (operation: string): VaultError =>
   new VaultError(403, 'Forbidden', `Operation ${operation} is not allowed on a disabled secret.`, 'SecretDisabled');
-
-export const nameInDeletedState = (name: string): VaultError =>
-  new VaultError(
-    409,
-    'Conflict',
-    `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, ` +
-      'the secret can only be recovered or purged.',
-    'ObjectIsDeletedButRecoverable',
-  );
 
 /** What Azure answers when the identity has no data-plane role (RBAC vault); the message shape follows Azure's. */
 export const forbiddenByRbac = (caller: string, action: string, vaultUrl: string): VaultError =>
@@ -70,3 +58,7 @@ export const notFound = (): VaultError => new VaultError(404, 'NotFound', 'The r
 
 export const methodNotAllowed = (method: string): VaultError =>
   new VaultError(405, 'MethodNotAllowed', `The requested method ${method} is not allowed on this resource.`);
+
+/** An operation of the secrets API this vault leaves out: said plainly rather than as a 404 that misleads. */
+export const notImplemented = (): VaultError =>
+  new VaultError(501, 'NotImplemented', 'The local vault implements only Set Secret and Get Secret (latest or a version).');

@@ -1,6 +1,6 @@
 import { createServer } from 'node:https';
 import { close, listen } from '../http/server';
-import { DEV_TENANT_ID, type TokenIssuer } from '../identity/tokenIssuer';
+import type { TokenIssuer } from '../identity/tokenIssuer';
 import { ensureDevCertificate } from '../tls';
 import { checkName } from './requests';
 import { handleVaultRequest, type VaultRequest } from './server';
@@ -15,7 +15,7 @@ export interface LocalKeyVault {
   port: number;
   /** The self-signed certificate clients must trust (NODE_EXTRA_CA_CERTS). */
   caCertPath: string;
-  /** Seeds a secret directly, as an operator would in the portal; adds a new version. Purges a soft-deleted name first. */
+  /** Seeds a secret directly, as an operator would in the portal; adds a new version. */
   setSecret(name: string, value: string, options?: { contentType?: string; expiresOn?: Date; enabled?: boolean }): { version: string };
   /** false → every authenticated call gets 403 Forbidden/ForbiddenByRbac (the identity has no data-plane role). */
   setCallerAccess(allowed: boolean): void;
@@ -29,24 +29,21 @@ export interface KeyVaultOptions {
   issuer: TokenIssuer;
   /** 0 or absent: a free port. */
   port?: number;
-  /** Named in the challenge and required as the tokens' `tid`; defaults to the issuer's tenant. */
-  tenantId?: string;
 }
 
 const LOG_LIMIT = 1000;
 
-/** A local Azure Key Vault (secrets only) over HTTPS on loopback, with Azure's challenge-based bearer auth. */
+/** A local Azure Key Vault (set and get secrets) over HTTPS on loopback, with Azure's challenge-based bearer auth. */
 export async function startKeyVault(options: KeyVaultOptions): Promise<LocalKeyVault> {
   const { cert, key, certPath } = await ensureDevCertificate();
   const store = new SecretStore();
   const log: VaultRequest[] = [];
   let callerAllowed = true;
-  const tenantId = options.tenantId ?? options.issuer.tenantId ?? DEV_TENANT_ID;
   // The port is known only after listen; the handler reads the URL from this holder.
   const ctx = {
     store,
     issuer: options.issuer,
-    tenantId,
+    tenantId: options.issuer.tenantId, // named in the challenge and required as the tokens' `tid`
     vaultUrl: '',
     callerAllowed: () => callerAllowed,
     record(entry: VaultRequest) {
@@ -67,7 +64,6 @@ export async function startKeyVault(options: KeyVaultOptions): Promise<LocalKeyV
     caCertPath: certPath,
     setSecret(name, value, opts = {}) {
       checkName(name);
-      store.purge(name);
       const { version } = store.addVersion(name, {
         value,
         contentType: opts.contentType,

@@ -1,7 +1,7 @@
 import { badParameter } from './errors';
-import type { NewVersion, VersionPatch } from './store';
+import type { NewVersion } from './store';
 
-// Validation of request bodies (SecretSetParameters, SecretUpdateParameters) and names, with Azure's limits.
+// Validation of Set Secret's body (SecretSetParameters) and of names, with Azure's limits.
 
 /** Key Vault object names: 1–127 letters, digits and dashes. */
 const NAME = /^[0-9a-zA-Z-]{1,127}$/;
@@ -28,15 +28,7 @@ export function parseSetParameters(body: Record<string, unknown>): NewVersion {
   const { value } = body;
   if (typeof value !== 'string') throw badParameter("Property 'value' is required and must be a string.");
   if (Buffer.byteLength(value) > MAX_VALUE_BYTES) throw badParameter('Secret value exceeds the maximum size of 25 KB.');
-  return { value, ...parseCommon(body) };
-}
-
-export function parseUpdateParameters(body: Record<string, unknown>): VersionPatch {
-  return parseCommon(body);
-}
-
-function parseCommon(body: Record<string, unknown>): VersionPatch {
-  const out: VersionPatch = {};
+  const out: NewVersion = { value };
   if (body.contentType !== undefined && body.contentType !== null) {
     if (typeof body.contentType !== 'string') throw badParameter("Property 'contentType' must be a string.");
     out.contentType = body.contentType;

@@ -3,30 +3,28 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http/server';
 import type { TokenClaims } from '../identity/jwt';
 import type { TokenIssuer } from '../identity/tokenIssuer';
-import { deletedSecretBundle, deletedSecretItem, secretBundle, secretItem } from './bundles';
+import { secretBundle } from './bundles';
 import { authenticate, challengeHeader } from './challenge';
 import {
   badParameter,
-  deletedSecretNotFound,
   disabledSecret,
   forbiddenByRbac,
   methodNotAllowed,
-  nameInDeletedState,
   notFound,
+  notImplemented,
   secretNotFound,
   secretVersionNotFound,
   unauthorized,
   VaultError,
 } from './errors';
-import { page } from './paging';
-import { checkName, parseJson, parseSetParameters, parseUpdateParameters } from './requests';
+import { checkName, parseJson, parseSetParameters } from './requests';
 import type { SecretStore } from './store';
 
 export interface VaultContext {
   store: SecretStore;
   issuer: TokenIssuer;
   tenantId: string;
-  /** Canonical base URL (https://127.0.0.1:PORT) used in ids and nextLinks, as Azure uses the vault's own URI. */
+  /** Canonical base URL (https://127.0.0.1:PORT) used in ids, as Azure uses the vault's own URI. */
   vaultUrl: string;
   callerAllowed(): boolean;
   record(entry: VaultRequest): void;
@@ -35,7 +33,7 @@ export interface VaultContext {
 /** What the vault remembers of a request: never a token or a secret value. */
 export interface VaultRequest {
   method: string;
-  /** Path and query (the query holds only api-version, maxresults and $skiptoken). */
+  /** Path and query (the query holds only api-version). */
   path: string;
   status: number;
   authenticated: boolean;
@@ -72,16 +70,11 @@ export async function handleVaultRequest(ctx: VaultContext, req: IncomingMessage
     if (!API_VERSION.test(apiVersion)) throw badParameter(`The specified version (${apiVersion}) is not recognized.`);
     const route = parseRoute(url.pathname);
     if (!ctx.callerAllowed()) {
-      throw forbiddenByRbac(callerOf(auth.claims), actionOf(method, route), ctx.vaultUrl);
+      throw forbiddenByRbac(callerOf(auth.claims), actionOf(method), ctx.vaultUrl);
     }
-    const { status: s, body } = await dispatch(ctx, method, route, url, req);
-    status = s;
-    if (body === undefined) {
-      res.writeHead(s, { ...headers, 'content-length': '0' });
-      res.end();
-    } else {
-      sendJson(res, s, body, headers);
-    }
+    const body = await dispatch(ctx, method, route, req);
+    status = 200;
+    sendJson(res, 200, body, headers);
   } catch (error) {
     const e = error instanceof VaultError ? error : new VaultError(500, 'InternalServerError', 'The local vault failed.');
     status = e.status;
@@ -91,16 +84,16 @@ export async function handleVaultRequest(ctx: VaultContext, req: IncomingMessage
   }
 }
 
-type Route =
-  | { kind: 'secrets' }
-  | { kind: 'secret'; name: string }
-  | { kind: 'versions'; name: string }
-  | { kind: 'version'; name: string; version: string }
-  | { kind: 'deletedSecrets' }
-  | { kind: 'deletedSecret'; name: string }
-  | { kind: 'recover'; name: string };
+/** A secret, at a version or (empty) the latest. */
+interface Route {
+  name: string;
+  version: string;
+}
 
-/** `/secrets/{name}/` (the SDK's "latest version" form, with an empty version) is the same as `/secrets/{name}`. */
+/**
+ * `/secrets/{name}` and `/secrets/{name}/{version}`; `/secrets/{name}/` (the SDK's "latest version" form, an empty
+ * version) is the same as `/secrets/{name}`. The API's other paths (lists, deleted secrets) are left out.
+ */
 function parseRoute(pathname: string): Route {
   const segments = pathname.split('/').slice(1);
   if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
@@ -110,104 +103,37 @@ function parseRoute(pathname: string): Route {
   } catch {
     throw badParameter('The request URI is not valid.');
   }
-  const [collection, name, third, ...rest] = parts;
-  if (rest.length > 0) throw notFound();
+  const [collection, name, version = '', ...rest] = parts;
+  if (rest.length > 0 || (collection !== 'secrets' && collection !== 'deletedsecrets')) throw notFound();
   if (name !== undefined) checkName(name);
-  if (collection === 'secrets') {
-    if (name === undefined) return { kind: 'secrets' };
-    if (third === undefined) return { kind: 'secret', name };
-    if (third === 'versions') return { kind: 'versions', name };
-    return { kind: 'version', name, version: third };
-  }
-  if (collection === 'deletedsecrets') {
-    if (name === undefined) return { kind: 'deletedSecrets' };
-    if (third === undefined) return { kind: 'deletedSecret', name };
-    if (third === 'recover') return { kind: 'recover', name };
-  }
-  throw notFound();
+  if (collection === 'deletedsecrets' || name === undefined || version === 'versions') throw notImplemented();
+  return { name, version };
 }
 
-type Reply = { status: number; body?: unknown };
-
-async function dispatch(ctx: VaultContext, method: string, route: Route, url: URL, req: IncomingMessage): Promise<Reply> {
-  const { store, vaultUrl } = ctx;
-  switch (route.kind) {
-    case 'secrets':
-      if (method !== 'GET') throw methodNotAllowed(method);
-      return {
-        status: 200,
-        body: page(
-          store.list().map((s) => secretItem(vaultUrl, s, s.versions[s.versions.length - 1], false)),
-          url,
-          vaultUrl,
-        ),
-      };
-    case 'secret':
-      if (method === 'PUT') {
-        const params = parseSetParameters(await readJson(req));
-        if (store.isDeleted(route.name)) throw nameInDeletedState(route.name);
-        const { secret, version } = store.addVersion(route.name, params);
-        return { status: 200, body: secretBundle(vaultUrl, secret, version) };
-      }
-      if (method === 'GET') return getVersion(ctx, route.name, '');
-      if (method === 'DELETE') {
-        const deleted = store.delete(route.name);
-        if (!deleted) throw secretNotFound(route.name);
-        return { status: 200, body: deletedSecretBundle(vaultUrl, deleted) };
-      }
-      throw methodNotAllowed(method);
-    case 'versions': {
-      if (method !== 'GET') throw methodNotAllowed(method);
-      const secret = store.get(route.name);
-      if (!secret) throw secretNotFound(route.name);
-      return { status: 200, body: page(secret.versions.map((v) => secretItem(vaultUrl, secret, v, true)), url, vaultUrl) };
-    }
-    case 'version':
-      if (method === 'GET') return getVersion(ctx, route.name, route.version);
-      if (method === 'PATCH') {
-        const patch = parseUpdateParameters(await readJson(req));
-        const updated = store.update(route.name, route.version, patch);
-        if (!updated) throw notFoundFor(ctx, route.name, route.version);
-        return { status: 200, body: secretBundle(vaultUrl, updated.secret, updated.version, false) };
-      }
-      throw methodNotAllowed(method);
-    case 'deletedSecrets':
-      if (method !== 'GET') throw methodNotAllowed(method);
-      return { status: 200, body: page(store.listDeleted().map((d) => deletedSecretItem(vaultUrl, d)), url, vaultUrl) };
-    case 'deletedSecret': {
-      if (method === 'GET') {
-        const deleted = store.getDeleted(route.name);
-        if (!deleted) throw deletedSecretNotFound(route.name);
-        return { status: 200, body: deletedSecretBundle(vaultUrl, deleted) };
-      }
-      if (method === 'DELETE') {
-        if (!store.purge(route.name)) throw deletedSecretNotFound(route.name);
-        return { status: 204 };
-      }
-      throw methodNotAllowed(method);
-    }
-    case 'recover': {
-      if (method !== 'POST') throw methodNotAllowed(method);
-      const secret = store.recover(route.name);
-      if (!secret) throw deletedSecretNotFound(route.name);
-      return { status: 200, body: secretBundle(vaultUrl, secret, secret.versions[secret.versions.length - 1], false) };
-    }
+/** The SecretBundle a Get Secret or Set Secret answers with (200). */
+async function dispatch(ctx: VaultContext, method: string, route: Route, req: IncomingMessage): Promise<unknown> {
+  if (method === 'GET') return getVersion(ctx, route.name, route.version);
+  if (method === 'PUT' && route.version === '') {
+    const { secret, version } = ctx.store.addVersion(route.name, parseSetParameters(await readJson(req)));
+    return secretBundle(ctx.vaultUrl, secret, version);
   }
+  if (method === 'DELETE' || method === 'PATCH') throw notImplemented(); // Delete Secret, Update Secret
+  throw methodNotAllowed(method);
 }
 
 /**
  * A versionless get returns the current (last written) version, and fails if that version is disabled: Azure
  * does not fall back to an older enabled one. nbf/exp are not enforced on get, as Azure documents for secrets.
  */
-function getVersion(ctx: VaultContext, name: string, version: string): Reply {
+function getVersion(ctx: VaultContext, name: string, version: string): unknown {
   const found = ctx.store.getVersion(name, version);
   if (!found) throw notFoundFor(ctx, name, version);
   if (!found.version.enabled) throw disabledSecret('get');
-  return { status: 200, body: secretBundle(ctx.vaultUrl, found.secret, found.version) };
+  return secretBundle(ctx.vaultUrl, found.secret, found.version);
 }
 
 function notFoundFor(ctx: VaultContext, name: string, version: string): VaultError {
-  return version && ctx.store.get(name) ? secretVersionNotFound(name, version) : secretNotFound(name);
+  return version && ctx.store.has(name) ? secretVersionNotFound(name, version) : secretNotFound(name);
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -225,22 +151,17 @@ function callerOf(claims: TokenClaims): string {
 }
 
 /** The RBAC data action Azure names in its 403 for this request. */
-function actionOf(method: string, route: Route): string {
-  const base = 'Microsoft.KeyVault/vaults';
-  if (route.kind === 'deletedSecrets' || route.kind === 'deletedSecret' || route.kind === 'recover') {
-    return method === 'DELETE' ? `${base}/deletedSecrets/delete` : `${base}/deletedSecrets/read`;
-  }
+function actionOf(method: string): string {
+  const base = 'Microsoft.KeyVault/vaults/secrets';
   switch (method) {
     case 'PUT':
-      return `${base}/secrets/setSecret/action`;
+      return `${base}/setSecret/action`;
     case 'PATCH':
-      return `${base}/secrets/update/action`;
+      return `${base}/update/action`;
     case 'DELETE':
-      return `${base}/secrets/delete`;
+      return `${base}/delete`;
     default:
-      return route.kind === 'secret' || route.kind === 'version'
-        ? `${base}/secrets/getSecret/action`
-        : `${base}/secrets/readMetadata/action`;
+      return `${base}/getSecret/action`;
   }
 }
 

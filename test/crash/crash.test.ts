@@ -8,6 +8,7 @@ import { configId } from '../../src/config/configId';
 import { loadSettings } from '../../src/config/settings';
 import { STATE_CONTAINER } from '../../src/adapters/azure/hostStorage';
 import { exporterEnv } from '../../dev/exporterEnv';
+import { seededRandom } from '../../dev/seededRandom';
 import { projectRoot } from '../../dev/paths';
 import { adminClient } from '../../dev/sas';
 import { startCli, summaryOf } from '../support/cli';
@@ -19,18 +20,6 @@ const CONCURRENCY = 4;
 const ROOT = projectRoot();
 const TRACE = join(ROOT, 'dist', 'test', 'crash', 'trace.js');
 const START = new Date(Date.now() - 5 * 3600_000);
-
-/** Small seeded PRNG (mulberry32): the same seed gives the same kill plan. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ChildResult { code: number | null; killed: boolean; killedAt?: string; stdout: string; stderr: string }
 
@@ -107,7 +96,7 @@ describe('crash injection: SIGKILL at any call, then finish', () => {
     const expected = h.apiEvents().map(expectedLine);
 
     const runSeed = async (seed: number) => {
-      const random = prng(seed);
+      const random = seededRandom(seed); // the same seed gives the same kill plan
       const appEnv = exporterEnv(info, h.seeded, {
         EXPORT_START: START.toISOString(),
         ADLS_PATH: `crash/seed-${seed}`,

@@ -12,8 +12,9 @@ import { exportUnderLease } from '../../src/lease/exportUnderLease';
 import type { RunOptions } from '../../src/windows/runOptions';
 import type { RunSummary } from '../../src/windows/runSummary';
 import type { Logger } from '../../src/ports/logger';
+import { seededRandom } from '../../dev/seededRandom';
 import { checkLakeManifests } from '../support/lakeManifests';
-import { HostileSource, eventJson, eventsAt, seeded, type Hostility, type StoredEvent } from '../support/hostileSource';
+import { HostileSource, eventJson, eventsAt, type Hostility, type StoredEvent } from '../support/hostileSource';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const NOW = new Date(T0 + 3.5 * 3600_000);
@@ -102,7 +103,7 @@ describe.each([false, true])('the export on the in-memory pair, legacy records: 
     const expected = events.filter((e) => e.t < NOW.getTime() - 300_000).map((e) => JSON.stringify(eventJson(e, legacy)));
     const world = (): World => {
       const clock = new ManualClock(NOW);
-      return { clock, blob: new MemoryCheckpointBlob(clock), lake: new MemoryLake(), source: new HostileSource(events.map((e) => ({ ...e })), { ...hostility, legacy }, seeded(tie)) };
+      return { clock, blob: new MemoryCheckpointBlob(clock), lake: new MemoryLake(), source: new HostileSource(events.map((e) => ({ ...e })), { ...hostility, legacy }, seededRandom(tie)) };
     };
 
     it('SIGKILLed at every storage step, before it or just after it took effect: every event exactly once', async () => {

@@ -2,6 +2,7 @@
 // inclusive, duplicate ids, events inserted and removed while paging, no count), answering through the real scanner.
 import { scanPage } from '../../src/ndjson/pageScanner';
 import type { AuditPage, AuditSource, PageRequest } from '../../src/ports/auditSource';
+import { seededRandom } from '../../dev/seededRandom';
 
 export interface StoredEvent {
   id: string;
@@ -25,19 +26,13 @@ export interface Hostility {
   beforeAnswer?: (n: number, events: StoredEvent[], request: PageRequest) => void;
 }
 
-/** A small deterministic generator, so a failing case can be replayed. */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
 export class HostileSource implements AuditSource {
   requests = 0;
   readonly asked: PageRequest[] = [];
   constructor(
     readonly events: StoredEvent[],
     readonly hostility: Hostility = {},
-    readonly rand = seeded(1),
+    readonly rand = seededRandom(1),
   ) {}
 
   async fetchPage(request: PageRequest, { abortSignal }: { abortSignal: AbortSignal }): Promise<AuditPage> {

@@ -1,4 +1,5 @@
 import { epochMsOf, eventTimeOf, parseInstant } from '../../src/ndjson/eventTime';
+import { seededRandom } from '../../dev/seededRandom';
 
 /** The string as the JSON token the scanner hands over. */
 function viaToken(text: string): number {
@@ -35,8 +36,7 @@ describe('eventTimeOf: RFC 3339 instants, any fraction, any offset, never local 
   });
 
   it('agrees with Date.parse on UTC forms over many random instants', () => {
-    let seed = 7;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const next = seededRandom(7);
     for (let k = 0; k < 5000; k++) {
       const iso = new Date(Math.floor(next() * 4e12)).toISOString(); // 1970..2096
       const offset = `${next() < 0.5 ? '+' : '-'}0${Math.floor(next() * 10)}:${next() < 0.5 ? '00' : '30'}`;

@@ -1,18 +1,11 @@
 import { parseInstant } from '../../src/ndjson/eventTime';
 import { isUtf8 } from 'node:buffer';
 import { PageSyntaxError, ScannedPage, scanPage } from '../../src/ndjson/pageScanner';
+import { seededRandom } from '../../dev/seededRandom';
 
 // ---- helpers -------------------------------------------------------------------------------------------------
 
-/** Deterministic PRNG (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Inputs come from a seeded generator, so a failure reproduces. */
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const int = (r: Rand, n: number) => Math.floor(r() * n);
@@ -134,7 +127,7 @@ function spell(r: Rand, v: unknown, ws: boolean): [string, string] {
 
 describe('scanPage: output lines', () => {
   it('equals JSON.stringify(JSON.parse(hit)) with U+2028/9 escaped, for thousands of generated events', () => {
-    const r = rng(1);
+    const r = seededRandom(1);
     let events = 0;
     for (let page = 0; page < 40; page++) {
       const hits = Array.from({ length: 1 + int(r, 100) }, () => randomEvent(r));
@@ -153,7 +146,7 @@ describe('scanPage: output lines', () => {
   });
 
   it('gives pretty-printed pages the same lines as compact ones', () => {
-    const r = rng(2);
+    const r = seededRandom(2);
     for (let page = 0; page < 20; page++) {
       const value = { count: page, hits: Array.from({ length: 1 + int(r, 50) }, () => randomEvent(r)) };
       const compact = scanPage(buf(JSON.stringify(value)));
@@ -172,7 +165,7 @@ describe('scanPage: output lines', () => {
   });
 
   it('keeps every spelling as sent (escapes, \\/, number forms, big integers) and only drops whitespace', () => {
-    const r = rng(3);
+    const r = seededRandom(3);
     for (let page = 0; page < 30; page++) {
       const hits = Array.from({ length: 1 + int(r, 30) }, () => spell(r, randomEvent(r), r() < 0.7));
       const body = `{"count":${page},"hits":[${hits.map((h) => h[0]).join(',')}]}`;
@@ -268,7 +261,7 @@ describe('scanPage: invalid pages', () => {
 
   it('rejects every truncation of a page', () => {
     const value = { count: 2, hits: [{ id: 'é\u2028"\\', eventTimestamp: 't', n: [-1.5e-3, true, null, {}], s: '🚀' }, { id: 'b', eventTimestamp: 'u' }] };
-    for (const body of [buf(JSON.stringify(value)), buf(JSON.stringify(value, null, 1)), buf(spell(rng(4), value, true)[0])]) {
+    for (const body of [buf(JSON.stringify(value)), buf(JSON.stringify(value, null, 1)), buf(spell(seededRandom(4), value, true)[0])]) {
       expect(() => scanPage(body)).not.toThrow();
       for (let cut = 0; cut < body.length; cut++) scanError(body.subarray(0, cut));
     }
@@ -360,7 +353,7 @@ describe('scanPage: invalid pages', () => {
   });
 
   it('agrees with JSON.parse on thousands of randomly mutated pages', () => {
-    const r = rng(5);
+    const r = seededRandom(5);
     const interesting = [...'{}[]",:\\ \n\t0-1e.+tfnu', '\u0001', '\u2028', 'é'].map((c) => buf(c));
     let valid = 0;
     let invalid = 0;

@@ -10,7 +10,8 @@ import { NEW } from '../../src/pages/sortAnswer';
 import { windowPages, type WindowEnd } from '../../src/pages/windowPages';
 import { idOf } from '../../src/ports/auditSource';
 import type { Window } from '../../src/windows/window';
-import { HostileSource, eventsAt, seeded, type Hostility, type StoredEvent } from '../support/hostileSource';
+import { seededRandom } from '../../dev/seededRandom';
+import { HostileSource, eventsAt, type Hostility, type StoredEvent } from '../support/hostileSource';
 
 const START = Date.parse('2026-03-01T10:00:00Z');
 const window: Window = { start: new Date(START), end: new Date(START + 3600_000) };
@@ -80,7 +81,7 @@ describe('windowPages: keyset paging that no misbehaving API can make lose or do
       ['page cap, unstable ties and no count at once', { pageCap: 9, unstableTies: true, noCount: true }, 3],
     ])('%s', async (_, hostility, tie) => {
       const events = population(tie);
-      const source = new HostileSource(events, { ...hostility, minInclusive, maxInclusive }, seeded(tie * 7 + 1));
+      const source = new HostileSource(events, { ...hostility, minInclusive, maxInclusive }, seededRandom(tie * 7 + 1));
       const { written, end } = await drain(source, 25);
       expectExactlyOnce(written, events);
       const check = checkCount(end);
@@ -102,8 +103,8 @@ describe('windowPages: keyset paging that no misbehaving API can make lose or do
     it('interrupted at random events and resumed from the checkpoint, under every fault at once', async () => {
       const events = population(5);
       const duplicated = new Set(events.filter((_, i) => i % 13 === 0).map((e) => e.id));
-      const rand = seeded(99);
-      const source = new HostileSource(events, { pageCap: 11, unstableTies: true, duplicated, minInclusive, maxInclusive }, seeded(5));
+      const rand = seededRandom(99);
+      const source = new HostileSource(events, { pageCap: 11, unstableTies: true, duplicated, minInclusive, maxInclusive }, seededRandom(5));
       const { written, restarts, end } = await drain(source, 20, rand);
       expect(restarts).toBeGreaterThan(5);
       expectExactlyOnce(written, events);
