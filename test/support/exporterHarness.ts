@@ -55,6 +55,7 @@ export async function startHarness(events: AuditEventsOptions, baseEnv: Record<s
       const clock: Clock = {
         now: () => new Date((t += tickMs) - tickMs),
         sleep: (ms, signal) => (sleeps.push(ms), systemClock.sleep(Math.min(ms, 20), signal)),
+        every: (ms, tick) => systemClock.every(ms, tick),
       };
       return runWithAzure(settings(extra), { logger, clock, timeouts, abortSignal: AbortSignal.timeout(abortMs) });
     },

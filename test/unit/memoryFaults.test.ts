@@ -218,4 +218,18 @@ describe('ManualClock', () => {
     expect(await sleeping).toBe('stop');
     expect(clock.sleeping).toBe(0);
   });
+
+  it('every ticks at each multiple of its period, each at its own time, until disposed', async () => {
+    const clock = new ManualClock(new Date(0));
+    const ticks: number[] = [];
+    const timer = clock.every(100, () => ticks.push(clock.now().getTime()));
+    await clock.advance(99);
+    expect(ticks).toEqual([]);
+    await clock.advance(251);
+    expect(ticks).toEqual([100, 200, 300]);
+    timer[Symbol.dispose]();
+    await clock.advance(1000);
+    expect(ticks).toEqual([100, 200, 300]);
+    expect(clock.sleeping).toBe(0);
+  });
 });

@@ -3,6 +3,7 @@ import type { BlockBlobClient } from '@azure/storage-blob';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../checkpoint/checkpoint';
 import { ExportError } from '../../errors';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
+import { systemClock, type Clock } from '../../ports/clock';
 import { BlobLeaseKeeper } from './blobLease';
 import { STATE_CONTAINER, StateContainer, readBody, type HostStorage, type HostStorageOptions } from './hostStorage';
 import { restErrorInfo } from './storageErrors';
@@ -13,6 +14,8 @@ export interface BlobCheckpointStoreOptions extends HostStorageOptions {
   configId: string;
   /** Blob lease length, 15–60 s; renewed at a third of it. */
   leaseSeconds?: number;
+  /** Times the lease's renewals. The service times the lease itself by the wall clock, so only tests give another. */
+  clock?: Clock;
 }
 
 type Opts = { abortSignal: AbortSignal };
@@ -38,7 +41,7 @@ export class BlobCheckpointStore implements CheckpointStore {
       throw this.state.error(e, what);
     });
     await this.createIfAbsent(initial, abortSignal);
-    const keeper = new BlobLeaseKeeper(this.blob.getBlobLeaseClient(randomUUID()), this.options.leaseSeconds ?? 60, this.state);
+    const keeper = new BlobLeaseKeeper(this.blob.getBlobLeaseClient(randomUUID()), this.options.leaseSeconds ?? 60, this.state, this.options.clock ?? systemClock);
     await keeper.acquire(abortSignal);
     this.leaseId = keeper.leaseId;
     try {
