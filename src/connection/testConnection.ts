@@ -9,6 +9,7 @@ import { configId } from '../config/configId';
 import { LINK_TIMEOUTS_MS, peerTimeouts, type LinkName, type PeerTimeouts } from '../config/defaults';
 import { loadSettings, type Settings } from '../config/settings';
 import { ensureError } from '../errors';
+import { systemClock, type Clock } from '../ports/clock';
 import type { Secret } from '../ports/secretProvider';
 import { redact, safeUrl } from '../redact';
 import { checkConfiguredSas } from '../sas/sasCheck';
@@ -26,6 +27,8 @@ export interface TestConnectionOptions {
   /** Shorter times, for tests. */
   linkTimeoutsMs?: Partial<Record<LinkName, number>>;
   timeouts?: Partial<PeerTimeouts>;
+  /** What the checks take as now, and how the audit API check waits before asking again. */
+  clock?: Clock;
 }
 
 const VAULT_SCOPE = 'https://vault.azure.net/.default';
@@ -44,11 +47,12 @@ export async function testConnection(env: Record<string, string | undefined>, op
   const skip = (name: string, needs: string) => checks.push({ name, result: 'SKIP', detail: `not checked: needs ${needs}` });
   const limits = { ...LINK_TIMEOUTS_MS, ...options.linkTimeoutsMs };
   const timeouts = peerTimeouts(options.timeouts);
+  const clock = options.clock ?? systemClock;
   const link = <T>(name: LinkName, peer: string, check: (abortSignal: AbortSignal) => Promise<T>) => withinLink(peer, limits[name], options.abortSignal, check);
 
   let settings: Settings;
   try {
-    settings = loadSettings(env);
+    settings = loadSettings(env, clock.now());
     pass('settings', 'valid');
   } catch (error) {
     fail('settings', error, 'set the named app settings (README, "Settings")');
@@ -87,7 +91,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
   let sasUsable = false;
   if (!sas) skip('sas', 'the SAS secret');
   else {
-    const verdict = checkConfiguredSas(settings, sas.value.reveal(), new Date());
+    const verdict = checkConfiguredSas(settings, sas.value.reveal(), clock.now());
     const expiring = verdict.warnings.filter(isExpiryWarning);
     sasWarnings = verdict.warnings;
     sasUsable = verdict.errors.length === 0;
@@ -104,7 +108,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
     try {
       const lake = new AdlsLakeWriter({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: sas.value, retry: timeouts.lake });
       await link('lake', `the lake ${safeUrl(settings.dfsEndpoint)} (ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT)`, (abortSignal) =>
-        lake.writeProbe(path, `connection test ${new Date().toISOString()}\n`, { abortSignal }),
+        lake.writeProbe(path, `connection test ${clock.now().toISOString()}\n`, { abortSignal }),
       );
       pass('lake', `wrote ${settings.fileSystem}/${path}`);
     } catch (error) {
@@ -116,7 +120,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
   else {
     try {
       const state = new StateContainer(settings.stateStorage, { credential, retry: timeouts.hostStorage });
-      const detail = await link('state', `host storage ${state.peer.endpoint} (AzureWebJobsStorage)`, (abortSignal) => probeStateStorage(state, configId(settings), { abortSignal }));
+      const detail = await link('state', `host storage ${state.peer.endpoint} (AzureWebJobsStorage)`, (abortSignal) => probeStateStorage(state, configId(settings), { abortSignal, now: clock.now() }));
       pass('state', detail);
     } catch (error) {
       fail('state', error, "check AzureWebJobsStorage: the storage account's endpoint, its key (or the identity's Storage Blob Data Owner role), and its network rules");
@@ -127,7 +131,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
   else {
     try {
       const detail = await link('audit-api', `the audit API ${safeUrl(settings.auditApiUrl)} (AUDIT_API_URL)`, (abortSignal) =>
-        probeAuditApi(settings, { apiKey: apiKey?.value, abortSignal, timeoutMs: limits['audit-api'] }),
+        probeAuditApi(settings, { apiKey: apiKey?.value, abortSignal, timeoutMs: limits['audit-api'], clock }),
       );
       pass('audit-api', detail);
     } catch (error) {
@@ -136,7 +140,7 @@ export async function testConnection(env: Record<string, string | undefined>, op
   }
 
   const report: ConnectionReport = { connectionStatus: connectionStatusOf(checks), checks };
-  await recordConnection(composeState(settings, credential, timeouts).status, report, sasWarnings);
+  await recordConnection(composeState(settings, credential, timeouts).status, report, sasWarnings, clock.now());
   return report;
 }
 

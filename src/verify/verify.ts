@@ -6,6 +6,7 @@ import { composeState } from '../run/composition';
 import { configId } from '../config/configId';
 import type { Settings } from '../config/settings';
 import { ExportError } from '../errors';
+import { systemClock, type Clock } from '../ports/clock';
 import { sha256Hex } from '../manifest/manifest';
 import { hourOf } from '../windows/window';
 import { checkChain } from './chain';
@@ -32,11 +33,14 @@ export interface VerifyOptions {
   out(line: string): void;
   warn(line: string): void;
   credential?: TokenCredential;
+  /** What the SAS check takes as now, and how the audit API's retries wait. */
+  clock?: Clock;
 }
 
 /** Checks the lake against its manifests and their hash chain; prints one line per hour. Returns the totals. */
 export async function verifyExport(settings: Settings, options: VerifyOptions): Promise<Totals> {
   const opts = { abortSignal: options.abortSignal };
+  const clock = options.clock ?? systemClock;
   const secretName = verifySasSecretName(settings);
   const credential = options.credential ?? new DefaultAzureCredential();
   const secrets = new KeyVaultSecretProvider(settings.keyVaultUrl, credential);
@@ -46,11 +50,11 @@ export async function verifyExport(settings: Settings, options: VerifyOptions): 
   let sas, api;
   try {
     sas = await secrets.getSecret(secretName, { abortSignal: vault.signal });
-    api = options.againstApi ? await verifySource(settings, secrets, { abortSignal: vault.signal }) : undefined;
+    api = options.againstApi ? await verifySource(settings, secrets, { abortSignal: vault.signal, clock }) : undefined;
   } finally {
     vault.dispose();
   }
-  const verdict = checkVerifySas(sas.value.reveal(), new Date(), where);
+  const verdict = checkVerifySas(sas.value.reveal(), clock.now(), where);
   if (verdict.errors.length > 0) throw new ExportError('VerifySasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
   for (const warning of verdict.warnings) options.warn(warning);
 
