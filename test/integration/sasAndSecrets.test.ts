@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import { exporterEnv } from '../../dev/exporterEnv';
 import { fileSystemSas, removeStoredAccessPolicy, setStoredAccessPolicy } from '../../dev/sas';
-import { startCli, summaryOf, type CliResult } from '../support/cli';
+import { printed as whenPrinted, startCli, summaryOf, type CliResult } from '../support/cli';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
 
 const START = new Date(Date.now() - 4 * 3600_000);
@@ -28,12 +28,6 @@ describe('SAS tokens and secrets from Key Vault', () => {
   const policySas = async (secret: string, policyId: string) => {
     await setStoredAccessPolicy(h.stack.info, fs(), { id: policyId, permissions: 'cw', expiresOn: new Date(Date.now() + DAY) });
     storeSas(secret, fileSystemSas(h.stack.info, { fileSystem: fs(), policyId }));
-  };
-  const whenPrinted = async (child: { child: { stdout: NodeJS.ReadableStream } }, text: string) => {
-    let out = '';
-    child.child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    for (let i = 0; i < 400 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 25));
-    if (!out.includes(text)) throw new Error(`the run never printed "${text}"`);
   };
   const exact = async (path: string) => expect(allLines(await h.readLake(path))).toEqual(h.apiEvents().map(expectedLine));
 
