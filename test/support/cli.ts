@@ -39,29 +39,5 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv, options: { node
 
 export const cli = (args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> => startCli(args, env).done;
 
-/** Resolves once the child prints `text` on stdout (from now on); rejects, with what it printed, if it ends first. */
-export function printed(run: CliRun, text: string): Promise<void> {
-  const stdout = run.child.stdout;
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const stop = () => {
-      stdout.off('data', onData);
-      stdout.off('end', onEnd);
-    };
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (!seen.includes(text)) return;
-      stop();
-      resolve();
-    };
-    const onEnd = () => {
-      stop();
-      reject(new Error(`the process ended without printing "${text}"; it printed:\n${seen}`));
-    };
-    stdout.on('data', onData);
-    stdout.once('end', onEnd);
-  });
-}
-
 /** The run summary a `run` prints as its last JSON line. */
 export const summaryOf = (stdout: string) => JSON.parse(stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
