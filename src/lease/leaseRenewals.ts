@@ -1,7 +1,7 @@
 import { ExportError } from '../errors';
 import type { Clock } from '../ports/clock';
 
-export interface LeaseRenewalOptions {
+interface LeaseRenewalOptions {
   clock: Clock;
   leaseSeconds: number;
   /** Called once, when the lease must be taken as lost; renewals have stopped by then. */
