@@ -19,6 +19,10 @@ export interface FaultProxy {
   setRules(rules: FaultRule[]): void;
   clearRules(): void;
   stats(): FaultStats;
+  /** Resolves once `n` faults have been injected since the rules were last set: the faulted request is in hand. */
+  whenFaulted(n?: number): Promise<void>;
+  /** Forwards now every request a delay is holding, as if its time had come. */
+  forwardDelayed(): void;
   stop(): Promise<void>;
 }
 
@@ -33,7 +37,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const agent = new Agent({ keepAlive: true });
   const target: Target = { ...parseTarget(options.target), agent };
   const book = new RuleBook();
-  const delays = new Set<NodeJS.Timeout>();
+  /** Requests a delay holds: each one's timer, and what forwards it. */
+  const delays = new Map<NodeJS.Timeout, () => void>();
+  let waiting: Array<{ n: number; resolve: () => void }> = [];
+  const wake = () => {
+    const { faulted } = book.stats();
+    for (const w of waiting.filter((w) => faulted >= w.n)) w.resolve();
+    waiting = waiting.filter((w) => faulted < w.n);
+  };
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -42,6 +53,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const picked = book.decide({ method: req.method ?? 'GET', path, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) });
     if (!picked) return forward(target, req, res);
     const { rule } = picked;
+    wake();
     switch (rule.fault) {
       case 'status':
         return answerStatus(rule, req, res);
@@ -61,8 +73,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     setRules: (rules) => book.set(rules),
     clearRules: () => book.set([]),
     stats: () => book.stats(),
+    forwardDelayed: () => {
+      for (const [timer, forwardNow] of delays) {
+        clearTimeout(timer);
+        forwardNow();
+      }
+    },
+    whenFaulted: (n = 1) => (book.stats().faulted >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }))),
     stop: async () => {
-      for (const timer of delays) clearTimeout(timer);
+      for (const timer of delays.keys()) clearTimeout(timer);
       delays.clear();
       await close(server);
       agent.destroy();
@@ -71,12 +90,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 }
 
 /** If the client gives up while waiting, nothing is forwarded: the server never sees the request. */
-function delayThenForward(ms: number, target: Target, req: IncomingMessage, res: ServerResponse, delays: Set<NodeJS.Timeout>): void {
-  const timer = setTimeout(() => {
+function delayThenForward(ms: number, target: Target, req: IncomingMessage, res: ServerResponse, delays: Map<NodeJS.Timeout, () => void>): void {
+  const forwardNow = () => {
     delays.delete(timer);
     forward(target, req, res);
-  }, ms);
-  delays.add(timer);
+  };
+  const timer = setTimeout(forwardNow, ms);
+  delays.set(timer, forwardNow);
   res.on('close', () => {
     clearTimeout(timer);
     delays.delete(timer);

@@ -4,6 +4,7 @@ import { intentOf, planBatch, type BatchLimits, type BatchStart } from './planBa
 import type { PartPool } from './partPool';
 import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
+import type { Clock } from '../ports/clock';
 import type { AuditPage } from '../ports/auditSource';
 import type { IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
@@ -18,6 +19,8 @@ export interface BatchWriterDeps {
   /** Where each batch's ids are kept for re-checks of its hour; none when re-checks are off. */
   ledger?: IdLedger;
   abortSignal: AbortSignal;
+  /** Times each batch, for onDelivered. */
+  clock: Clock;
   /** Called once a batch is in the lake (flushed), in order. */
   onDelivered?: (delivered: Delivered) => void;
 }
@@ -167,7 +170,7 @@ export class BatchWriter {
     void this.#queue(async (stored) => {
       await Promise.all(batch.appends);
       const delivered = await commitBatch(stored, intent, this.#deliver, ids);
-      this.#deps.onDelivered?.({ intent, window: batch.start.window, ordinal: batch.ordinal, ms: Date.now() - batch.began });
+      this.#deps.onDelivered?.({ intent, window: batch.start.window, ordinal: batch.ordinal, ms: this.#deps.clock.now().getTime() - batch.began });
       return delivered;
     });
   }
@@ -205,7 +208,7 @@ export class BatchWriter {
     const fence = !this.#fenced;
     this.#fenced = true;
     const ready = this.#queue(async (stored) => (await prepareFile(start, fence, this.#deliver), stored));
-    const batch: OpenBatch = { start, ordinal, began: Date.now(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
+    const batch: OpenBatch = { start, ordinal, began: this.#deps.clock.now().getTime(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
     this.#batch = batch;
     return batch;
   }

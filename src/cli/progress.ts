@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../ports/clock';
 import type { RunProgress } from '../windows/runOptions';
 
 const EVERY_MS = 5000;
@@ -6,7 +7,8 @@ const EVERY_MS = 5000;
  * For long catch-ups: at most one line every few seconds with the rate, the backlog of event time still to
  * export, and the time budget left.
  */
-export function progressPrinter(print: (line: string) => void, now: () => number = Date.now): (p: RunProgress) => void {
+export function progressPrinter(print: (line: string) => void, clock: Clock = systemClock): (p: RunProgress) => void {
+  const now = () => clock.now().getTime();
   const began = now();
   let last = began;
   return (p) => {

@@ -105,7 +105,7 @@ export async function testConnection(getRoot: () => Composition, options: TestCo
   if ('blobServiceUri' in settings.stateStorage && !identityOk) skip('state', 'an identity token');
   else {
     try {
-      const detail = await link('state', `host storage ${root.state.peer.endpoint} (AzureWebJobsStorage)`, (abortSignal) => probeStateStorage(root.state, root.configId, { abortSignal }));
+      const detail = await link('state', `host storage ${root.state.peer.endpoint} (AzureWebJobsStorage)`, (abortSignal) => probeStateStorage(root.state, root.configId, { abortSignal, now: clock.now() }));
       pass('state', detail);
     } catch (error) {
       fail('state', error, "check AzureWebJobsStorage: the storage account's endpoint, its key (or the identity's Storage Blob Data Owner role), and its network rules");
@@ -125,7 +125,7 @@ export async function testConnection(getRoot: () => Composition, options: TestCo
   }
 
   const report: ConnectionReport = { connectionStatus: connectionStatusOf(checks), checks };
-  await recordConnection(root.status, report, sasWarnings);
+  await recordConnection(root.status, report, sasWarnings, clock.now());
   return report;
 }
 

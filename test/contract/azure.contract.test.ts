@@ -1,9 +1,13 @@
 // The port contracts on the Azure adapters: AdlsLakeWriter through the dfs gateway with a Create + Write SAS, and
 // BlobCheckpointStore on Azurite, both on the local stack (loopback only). The in-memory twins pass the same suites.
 import { randomUUID } from 'node:crypto';
+import { ManualClock } from '../../src/adapters/memory/manualClock';
 import { AdlsLakeWriter } from '../../src/adapters/azure/adlsLakeWriter';
 import { BlobCheckpointStore } from '../../src/adapters/azure/blobCheckpointStore';
 import { STATE_CONTAINER } from '../../src/adapters/azure/hostStorage';
+import { initialCheckpoint } from '../../src/checkpoint/checkpoint';
+import type { ExportError } from '../../src/errors';
+import type { Clock } from '../../src/ports/clock';
 import { SecretValue } from '../../src/redact';
 import { adminClient, fileSystemSas } from '../../dev/sas';
 import { seedStack, type Seeded } from '../../dev/seed';
@@ -67,4 +71,46 @@ describeCheckpointStoreContract('BlobCheckpointStore', async () => {
       }
     },
   };
+});
+
+describe('BlobCheckpointStore renews its lease on the clock it is given', () => {
+  /** A ManualClock, and a promise for its next reading: the keeper reads it when a renewal's answer comes, to judge it. */
+  function watchedClock() {
+    const manual = new ManualClock();
+    let onRead: (() => void) | undefined;
+    const clock: Clock = {
+      now: () => (onRead?.(), (onRead = undefined), manual.now()),
+      sleep: (ms, signal) => manual.sleep(ms, signal),
+      every: (ms, tick) => manual.every(ms, tick),
+    };
+    /** Moves the clock on by `ms` and waits for the renewal that starts then to be answered. */
+    const renewalAfter = async (ms: number) => {
+      const read = new Promise<void>((resolve) => (onRead = resolve));
+      await manual.advance(ms);
+      await read;
+    };
+    return { clock, renewalAfter };
+  }
+
+  it('renews at each third of the lease; with the lease broken, forgives one refusal and reports LeaseLost at the next, without waiting for the wall clock', async () => {
+    const configId = `renewals-${randomUUID()}`;
+    const { clock, renewalAfter } = watchedClock();
+    const store = new BlobCheckpointStore({ state: new StateContainer({ connectionString: stack.info.azureWebJobsStorage }), configId, leaseSeconds: LEASE_SECONDS, clock });
+    const { lease } = await store.acquire(initialCheckpoint(new Date('2026-01-01T00:00:00.000Z')), { abortSignal: new AbortController().signal });
+    try {
+      await renewalAfter(5_000); // renewed at 5 s
+      expect(lease.lost.aborted).toBe(false);
+      const blob = adminClient(stack.info).getContainerClient(STATE_CONTAINER).getBlockBlobClient(`checkpoints/${configId}.json`);
+      await blob.getBlobLeaseClient().breakLease(0);
+      await renewalAfter(5_000); // refused at 10 s: 5 s since the last renewal, under half the lease
+      expect(lease.lost.aborted).toBe(false);
+      await renewalAfter(5_000); // refused at 15 s: 10 s since the last renewal
+      expect(lease.lost.aborted).toBe(true);
+      const reason = lease.lost.reason as ExportError;
+      expect(`${reason.code}/${reason.kind}`).toBe('LeaseLost/conflict');
+      expect((await blob.getProperties()).leaseState).toBe('broken');
+    } finally {
+      await lease.release();
+    }
+  });
 });

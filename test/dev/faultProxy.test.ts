@@ -224,25 +224,39 @@ describe('faults', () => {
     const blob = name('slow');
     await direct.getBlockBlobClient(blob).uploadData(Buffer.from('slow bytes'));
     const url = await sasUrl(blob, 'r');
-    proxy.setRules([{ method: 'GET', fault: 'delay', delayMs: 3000 }]);
-    let started = Date.now();
-    const error = await failure(fetch(url, { signal: AbortSignal.timeout(300) }));
-    expect(error.name).toBe('TimeoutError');
-    expect(Date.now() - started).toBeLessThan(2500);
+    proxy.setRules([{ method: 'GET', fault: 'delay', delayMs: 600_000 }]);
+    const client = new AbortController();
+    const impatient = failure(fetch(url, { signal: client.signal }));
+    await proxy.whenFaulted(); // the proxy holds the request
+    client.abort(new DOMException('the client gave up', 'TimeoutError'));
+    expect((await impatient).name).toBe('TimeoutError');
 
     proxy.setRules([{ method: 'GET', fault: 'delay', delayMs: 400 }]);
-    started = Date.now();
+    const started = Date.now();
     const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
     expect(await res.text()).toBe('slow bytes');
     expect(Date.now() - started).toBeGreaterThanOrEqual(380);
     expect(proxy.stats().byRule).toEqual([1]);
   });
 
+  test('forwardDelayed lets a held request through at once', async () => {
+    const blob = name('held');
+    await direct.getBlockBlobClient(blob).uploadData(Buffer.from('held bytes'));
+    proxy.setRules([{ method: 'GET', fault: 'delay', delayMs: 600_000 }]);
+    const answer = fetch(await sasUrl(blob, 'r'));
+    await proxy.whenFaulted();
+    proxy.forwardDelayed();
+    expect(await (await answer).text()).toBe('held bytes');
+  });
+
   test('delay with the SDK: abortSignal aborts the upload', async () => {
     const blob = name('slow-put');
-    proxy.setRules([{ method: 'PUT', pathIncludes: blob, fault: 'delay', delayMs: 3000 }]);
-    const error = await failure(viaContainer.getBlockBlobClient(blob).uploadData(Buffer.from('late'), { abortSignal: AbortSignal.timeout(300) }));
-    expect(error.name).toBe('AbortError');
+    proxy.setRules([{ method: 'PUT', pathIncludes: blob, fault: 'delay', delayMs: 600_000 }]);
+    const client = new AbortController();
+    const upload = failure(viaContainer.getBlockBlobClient(blob).uploadData(Buffer.from('late'), { abortSignal: client.signal }));
+    await proxy.whenFaulted();
+    client.abort();
+    expect((await upload).name).toBe('AbortError');
     expect(await direct.getBlobClient(blob).exists()).toBe(false); // nothing forwarded after the client left
   });
 });
@@ -266,6 +280,23 @@ describe('rules and budgets', () => {
     expect(proxy.stats()).toEqual({ requests: 4, faulted: 2, byRule: [0, 2] });
     proxy.clearRules();
     expect(proxy.stats()).toEqual({ requests: 0, faulted: 0, byRule: [] });
+  });
+
+  test('whenFaulted resolves once the nth fault is injected, at once if it already was', async () => {
+    const blob = name('when');
+    await direct.getBlockBlobClient(blob).uploadData(Buffer.from('when'));
+    const url = await sasUrl(blob, 'r');
+    proxy.setRules([{ method: 'GET', pathIncludes: blob, fault: 'status', status: 503, skip: 1, count: 2 }]);
+    const seen: string[] = [];
+    const second = proxy.whenFaulted(2).then(() => seen.push(`2nd fault, after ${proxy.stats().requests} requests`));
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      seen.push(`answer ${res.status}`);
+    }
+    await second;
+    expect(seen).toEqual(['answer 200', 'answer 503', '2nd fault, after 3 requests', 'answer 503']);
+    await proxy.whenFaulted(1); // already: resolves
   });
 
   test('query matching: { comp: "block" } hits Put Block only, not Put Blob or Put Block List', async () => {

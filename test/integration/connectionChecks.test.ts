@@ -4,6 +4,7 @@ import { adminClient, fileSystemSas } from '../../dev/sas';
 import type { PeerTimeouts } from '../../src/config/defaults';
 import { configId } from '../../src/config/configId';
 import { formatReport, testConnection, type ConnectionReport, type TestConnectionOptions } from '../../src/connection/testConnection';
+import { systemClock, type Clock } from '../../src/ports/clock';
 import { hourOf } from '../../src/windows/window';
 import { cli } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
@@ -29,8 +30,8 @@ const UNZONED = { id: 'no-zone-1', eventTimestamp: withoutZone(LAST_HOUR + 1800_
 describe('test-connection: the host storage, transient answers, an expiring SAS, and pages a run refuses', () => {
   let h: Harness;
   const env = (extra: Record<string, string> = {}) => exporterEnv(h.stack.info, h.seeded, { ADLS_PATH: 'checks', ...extra });
-  const connection = (extra: Record<string, string> = {}, options: Partial<TestConnectionOptions> = {}): Promise<ConnectionReport> =>
-    testConnection(() => new Composition(loadSettings(env(extra)), { timeouts: SHORT }), { abortSignal: AbortSignal.timeout(120_000), ...options });
+  const connection = (extra: Record<string, string> = {}, options: Partial<TestConnectionOptions> & { clock?: Clock } = {}): Promise<ConnectionReport> =>
+    testConnection(() => new Composition(loadSettings(env(extra)), { timeouts: SHORT, clock: options.clock }), { abortSignal: AbortSignal.timeout(120_000), ...options });
   const results = (r: ConnectionReport) => Object.fromEntries(r.checks.map((c) => [c.name, c.result]));
   const check = (r: ConnectionReport, name: string) => r.checks.find((c) => c.name === name)!;
   const printed: string[] = [];
@@ -78,11 +79,13 @@ describe('test-connection: the host storage, transient answers, an expiring SAS,
     // Two 429s in a row: an API that still refuses when asked again too soon.
     h.stack.auditApi.setFaults({ rateLimit: { count: 2, retryAfterSeconds: 2 } });
     h.stack.auditApi.resetStats();
-    const started = Date.now();
-    const r = await connection();
+    // The waits the check asks its clock for, granted at once: the API refuses twice whatever the time.
+    const waits: number[] = [];
+    const clock: Clock = { ...systemClock, sleep: (ms, signal) => (waits.push(ms), systemClock.sleep(0, signal)) };
+    const r = await connection({}, { clock });
     expect(check(r, 'audit-api').result).toBe('PASS');
     expect(r.connectionStatus).toBe('SUCCESS');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
+    expect(waits).toEqual([2000, 2000]);
     expect(h.stack.auditApi.stats().byStatus).toEqual({ '429': 2, '200': 1 });
   });
 

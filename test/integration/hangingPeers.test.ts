@@ -95,12 +95,11 @@ describe('a peer that never answers fails the call in time, naming the peer, its
   });
 
   it('test-connection: a hanging vault is reported at its own time-out, not the whole test\'s', async () => {
-    const started = Date.now();
-    // The vault's own tries (2 × 2 s) end before the link's time; the link answers with what the adapter said.
+    // The vault's own tries (2 × 2 s) end before the link's time; the link answers with what the adapter said. The
+    // detail tells which time-out ended it: the link's (10 s) or the whole test's would say so in other words.
     const r = await connection({ KEY_VAULT_URL: hangingVault }, { vault: 10_000 });
     expect(results(r)).toEqual({ settings: 'PASS', identity: 'PASS', vault: 'FAIL', sas: 'SKIP', lake: 'SKIP', state: 'PASS', 'audit-api': 'SKIP' });
     expect(detail(r, 'vault')).toMatch(/^Key Vault .* \(KEY_VAULT_URL\) did not answer in time: read secret "audit-export-sas" timed out/);
-    expect(Date.now() - started).toBeLessThan(20_000);
 
     const slower = await connection({ KEY_VAULT_URL: hangingVault }, { vault: 300 });
     expect(results(slower)).toMatchObject({ vault: 'FAIL', state: 'PASS' });

@@ -75,15 +75,13 @@ describe('HttpGetter', () => {
       res.writeHead(200, { 'content-length': page.length });
       res.write(page.subarray(0, 5), () => res.destroy());
     };
-    await expect(get()).rejects.toThrow();
+    await expect(get()).rejects.toMatchObject({ message: 'aborted', code: 'ECONNRESET' }); // the socket's reset, as node:http reports it
   });
 
   it('stops when the signal aborts', async () => {
-    answer = () => undefined; // never answers
     const controller = new AbortController();
-    const pending = get(1 << 20, controller.signal);
-    setTimeout(() => controller.abort(), 20);
-    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    answer = () => controller.abort(); // the request is in the server's hands, and no answer comes
+    await expect(get(1 << 20, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('refuses an unknown content-encoding', async () => {

@@ -1,6 +1,7 @@
 // One local stack per test file: the identity library caches its endpoint and tokens per process module registry.
 import { createServer } from 'node:net';
 import { exporterEnv } from '../../dev/exporterEnv';
+import { startFaultProxy, viaProxy, type FaultProxy } from '../../dev/faultProxy';
 import { fileSystemSas, removeStoredAccessPolicy, setStoredAccessPolicy } from '../../dev/sas';
 import { startCli, summaryOf, type CliResult } from '../support/cli';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
@@ -10,6 +11,7 @@ const DAY = 86_400_000;
 
 describe('SAS tokens and secrets from Key Vault', () => {
   let h: Harness;
+  let lake: FaultProxy;
   const printed: string[] = []; // every byte every run printed, for the leak check
   const secrets: string[] = []; // every secret value that must never appear
 
@@ -29,29 +31,35 @@ describe('SAS tokens and secrets from Key Vault', () => {
     await setStoredAccessPolicy(h.stack.info, fs(), { id: policyId, permissions: 'cw', expiresOn: new Date(Date.now() + DAY) });
     storeSas(secret, fileSystemSas(h.stack.info, { fileSystem: fs(), policyId }));
   };
-  const whenPrinted = async (child: { child: { stdout: NodeJS.ReadableStream } }, text: string) => {
-    let out = '';
-    child.child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    for (let i = 0; i < 400 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 25));
-    if (!out.includes(text)) throw new Error(`the run never printed "${text}"`);
-  };
   const exact = async (path: string) => expect(allLines(await h.readLake(path))).toEqual(h.apiEvents().map(expectedLine));
+  /** The lake through the fault proxy (part of the export's identity: later runs of the same export use it too). */
+  const viaLake = () => ({ ADLS_DFS_ENDPOINT: viaProxy(h.stack.info.dfsEndpoint, lake) });
+  /** Starts a run whose second flush the lake proxy holds; resolves once it is held: the run is part-way, on its SAS. */
+  const runHeldAtSecondFlush = async (path: string, extra: Record<string, string>) => {
+    lake.setRules([{ query: { action: 'flush' }, fault: 'delay', delayMs: 600_000, skip: 1, count: 1 }]);
+    const child = startCli(['run'], env(path, { ...extra, ...viaLake() }));
+    await Promise.race([lake.whenFaulted(), child.done.then((r) => Promise.reject(new Error(`the run ended before its second flush:\n${r.stdout}${r.stderr}`)))]);
+    return child;
+  };
 
   beforeAll(async () => {
     h = await startHarness({ count: 240, start: START, spanSeconds: 3 * 3600, seed: 29 });
     secrets.push(h.stack.info.auditApiKey, h.stack.info.identityHeader, 'eyJ' /* any JWT: the identity's bearer tokens */);
+    lake = await startFaultProxy({ target: new URL(h.stack.info.dfsEndpoint).origin });
   });
-  afterAll(() => h?.stop());
+  afterEach(() => lake.clearRules());
+  afterAll(async () => {
+    await lake?.stop();
+    await h?.stop();
+  });
 
   it('a SAS rotated in the middle of a run (old one revoked) is picked up: the run finishes, every event once', async () => {
     await policySas('rot-sas', 'rot-1');
-    h.stack.auditApi.setFaults({ delayMs: 150 }); // slow enough that the rotation lands mid-run, with pages fetched ahead
-    const child = startCli(['run'], env('rotation', { SAS_SECRET_NAME: 'rot-sas' }));
-    await whenPrinted(child, 'batch written');
+    const child = await runHeldAtSecondFlush('rotation', { SAS_SECRET_NAME: 'rot-sas' });
     await policySas('rot-sas', 'rot-2'); // a new version of the secret
     await removeStoredAccessPolicy(h.stack.info, fs(), 'rot-1'); // the old SAS stops working at once
+    lake.forwardDelayed(); // the held flush reaches storage with the old SAS
     const r = record(await child.done);
-    h.stack.auditApi.resetFaults();
     expect(r.code).toBe(0);
     expect(summaryOf(r.stdout).status).toBe('caught-up');
     expect(r.stdout).toMatch(/storage refused the SAS; using the new version of the secret/);
@@ -60,16 +68,14 @@ describe('SAS tokens and secrets from Key Vault', () => {
 
   it('a SAS revoked but not rotated stops the run, naming the secret to rotate; after rotation the next run finishes', async () => {
     await policySas('rev-sas', 'rev-1');
-    h.stack.auditApi.setFaults({ delayMs: 150 }); // slow enough that the rotation lands mid-run, with pages fetched ahead
-    const child = startCli(['run'], env('revoked', { SAS_SECRET_NAME: 'rev-sas' }));
-    await whenPrinted(child, 'batch written');
+    const child = await runHeldAtSecondFlush('revoked', { SAS_SECRET_NAME: 'rev-sas' });
     await removeStoredAccessPolicy(h.stack.info, fs(), 'rev-1');
+    lake.forwardDelayed();
     const r = record(await child.done);
-    h.stack.auditApi.resetFaults();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/storage refused the SAS in secret "rev-sas" in Key Vault https:\/\/127\.0\.0\.1:\d+ \(.*403.*\); create a new SAS with Create \+ Write and set it as a new version of the secret/);
     await policySas('rev-sas', 'rev-2');
-    expect((await run('revoked', { SAS_SECRET_NAME: 'rev-sas' })).code).toBe(0);
+    expect((await run('revoked', { SAS_SECRET_NAME: 'rev-sas', ...viaLake() })).code).toBe(0);
     await removeStoredAccessPolicy(h.stack.info, fs(), 'rev-2');
     await exact('revoked');
   });

@@ -101,7 +101,7 @@ describe('late events and the re-check of closed hours', () => {
       await run(w);
       await w.clock.advance(LATER.getTime() - FIRST.getTime());
       let ticks = 0;
-      const ticking = { now: () => new Date(w.clock.now().getTime() + 1000 * ticks++), sleep: (ms: number, signal: AbortSignal) => w.clock.sleep(ms, signal) };
+      const ticking = { now: () => new Date(w.clock.now().getTime() + 1000 * ticks++), sleep: (ms: number, signal: AbortSignal) => w.clock.sleep(ms, signal), every: (ms: number, tick: () => void) => w.clock.every(ms, tick) };
       const faults = new FaultInjector();
       const summary = await exportUnderLease(
         { source: w.source, lake: w.lake.connect({ faults }), store: new MemoryCheckpointStore({ clock: w.clock, blob: w.blob, faults }), ledger: w.ledger.connect({ faults }), clock: ticking, logger: quiet },

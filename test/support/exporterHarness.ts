@@ -1,8 +1,11 @@
+import type { BlockBlobClient } from '@azure/storage-blob';
 import type { AuditEventsOptions } from '../../dev/auditApi';
 import { exporterEnv } from '../../dev/exporterEnv';
 import { adminClient } from '../../dev/sas';
 import { seedStack, type Seeded } from '../../dev/seed';
 import { startStack, type LocalStack, type StackOptions } from '../../dev/stack';
+import { STATE_CONTAINER } from '../../src/adapters/azure/hostStorage';
+import { configId } from '../../src/config/configId';
 import type { PeerTimeouts } from '../../src/config/defaults';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { runWithAzure } from '../../src/run/runWithAzure';
@@ -22,10 +25,12 @@ export interface Harness {
   settings(extra?: Record<string, string>): Settings;
   /**
    * One export run with the exporter's clock (and the audit API's) at `now`. `tickMs` moves time on at each
-   * clock reading; `abortMs` aborts the run after that long, as the function timeout would; `timeouts` shortens
-   * the Azure peers' time-outs.
+   * clock reading; `abortMs` aborts the run after that long, as the function timeout would, and `abortSignal` when
+   * the test says; `timeouts` shortens the Azure peers' time-outs.
    */
-  run(now: Date, extra?: Record<string, string>, options?: { tickMs?: number; abortMs?: number; timeouts?: Partial<PeerTimeouts> }): Promise<RunSummary>;
+  run(now: Date, extra?: Record<string, string>, options?: { tickMs?: number; abortMs?: number; abortSignal?: AbortSignal; timeouts?: Partial<PeerTimeouts> }): Promise<RunSummary>;
+  /** The checkpoint blob of the export with these settings, with the account key's full rights. */
+  checkpointBlob(extra?: Record<string, string>): BlockBlobClient;
   /** The export's hour files under the export path (not _manifests/ or _probe/), read with the account key: path → its NDJSON lines. */
   readLake(path?: string): Promise<Map<string, string[]>>;
   /** The manifests under the export path: path → its bytes. */
@@ -50,15 +55,18 @@ export async function startHarness(events: AuditEventsOptions, baseEnv: Record<s
     logs,
     sleeps,
     settings,
-    async run(now, extra, { tickMs = 0, abortMs = 120_000, timeouts } = {}) {
+    async run(now, extra, { tickMs = 0, abortMs = 120_000, abortSignal, timeouts } = {}) {
       stack.auditApi.setNow(now);
       let t = now.getTime();
       const clock: Clock = {
         now: () => new Date((t += tickMs) - tickMs),
         sleep: (ms, signal) => (sleeps.push(ms), systemClock.sleep(Math.min(ms, 20), signal)),
+        every: (ms, tick) => systemClock.every(ms, tick),
       };
-      return runWithAzure(new Composition(settings(extra), { clock, timeouts }), { logger, abortSignal: AbortSignal.timeout(abortMs) });
+      const timeout = AbortSignal.timeout(abortMs);
+      return runWithAzure(new Composition(settings(extra), { clock, timeouts }), { logger, abortSignal: abortSignal ? AbortSignal.any([timeout, abortSignal]) : timeout });
     },
+    checkpointBlob: (extra) => adminClient(stack.info).getContainerClient(STATE_CONTAINER).getBlockBlobClient(`checkpoints/${configId(settings(extra))}.json`),
     async readLake(path = 'immuta-audit') {
       const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);
       const files = new Map<string, string[]>();

@@ -1,9 +1,10 @@
 // The batch writer's ordering rules, against in-memory ports (no Azure involved): what the exactly-once
 // protocol needs from it, step by step.
+import { ManualClock } from '../../src/adapters/memory/manualClock';
 import { PartPool } from '../../src/batches/partPool';
 import { initialCheckpoint, type Checkpoint } from '../../src/checkpoint/checkpoint';
 import { ExportError } from '../../src/errors';
-import { BatchWriter } from '../../src/batches/batchWriter';
+import { BatchWriter, type BatchWriterDeps } from '../../src/batches/batchWriter';
 import type { CheckpointStore, StoredCheckpoint } from '../../src/ports/checkpointStore';
 import type { LakeWriter } from '../../src/ports/lakeWriter';
 
@@ -26,6 +27,7 @@ interface Fakes {
   data: Map<number, string>;
   lake: LakeWriter;
   store: CheckpointStore;
+  clock: ManualClock;
   /** While set, appends wait for it. */
   gate?: Promise<void>;
   failAppendAt?: number;
@@ -35,6 +37,7 @@ function fakes(): Fakes {
   const f: Fakes = {
     ops: [],
     data: new Map(),
+    clock: new ManualClock(),
     lake: {
       createFile: async (path) => (f.ops.push(`create ${path === FILE ? 'f' : path}`), { created: true }),
       append: async (_path, data, position, { abortSignal }) => {
@@ -62,8 +65,8 @@ function fakes(): Fakes {
   return f;
 }
 
-function writer(f: Fakes, stored: StoredCheckpoint, limits = { batchMaxBytes: 30, fileMaxBytes: 1000 }, parts = new PartPool(10, 2)) {
-  return new BatchWriter(stored, { root: 'r', ...limits }, { store: f.store, lake: f.lake, parts, abortSignal: new AbortController().signal });
+function writer(f: Fakes, stored: StoredCheckpoint, limits = { batchMaxBytes: 30, fileMaxBytes: 1000 }, parts = new PartPool(10, 2), more: Partial<BatchWriterDeps> = {}) {
+  return new BatchWriter(stored, { root: 'r', ...limits }, { store: f.store, lake: f.lake, parts, clock: f.clock, abortSignal: new AbortController().signal, ...more });
 }
 
 /** A keyset position after `n` events, one per second from the window's start (as page() makes them). */
@@ -132,6 +135,22 @@ describe('BatchWriter', () => {
     w.moveTo({ watermark: window.end.toISOString() });
     await w.settled();
     expect(f.ops.filter((o) => o.startsWith('appended'))).toHaveLength(10);
+  });
+
+  it('times each batch on its clock, from its first line to its flush', async () => {
+    const f = fakes();
+    let open!: () => void;
+    f.gate = new Promise((resolve) => (open = resolve));
+    const delivered: number[] = [];
+    const w = writer(f, fresh(), undefined, undefined, { onDelivered: (d) => delivered.push(d.ms) });
+    const { ends, lines } = page(3);
+    const adding = w.add(window, 0, lines, 0, ends.length); // 30 bytes, a full batch; its appends wait at the gate
+    await f.clock.advance(2500);
+    open();
+    expect(await adding).toBe(3);
+    w.moveTo({ watermark: window.end.toISOString() });
+    await w.settled();
+    expect(delivered).toEqual([2500]);
   });
 
   it('after a failed append it saves no intent and flushes nothing, and settled() throws the failure', async () => {

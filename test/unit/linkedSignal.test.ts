@@ -1,6 +1,9 @@
 import { linkedSignal } from '../../src/abort/linkedSignal';
 
 describe('linkedSignal', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('aborts with the parent, with the parent reason', () => {
     const parent = new AbortController();
     const linked = linkedSignal(parent.signal);
@@ -23,13 +26,15 @@ describe('linkedSignal', () => {
     expect([linked.signal.aborted, parent.signal.aborted]).toEqual([true, false]);
   });
 
-  it('times out with a TimeoutError', async () => {
+  it('times out with a TimeoutError, at its time and not before', () => {
     const linked = linkedSignal(new AbortController().signal, { timeoutMs: 10 });
-    await new Promise((resolve) => linked.signal.addEventListener('abort', resolve));
+    jest.advanceTimersByTime(9);
+    expect(linked.signal.aborted).toBe(false);
+    jest.advanceTimersByTime(1);
     expect((linked.signal.reason as DOMException).name).toBe('TimeoutError');
   });
 
-  it('once disposed, neither the parent nor the timer reaches it, and the parent keeps no listener', async () => {
+  it('once disposed, neither the parent nor the timer reaches it, and the parent keeps no listener', () => {
     const parent = new AbortController();
     let listeners = 0;
     const add = parent.signal.addEventListener.bind(parent.signal);
@@ -40,7 +45,8 @@ describe('linkedSignal', () => {
     expect(listeners).toBe(1);
     linked.dispose();
     expect(listeners).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(jest.getTimerCount()).toBe(0);
+    jest.advanceTimersByTime(30);
     parent.abort();
     expect(linked.signal.aborted).toBe(false);
   });

@@ -1,22 +1,24 @@
 import { azAppSettingsCommand } from '../../src/cli/azCommand';
 import { duration, progressPrinter } from '../../src/cli/progress';
+import { ManualClock } from '../../src/adapters/memory/manualClock';
 
 describe('CLI progress line', () => {
-  it('prints at most every 5 s: rate, bytes, backlog of event time, budget left', () => {
-    let t = 1_000_000;
+  it('prints at most every 5 s: rate, bytes, backlog of event time, budget left', async () => {
+    const clock = new ManualClock();
+    const began = clock.now().getTime();
     const lines: string[] = [];
-    const progress = progressPrinter((l) => lines.push(l), () => t);
+    const progress = progressPrinter((l) => lines.push(l), clock);
     const p = (events: number, reachedHoursAgo: number) => ({
       events, bytes: events * 700, reached: new Date(Date.UTC(2026, 0, 2) - reachedHoursAgo * 3600_000), until: new Date(Date.UTC(2026, 0, 2)),
-      elapsedMs: t - 1_000_000, budgetMs: 480_000,
+      elapsedMs: clock.now().getTime() - began, budgetMs: 480_000,
     });
-    t += 1000;
+    await clock.advance(1000);
     progress(p(1000, 30));
     expect(lines).toEqual([]);
-    t += 9000;
+    await clock.advance(9000);
     progress(p(20_000, 26.5));
     expect(lines).toEqual(['progress: 20000 events (2000 events/s), 13.4 MiB; backlog 26h30m of event time; 7m50s of the time budget left']);
-    t += 1000;
+    await clock.advance(1000);
     progress(p(22_000, 26));
     expect(lines).toHaveLength(1);
   });

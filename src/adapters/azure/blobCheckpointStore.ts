@@ -4,6 +4,7 @@ import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../check
 import { SETTING_DEFAULTS } from '../../config/defaults';
 import { ExportError } from '../../errors';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
+import { systemClock, type Clock } from '../../ports/clock';
 import { BlobLeaseKeeper } from './blobLease';
 import { STATE_CONTAINER, readBody, type StateContainer } from './hostStorage';
 import { restErrorInfo } from './storageErrors';
@@ -15,6 +16,8 @@ export interface BlobCheckpointStoreOptions {
   configId: string;
   /** Blob lease length, 15–60 s; renewed at a third of it. */
   leaseSeconds?: number;
+  /** Times the lease's renewals. The service times the lease itself by the wall clock, so only tests give another. */
+  clock?: Clock;
 }
 
 type Opts = { abortSignal: AbortSignal };
@@ -40,7 +43,7 @@ export class BlobCheckpointStore implements CheckpointStore {
       throw this.state.error(e, what);
     });
     await this.createIfAbsent(initial, abortSignal);
-    const keeper = new BlobLeaseKeeper(this.blob.getBlobLeaseClient(randomUUID()), this.options.leaseSeconds ?? SETTING_DEFAULTS.EXPORT_LEASE_SECONDS, this.state);
+    const keeper = new BlobLeaseKeeper(this.blob.getBlobLeaseClient(randomUUID()), this.options.leaseSeconds ?? SETTING_DEFAULTS.EXPORT_LEASE_SECONDS, this.state, this.options.clock ?? systemClock);
     await keeper.acquire(abortSignal);
     this.leaseId = keeper.leaseId;
     try {

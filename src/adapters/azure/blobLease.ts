@@ -1,18 +1,19 @@
 import type { BlobLeaseClient } from '@azure/storage-blob';
 import { ExportError } from '../../errors';
+import { keepRenewed } from '../../lease/leaseRenewals';
+import type { Clock } from '../../ports/clock';
 import type { StateContainer } from './hostStorage';
 import { restErrorInfo } from './storageErrors';
 
 /**
- * Holds a blob lease for as long as a run works: renewed at a third of its length, so one missed renewal
- * still leaves time for another. If renewal fails the lease may pass to another run: `lost` aborts.
+ * Holds a blob lease for as long as a run works, renewed on `clock` (see keepRenewed). If renewal fails the lease
+ * may pass to another run: `lost` aborts.
  */
 export class BlobLeaseKeeper {
   private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  private renewedAt = 0;
+  private renewals: Disposable | undefined;
 
-  constructor(private readonly client: BlobLeaseClient, private readonly seconds: number, private readonly state: StateContainer) {
+  constructor(private readonly client: BlobLeaseClient, private readonly seconds: number, private readonly state: StateContainer, private readonly clock: Clock) {
     if (seconds < 15 || seconds > 60) throw new RangeError('a blob lease lasts 15 to 60 seconds');
   }
 
@@ -36,29 +37,16 @@ export class BlobLeaseKeeper {
       }
       throw this.state.error(error, what);
     }
-    this.renewedAt = Date.now();
-    this.timer = setInterval(() => void this.renew(), (this.seconds * 1000) / 3);
-    this.timer.unref();
+    // A renewal is held to a quarter of the lease by the wall clock: the service times the lease by it.
+    const renew = () => this.client.renewLease({ abortSignal: AbortSignal.timeout((this.seconds * 1000) / 4) }).then(() => undefined);
+    this.renewals = keepRenewed(renew, { clock: this.clock, leaseSeconds: this.seconds, onLost: (error) => this.controller.abort(error) });
   }
 
   async release(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.renewals?.[Symbol.dispose]();
     if (this.controller.signal.aborted) return;
     // Bounded like any call; if it fails the lease expires by itself anyway.
     const signal = new AbortController().signal;
     await this.state.call('release the checkpoint lease', signal, (s) => this.client.releaseLease({ abortSignal: s })).catch(() => undefined);
-  }
-
-  private async renew(): Promise<void> {
-    try {
-      await this.client.renewLease({ abortSignal: AbortSignal.timeout((this.seconds * 1000) / 4) });
-      this.renewedAt = Date.now();
-    } catch (error) {
-      // One failed renewal leaves a third of the lease; give up only when the next try would come too late.
-      if (Date.now() - this.renewedAt < (this.seconds * 1000) / 2) return;
-      clearInterval(this.timer);
-      this.controller.abort(new ExportError('LeaseLost', 'the checkpoint lease could not be renewed; the run stops so that no second writer overlaps it', { kind: 'conflict', cause: error }));
-    }
   }
 }

@@ -9,10 +9,10 @@ const PROBE_LEASE_SECONDS = 15;
  * can be written, and a lease on it taken and released. Uses its own blob, never the checkpoint a run may hold.
  * Each failure is an ExportError naming the storage, its setting and the step.
  */
-export async function probeStateStorage(state: StateContainer, configId: string, { abortSignal }: { abortSignal: AbortSignal }): Promise<string> {
+export async function probeStateStorage(state: StateContainer, configId: string, { abortSignal, now }: { abortSignal: AbortSignal; now: Date }): Promise<string> {
   const blob = state.client.getBlockBlobClient(`probes/${configId}.txt`);
   const lease = blob.getBlobLeaseClient(randomUUID());
-  const text = `connection test ${new Date().toISOString()}\n`;
+  const text = `connection test ${now.toISOString()}\n`;
   const step = async <T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> => {
     try {
       return await state.call(what, abortSignal, call);

@@ -38,7 +38,19 @@ export class ManualClock implements Clock {
     });
   }
 
-  /** Sleeps in progress. */
+  every(ms: number, tick: () => void): Disposable {
+    const stop = new AbortController();
+    const loop = async () => {
+      for (;;) {
+        await this.sleep(ms, stop.signal);
+        tick();
+      }
+    };
+    loop().catch(() => undefined); // ends when disposed
+    return { [Symbol.dispose]: () => stop.abort() };
+  }
+
+  /** Sleeps in progress (an `every` counts as one). */
   get sleeping(): number {
     return this.sleepers.length;
   }

@@ -1,26 +1,26 @@
-import { ExportError } from '../../errors';
 import type { Clock } from '../../ports/clock';
+import { keepRenewed } from '../../lease/leaseRenewals';
 import { FaultInjector, SimulatedCrash } from './faults';
 import type { MemoryCheckpointBlob } from './memoryCheckpointBlob';
 
-/**
- * BlobLeaseKeeper's schedule on a Clock: renewed at a third of the lease, and `lost` aborts only when a renewal
- * fails with half the lease gone since the last good one. A crashed process neither renews nor notices.
- */
+/** BlobLeaseKeeper on a memory blob: renewed as keepRenewed says. A crashed process neither renews nor notices. */
 export class MemoryLeaseKeeper {
   private readonly controller = new AbortController();
-  private readonly stopped = new AbortController();
-  private renewedAt: number;
+  private readonly renewals: Disposable;
 
   constructor(
     private readonly blob: MemoryCheckpointBlob,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly faults: FaultInjector,
     readonly leaseId: string,
-    private readonly seconds: number,
+    seconds: number,
   ) {
-    this.renewedAt = clock.now().getTime();
-    void this.renewals();
+    const renew = () =>
+      this.faults.run({ port: 'checkpoint', name: 'renew' }, undefined, () => this.blob.renewLease(this.leaseId)).catch((error: unknown) => {
+        if (error instanceof SimulatedCrash) this.renewals[Symbol.dispose]();
+        throw error;
+      });
+    this.renewals = keepRenewed(renew, { clock, leaseSeconds: seconds, onLost: (error) => this.controller.abort(error) });
   }
 
   get lost(): AbortSignal {
@@ -28,35 +28,10 @@ export class MemoryLeaseKeeper {
   }
 
   async release(): Promise<void> {
-    this.stopped.abort();
+    this.renewals[Symbol.dispose]();
     if (this.controller.signal.aborted) return;
     await this.faults
       .run({ port: 'checkpoint', name: 'release' }, undefined, () => this.blob.releaseLease(this.leaseId))
       .catch(() => undefined); // it expires by itself anyway
-  }
-
-  private async renewals(): Promise<void> {
-    const interval = (this.seconds * 1000) / 3;
-    for (;;) {
-      try {
-        await this.clock.sleep(interval, this.stopped.signal);
-      } catch {
-        return;
-      }
-      try {
-        await this.faults.run({ port: 'checkpoint', name: 'renew' }, undefined, () => this.blob.renewLease(this.leaseId));
-        this.renewedAt = this.clock.now().getTime();
-      } catch (error) {
-        if (error instanceof SimulatedCrash) return;
-        if (this.clock.now().getTime() - this.renewedAt < (this.seconds * 1000) / 2) continue;
-        this.controller.abort(
-          new ExportError('LeaseLost', 'the checkpoint lease could not be renewed; the run stops so that no second writer overlaps it', {
-            kind: 'conflict',
-            cause: error,
-          }),
-        );
-        return;
-      }
-    }
   }
 }
