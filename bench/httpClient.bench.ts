@@ -9,7 +9,6 @@
 // clients rotating each round because this machine is shared; medians and ranges at the end. Before all that,
 // bench/httpClient/checks.ts prints how each client handles what the audit source relies on. docs/benchmarks.md
 // has the figures and the conclusion.
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +17,7 @@ import { projectRoot } from '../dev/paths';
 import { ownCpuSeconds } from './cpu';
 import { runChecks } from './httpClient/checks';
 import { RESULT_PREFIX, type PagesResult } from './httpClient/pages';
+import { runMeasured } from './measuredChild';
 import { median } from './median';
 import { deployedNodeArguments } from './nodeArguments';
 
@@ -31,22 +31,12 @@ const VARIANTS = [
 
 interface Run extends PagesResult { rssKiB: number; serverCpuMs: number }
 
-function runChild(args: readonly string[], nodeArgs: string[], pageArgs: string[]): Promise<Run> {
+async function runChild(args: readonly string[], nodeArgs: string[], pageArgs: string[]): Promise<Run> {
   const serverCpu = ownCpuSeconds();
-  const child = spawn(process.execPath, [...nodeArgs, '--require', join(BENCH, 'reportRss.js'), ...args, ...pageArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      const rss = /bench-rss-kib (\d+)/.exec(stderr);
-      if (code !== 0 || !line || !rss) return reject(new Error(`${args.join(' ')} failed (exit ${code}):\n${stderr.slice(-2000)}`));
-      resolve({ ...(JSON.parse(line.slice(RESULT_PREFIX.length)) as PagesResult), rssKiB: Number(rss[1]), serverCpuMs: (ownCpuSeconds() - serverCpu) * 1000 });
-    });
-  });
+  const child = await runMeasured([...args, ...pageArgs], { nodeArgs });
+  const line = child.stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  if (child.code !== 0 || !line || child.rssKiB === 0) throw new Error(`${args.join(' ')} failed (exit ${child.code}):\n${child.stderr.slice(-2000)}`);
+  return { ...(JSON.parse(line.slice(RESULT_PREFIX.length)) as PagesResult), rssKiB: child.rssKiB, serverCpuMs: (ownCpuSeconds() - serverCpu) * 1000 };
 }
 
 function spread(xs: number[], digits = 0): string {

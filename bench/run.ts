@@ -3,7 +3,6 @@
 // (directly, and in the first round also through the dfs gateway's pass-through), R rounds taking turns; the medians
 // are reported. With --api-latency-ms the sample API waits L ms before each answer, as a distant one would: that
 // measures how well the exporter keeps requests in flight, and rclone (which reads no API) is left out.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -16,32 +15,17 @@ import { startStack } from '../dev/stack';
 import { ensureDevCertificate } from '../dev/tls';
 import { downloadTo, rcloneCopy, rcloneInstalled, type Upload } from './rclone';
 import { ownCpuSeconds, processCpuSeconds } from './cpu';
+import { runMeasured, type ChildRun } from './measuredChild';
 import { median } from './median';
 import { deployedNodeArguments } from './nodeArguments';
 
 const ROOT = projectRoot();
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const RSS_HOOK = join(ROOT, 'dist', 'bench', 'reportRss.js');
 const MAX_RUNS = 10;
 type Container = ReturnType<ReturnType<typeof adminClient>['getContainerClient']>;
 
-interface ChildRun { code: number | null; ms: number; rssKiB: number; cpuUs: number; stdout: string; stderr: string }
-
 function runExporter(env: NodeJS.ProcessEnv, extraNodeArgs: string[]): Promise<ChildRun> {
-  const began = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...extraNodeArgs, '--require', RSS_HOOK, CLI, 'run'], { env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const rss = /bench-rss-kib (\d+)/.exec(stderr);
-      const cpu = /bench-cpu-us (\d+)/.exec(stderr);
-      resolve({ code, ms: Number(process.hrtime.bigint() - began) / 1e6, rssKiB: rss ? Number(rss[1]) : 0, cpuUs: cpu ? Number(cpu[1]) : 0, stdout, stderr });
-    });
-  });
+  return runMeasured([CLI, 'run'], { nodeArgs: extraNodeArgs, env });
 }
 
 interface Round {

@@ -7,7 +7,7 @@ import {
   proxyPolicyName, redirectPolicyName,
   type Pipeline, type PipelineResponse,
 } from '@azure/core-rest-pipeline';
-import { BodyTooLarge, type HttpGetOptions } from '../../src/adapters/auditApi/httpGet';
+import { BodyTooLarge, collect, type HttpGetOptions } from '../../src/adapters/auditApi/httpGet';
 import type { BenchClient } from './client';
 
 /** Statuses whose body is handed over as a stream (with streamResponseStatusCodes); others arrive as bodyAsText. */
@@ -91,36 +91,5 @@ function readStreamedBody(response: PipelineResponse, { maxBytes, allocate }: Ht
   return collect(stream, maxBytes, (allocate ?? Buffer.allocUnsafe)(declared)).then((b) => {
     if (b.length !== declared) throw new Error(`the answer ended after ${b.length} of ${declared} bytes`);
     return b;
-  });
-}
-
-/** httpGet.ts's collect, verbatim (it is not exported): the stream into one buffer, `sized` when the size is known. */
-function collect(stream: Readable, maxBytes: number, sized: Buffer | undefined): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    let buffer = sized ?? Buffer.allocUnsafe(64 * 1024);
-    let used = 0;
-    let settled = false;
-    const settle = (error: Error | undefined) => {
-      if (settled) return;
-      settled = true;
-      stream.off('data', onData);
-      if (error) {
-        stream.destroy();
-        reject(error);
-      } else resolve(buffer.subarray(0, used));
-    };
-    const onData = (chunk: Buffer) => {
-      if (used + chunk.length > buffer.length) {
-        if (used + chunk.length > maxBytes) return settle(new BodyTooLarge(maxBytes));
-        const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(used + chunk.length, buffer.length * 2)));
-        buffer.copy(grown, 0, 0, used);
-        buffer = grown;
-      }
-      used += chunk.copy(buffer, used);
-    };
-    stream.on('data', onData);
-    stream.once('end', () => settle(undefined));
-    stream.once('error', (error) => settle(error));
-    stream.once('close', () => settle(new Error(`the answer ended after ${used} bytes`)));
   });
 }

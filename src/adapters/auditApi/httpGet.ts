@@ -82,7 +82,7 @@ async function readBody(res: IncomingMessage, { maxBytes, allocate }: HttpGetOpt
  * The whole stream in one buffer: `sized` when the size is known, else grown by doubling. Read with 'data' events:
  * `for await` cost a promise and an iterator result per chunk, a tenth of the exporter's allocations per page.
  */
-function collect(stream: Readable, maxBytes: number, sized: Buffer | undefined): Promise<Buffer> {
+export function collect(stream: Readable, maxBytes: number, sized: Buffer | undefined): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let buffer = sized ?? Buffer.allocUnsafe(64 * 1024);
     let used = 0;
