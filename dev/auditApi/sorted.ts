@@ -1,5 +1,10 @@
 // Small helpers over sorted arrays; every loop is bounded by the arrays' lengths.
-import type { ExtraEvent } from './timeline';
+
+/** What extras are ordered by; structural, so this file does not import the timeline that imports it. */
+interface Ordered {
+  readonly eventMs: number;
+  readonly id: string;
+}
 
 /** The first k with sorted[k] ≥ x. */
 export function lowerBound(sorted: readonly number[], x: number): number {
@@ -26,13 +31,13 @@ export function mergeUnique(a: readonly number[], b: readonly number[]): number[
 }
 
 /** (eventMs, id) order, the order extras are served in. */
-export function extraOrder(a: ExtraEvent, b: ExtraEvent): number {
+export function extraOrder(a: Ordered, b: Ordered): number {
   return a.eventMs - b.eventMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Two lists already in extraOrder, merged. */
-export function mergeExtras(a: readonly ExtraEvent[], b: readonly ExtraEvent[]): ExtraEvent[] {
-  const out: ExtraEvent[] = [];
+export function mergeExtras<T extends Ordered>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && extraOrder(a[i], b[j]) <= 0) ? a[i++] : b[j++]);
