@@ -26,7 +26,6 @@ export class ExportError extends Error {
 }
 
 export const isExportError = (e: unknown): e is ExportError => e instanceof ExportError;
-export const isRetryable = (e: unknown): boolean => isExportError(e) && e.kind === 'retryable';
 
 /** Anything thrown, as an Error, so callers can rely on `.message`. */
 export function ensureError(e: unknown): Error {

@@ -52,8 +52,8 @@ const USAGE_CODES = new Set(['InvalidSettings', 'InvalidExportConfig', 'InvalidU
 type Io = { out: (line: string) => void; err: (line: string) => void };
 const defaultIo: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
 
-/** The CLI as a function, so tests can call it with their own environment and output. */
-export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: Io = defaultIo): Promise<number> {
+/** The CLI as a function of its arguments, environment and output. */
+async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: Io = defaultIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({

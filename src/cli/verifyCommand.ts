@@ -4,7 +4,7 @@ import { verifyExport } from '../verify/verify';
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
 
-export class UsageError extends Error {
+class UsageError extends Error {
   readonly code = 'Usage';
 }
 
