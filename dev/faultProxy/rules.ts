@@ -60,7 +60,7 @@ export function parseRules(value: unknown): readonly FaultRule[] {
   );
 }
 
-export function matches(rule: FaultRule, req: RequestFacts): boolean {
+function matches(rule: FaultRule, req: RequestFacts): boolean {
   if (rule.method !== undefined && rule.method.toUpperCase() !== req.method.toUpperCase()) return false;
   if (rule.pathIncludes !== undefined && !req.path.includes(rule.pathIncludes) && !decoded(req.path).includes(rule.pathIncludes)) return false;
   for (const [k, v] of Object.entries(rule.query ?? {})) if (req.query.get(k) !== v) return false;

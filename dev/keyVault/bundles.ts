@@ -19,7 +19,7 @@ function withOptional(body: Record<string, unknown>, v: SecretVersion): Record<s
   return body;
 }
 
-export const secretId = (vaultUrl: string, secret: Secret, v?: SecretVersion): string =>
+const secretId = (vaultUrl: string, secret: Secret, v?: SecretVersion): string =>
   `${vaultUrl}/secrets/${secret.name}${v ? `/${v.version}` : ''}`;
 
 /** Get/set answer with the value; update and recover answer without it, as Azure does. */

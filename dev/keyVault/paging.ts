@@ -1,7 +1,7 @@
 import { badParameter } from './errors';
 
 /** Key Vault pages lists at 25 items at most; `maxresults` may ask for fewer. */
-export const MAX_PAGE_SIZE = 25;
+const MAX_PAGE_SIZE = 25;
 
 /**
  * One page of a list plus the `nextLink` the SDK follows verbatim. The link points back at this vault and

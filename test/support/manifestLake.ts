@@ -26,7 +26,7 @@ export interface LakeOptions {
   edit?: (m: Manifest, index: number) => Manifest;
 }
 
-export interface WrittenManifest {
+interface WrittenManifest {
   path: string;
   bytes: Buffer;
   manifest: Manifest;
@@ -114,7 +114,7 @@ export async function writeLake(h: Harness, root: string, options: LakeOptions):
 }
 
 /** Puts the chain head (and the watermark) in the export's checkpoint, as the exporter does, under its lease. */
-export async function setHead(h: Harness, root: string, watermark: Date, last: WrittenManifest | undefined, manifests: number): Promise<void> {
+async function setHead(h: Harness, root: string, watermark: Date, last: WrittenManifest | undefined, manifests: number): Promise<void> {
   const store = composeState(h.settings({ ADLS_PATH: root }), new DefaultAzureCredential()).checkpoints;
   const abortSignal = AbortSignal.timeout(30_000);
   const { stored, lease } = await store.acquire(initialCheckpoint(watermark), { abortSignal });
