@@ -4,7 +4,7 @@ import { startDfsGatewayProcess, type DfsGatewayProcess } from './dfs/process';
 import { createTokenIssuer, startManagedIdentity, type ManagedIdentityEndpoint } from './identity';
 import { startKeyVault, type LocalKeyVault } from './keyVault';
 
-export interface StackPorts {
+interface StackPorts {
   blob?: number;
   dfs?: number;
   vault?: number;

@@ -93,7 +93,6 @@ export class ExportError extends Error {
 export const isExportError = (e: unknown): e is ExportError => e instanceof ExportError;
 /** The code of anything thrown: an ExportError's, else none (Node's 'ENOENT' or a DOMException's number is not ours). */
 export const errorCode = (e: unknown): ExportErrorCode | undefined => (isExportError(e) ? e.code : undefined);
-export const isRetryable = (e: unknown): boolean => isExportError(e) && e.kind === 'retryable';
 
 /** Anything thrown, as an Error, so callers can rely on `.message`. */
 export function ensureError(e: unknown): Error {

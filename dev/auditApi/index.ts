@@ -15,10 +15,10 @@ import { TokenStore } from './tokens';
 import type { AuditApi, AuditApiStartOptions } from './types';
 
 export type {
-  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, AuditMutations, AuditStats, DateBound, TimestampStyle,
+  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, TimestampStyle,
 } from './types';
 export { AUTH_MODES } from './auth';
-export { parseFaults, InvalidFaults } from './faults';
+export { parseFaults } from './faults';
 export { KINDS } from './renderer';
 
 const DEFAULT_TOKEN_TTL_SECONDS = 3600;

@@ -3,8 +3,8 @@
 import type { PageRequest } from './stream';
 import type { DateBound } from './types';
 
-export const DEFAULT_SIZE = 100;
-export const MAX_SIZE = 10_000;
+const DEFAULT_SIZE = 100;
+const MAX_SIZE = 10_000;
 const KNOWN = ['minDate', 'maxDate', 'offset', 'size', 'sortField', 'sortOrder'];
 /** Today's server, and the default: minDate inclusive, maxDate exclusive. */
 export const DEFAULT_BOUNDS = { minDate: 'inclusive', maxDate: 'exclusive' } as const;
@@ -26,7 +26,7 @@ export function parseIsoMs(value: string): number | undefined {
 }
 
 /** The whole milliseconds at or below (floor) and at or above (ceil) an ISO-8601 date-time; equal unless it has sub-ms digits. */
-export function parseIsoInstant(value: string): { floor: number; ceil: number } | undefined {
+function parseIsoInstant(value: string): { floor: number; ceil: number } | undefined {
   const m = ISO.exec(value);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);

@@ -2,7 +2,7 @@
 // so any event can be rebuilt from its index alone, in O(1), on any machine.
 
 /** MurmurHash3's 32-bit finaliser: cheap and well mixed. */
-export function fmix32(h: number): number {
+function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

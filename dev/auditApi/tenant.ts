@@ -21,7 +21,7 @@ const ACTION_TABLE: string[] = ACTIONS.flatMap(([action, weight]) => Array<strin
 const FAILURE_PERCENT = 4;
 
 export interface Actor { id: string; name: string; identityProvider: string; profileId: number; json: string }
-export const ACTORS: Actor[] = Array.from({ length: USER_COUNT }, (_, k) => {
+const ACTORS: Actor[] = Array.from({ length: USER_COUNT }, (_, k) => {
   const first = FIRST_NAMES[k % FIRST_NAMES.length];
   const last = LAST_NAMES[(k * 7 + Math.floor(k / FIRST_NAMES.length)) % LAST_NAMES.length];
   const a = {
@@ -41,7 +41,7 @@ export interface DataSource {
   table: (typeof TABLES)[number];
   targetJson: string;
 }
-export const DATA_SOURCES: DataSource[] = Array.from({ length: SCHEMAS.length * TABLES.length }, (_, n) => {
+const DATA_SOURCES: DataSource[] = Array.from({ length: SCHEMAS.length * TABLES.length }, (_, n) => {
   const schema = SCHEMAS[n % SCHEMAS.length];
   const table = TABLES[Math.floor(n / SCHEMAS.length) % TABLES.length];
   const id = String(101 + n);

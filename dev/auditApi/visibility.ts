@@ -14,7 +14,7 @@ export interface Lateness {
   delayMs: number;
 }
 
-export function isLate(key: number, index: number, late: Lateness | undefined): boolean {
+function isLate(key: number, index: number, late: Lateness | undefined): boolean {
   return late !== undefined && late.fraction > 0 && unit(key, index, SALT_LATE) < late.fraction;
 }
 
@@ -24,7 +24,7 @@ export function lagMs(key: number, index: number, late: Lateness | undefined): n
   return LAG_MIN_MS + (hash32(key, index, SALT_LAG) % LAG_SPREAD_MS);
 }
 
-export function maxLagMs(late: Lateness | undefined): number {
+function maxLagMs(late: Lateness | undefined): number {
   const normal = LAG_MIN_MS + LAG_SPREAD_MS - 1;
   return late && late.fraction > 0 ? Math.max(normal, late.delayMs) : normal;
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { stopChild } from '../process/stopChild';
 
 /** Azurite's documented emulator account (public, not a secret). */
-export const EMULATOR_ACCOUNT_NAME = 'devstoreaccount1';
-export const EMULATOR_ACCOUNT_KEY =
+const EMULATOR_ACCOUNT_NAME = 'devstoreaccount1';
+const EMULATOR_ACCOUNT_KEY =
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface AzuriteOptions {

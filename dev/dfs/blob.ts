@@ -39,10 +39,6 @@ export async function getProperties(ctx: DfsContext): Promise<IncomingHttpHeader
   return (await blobOk(ctx, { method: 'HEAD', path: ctx.blobPath, auth: { kind: 'key' } })).headers;
 }
 
-export function isDirectory(headers: IncomingHttpHeaders): boolean {
-  return headerText(headers['x-ms-meta-hdi_isfolder'])?.toLowerCase() === 'true';
-}
-
 export function blockListXml(committed: string[], uncommitted: string[]): Buffer {
   const items = [
     ...committed.map((id) => `<Committed>${id}</Committed>`),

@@ -3,7 +3,7 @@ import type { CallerAuth } from './auth';
 import { blobOk } from './blob';
 import type { DfsContext } from './context';
 
-export interface ListedBlob {
+interface ListedBlob {
   name: string;
   contentLength: number;
   lastModified: string;

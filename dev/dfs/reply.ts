@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { DfsError, headerText } from './errors';
 
-export const DEFAULT_VERSION = '2026-02-06';
+const DEFAULT_VERSION = '2026-02-06';
 
 export interface ReplyContext {
   requestId: string;
@@ -19,7 +19,7 @@ export function replyContext(req: IncomingMessage): ReplyContext {
   };
 }
 
-export function commonHeaders(ctx: ReplyContext): OutgoingHttpHeaders {
+function commonHeaders(ctx: ReplyContext): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
     'x-ms-request-id': ctx.requestId,
     'x-ms-version': ctx.version,

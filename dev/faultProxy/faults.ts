@@ -19,7 +19,7 @@ const ERRORS: Record<number, [code: string, message: string]> = {
   504: ['OperationTimedOut', 'The operation could not be completed within the permitted time.'],
 };
 
-export function errorFor(status: number, override?: string): { code: string; message: string } {
+function errorFor(status: number, override?: string): { code: string; message: string } {
   const [code, message] = ERRORS[status] ?? (status >= 500 ? ERRORS[500]! : ERRORS[400]!);
   return override ? { code: override, message: 'Injected by the fault proxy.' } : { code, message };
 }

@@ -8,8 +8,7 @@ import { forward, type Target } from './forward';
 import { RuleBook } from './rules';
 import type { FaultRule, FaultStats } from './types';
 
-export type { FaultKind, FaultRule, FaultStats } from './types';
-export { InvalidRules } from './rules';
+export type { FaultRule } from './types';
 
 export interface FaultProxy {
   /** http://127.0.0.1:PORT (origin only) */

@@ -1,7 +1,7 @@
 // Pure rule logic: validation, matching and the skip/count budgets. No I/O, so it is unit-testable.
 import type { FaultKind, FaultRule, FaultStats } from './types';
 
-export class InvalidRules extends Error {}
+class InvalidRules extends Error {}
 
 const KINDS: FaultKind[] = ['status', 'reset-before', 'reset-after', 'delay'];
 const KEYS = ['method', 'pathIncludes', 'query', 'fault', 'status', 'errorCode', 'retryAfterSeconds', 'delayMs', 'count', 'skip'];
@@ -60,7 +60,7 @@ export function parseRules(value: unknown): readonly FaultRule[] {
   );
 }
 
-export function matches(rule: FaultRule, req: RequestFacts): boolean {
+function matches(rule: FaultRule, req: RequestFacts): boolean {
   if (rule.method !== undefined && rule.method.toUpperCase() !== req.method.toUpperCase()) return false;
   if (rule.pathIncludes !== undefined && !req.path.includes(rule.pathIncludes) && !decoded(req.path).includes(rule.pathIncludes)) return false;
   for (const [k, v] of Object.entries(rule.query ?? {})) if (req.query.get(k) !== v) return false;

@@ -1,4 +1,4 @@
 // Local stand-in for Entra ID as a managed identity sees it: a token issuer and the App Service token endpoint.
-export { createTokenIssuer, DEV_TENANT_ID, type TokenIssuer, type TokenIssuerOptions } from './tokenIssuer';
-export { startManagedIdentity, type ManagedIdentityEndpoint, type ManagedIdentityOptions } from './server';
-export { decodeJwtPayload, type TokenClaims } from './jwt';
+export { DEV_TENANT_ID, createTokenIssuer, type TokenIssuer } from './tokenIssuer';
+export { startManagedIdentity, type ManagedIdentityEndpoint } from './server';
+export { decodeJwtPayload } from './jwt';

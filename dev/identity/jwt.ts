@@ -16,7 +16,7 @@ export interface TokenClaims {
 
 const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 
-export function base64url(input: string | Buffer): string {
+function base64url(input: string | Buffer): string {
   return Buffer.from(input).toString('base64url');
 }
 

@@ -2,7 +2,7 @@ import type { TokenIssuer } from '../identity/tokenIssuer';
 import { decodeJwtPayload, type TokenClaims } from '../identity/jwt';
 
 /** The audience Key Vault tokens carry; the challenge names it so the SDK asks for `<resource>/.default`. */
-export const VAULT_RESOURCE = 'https://vault.azure.net';
+const VAULT_RESOURCE = 'https://vault.azure.net';
 
 /**
  * The WWW-Authenticate challenge Azure Key Vault sends with every 401. The SDK's keyVaultAuthenticationPolicy

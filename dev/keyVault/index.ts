@@ -6,8 +6,6 @@ import { checkName } from './requests';
 import { handleVaultRequest, type VaultRequest } from './server';
 import { SecretStore } from './store';
 
-export { VAULT_RESOURCE, challengeHeader } from './challenge';
-export type { VaultRequest } from './server';
 
 export interface LocalKeyVault {
   /** https://127.0.0.1:PORT — no trailing slash, as ids are built on it. */

@@ -25,7 +25,7 @@ export interface BatchWriterDeps {
   onDelivered?: (delivered: Delivered) => void;
 }
 
-export interface Delivered {
+interface Delivered {
   intent: Intent;
   window: Window;
   /** The batch's first event: its number among the window's events. */

@@ -39,7 +39,7 @@ export interface RecentHour {
   revision: number;
 }
 
-export interface Recheck {
+interface Recheck {
   hour: string;
   /** The new part file the late events go into, and its committed length. */
   file: OpenFile;
@@ -122,7 +122,7 @@ export interface Next {
   recheck?: RecheckStep;
 }
 
-export interface HourDone extends WindowCount {
+interface HourDone extends WindowCount {
   hour: string;
   closes: boolean;
   configId: string;
@@ -131,13 +131,13 @@ export interface HourDone extends WindowCount {
   keepHours: number;
 }
 
-export type RecheckStep =
+type RecheckStep =
   | { begin: { hour: string; file: OpenFile; apiCount: number } }
   | { cursor: Cursor }
   | { done: { configId: string; writtenAt: string } };
 
 /** Hours kept in `noticed`: the oldest give way (the re-check horizon is far shorter). */
-export const NOTICED_KEPT = 1000;
+const NOTICED_KEPT = 1000;
 
 const iso = z.iso.datetime();
 const count = z.number().int().min(0);

@@ -2,7 +2,7 @@ import { parseInstant } from '../ndjson/eventTime';
 import { ExportError } from '../errors';
 
 /** No audit event is older; a year before it is a typo, not a request. */
-export const EARLIEST_START = new Date('2000-01-01T00:00:00.000Z');
+const EARLIEST_START = new Date('2000-01-01T00:00:00.000Z');
 
 const usage = (message: string) => new ExportError('InvalidUsage', message, { kind: 'permanent' });
 

@@ -55,7 +55,7 @@ const isMissingFile = (e: unknown): boolean => typeof e === 'object' && e !== nu
 type Io = { out: (line: string) => void; err: (line: string) => void };
 const defaultIo: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
 
-/** The CLI as a function, so tests can call it with their own environment and output. */
+/** The CLI as a function of its arguments, environment and output. */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: Io = defaultIo): Promise<number> {
   let parsed;
   try {

@@ -1,8 +1,8 @@
 /** Audit APIs hold nothing this old; an earlier start is a typo (year 0000 reached the API as HTTP 400). */
-export const EARLIEST_START = Date.parse('2000-01-01T00:00:00Z');
+const EARLIEST_START = Date.parse('2000-01-01T00:00:00Z');
 
 /** Immuta keeps audit events 90 days on SaaS (7 self-managed): a start before that cannot find what it asks for. */
-export const RETENTION_DAYS = 90;
+const RETENTION_DAYS = 90;
 
 /** Why an export start is refused, or undefined: later than now loses everything until then; before 2000 is a typo. */
 export function exportStartProblem(start: Date, now: Date): string | undefined {

@@ -10,7 +10,7 @@ export const FILE_SYSTEM_NAME = /^(?=.{3,63}$)[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]
 export const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 
 /** Longest directory we accept, leaving room under Azure's 1,024-character path limit for the hour file name. */
-export const MAX_ROOT_PATH_LENGTH = 900;
+const MAX_ROOT_PATH_LENGTH = 900;
 
 /** Why an ADLS directory path is unusable, or undefined when it is fine. */
 export function directoryPathProblem(path: string): string | undefined {

@@ -1,5 +1,5 @@
 /** PASS: the link works. WARN: it works, but needs attention soon. FAIL: it does not. SKIP: not checked, needs a failed link. */
-export type CheckResult = 'PASS' | 'WARN' | 'FAIL' | 'SKIP';
+type CheckResult = 'PASS' | 'WARN' | 'FAIL' | 'SKIP';
 
 export interface Check {
   name: string;

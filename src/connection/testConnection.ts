@@ -10,7 +10,7 @@ import { recordConnection } from './recordConnection';
 import { connectionStatusOf, type Check, type ConnectionReport } from './report';
 import { withinLink } from './withinLink';
 
-export { formatReport, type Check, type ConnectionReport } from './report';
+export { formatReport, type ConnectionReport } from './report';
 
 export interface TestConnectionOptions {
   /** Cancels the whole test; each link is also held to its own time (LINK_TIMEOUTS_MS). */
@@ -20,7 +20,7 @@ export interface TestConnectionOptions {
 }
 
 const VAULT_SCOPE = 'https://vault.azure.net/.default';
-export const PROBE_FILE = '_probe/connection-test.txt';
+const PROBE_FILE = '_probe/connection-test.txt';
 const LINKS = ['identity', 'vault', 'sas', 'lake', 'state', 'audit-api'];
 
 /**

@@ -1,6 +1,6 @@
 import { redact } from '../redact';
 
-export type LogFields = Record<string, string | number | boolean | undefined>;
+type LogFields = Record<string, string | number | boolean | undefined>;
 
 /** Structured log sink: the timer passes the InvocationContext's, the CLI one that writes JSON lines. */
 export interface Logger {

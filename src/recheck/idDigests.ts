@@ -27,7 +27,7 @@ const tailWord = (b: Uint8Array, i: number, n: number) => {
 };
 
 /** The digest of b[start..end) into out[at..at+4). */
-export function digestInto(b: Uint8Array, start: number, end: number, out: Uint32Array, at: number): void {
+function digestInto(b: Uint8Array, start: number, end: number, out: Uint32Array, at: number): void {
   const len = end - start;
   let h1 = 0;
   let h2 = 0;

@@ -1,9 +1,9 @@
 import type { Chain } from '../checkpoint/checkpoint';
 import { pickPiece, type ChainEntry } from './chainPieces';
 
-export type ChainProblemKind = 'deleted' | 'replaced' | 'added' | 'broken' | 'head';
+type ChainProblemKind = 'deleted' | 'replaced' | 'added' | 'broken' | 'head';
 
-export interface ChainProblem {
+interface ChainProblem {
   kind: ChainProblemKind;
   message: string;
 }

@@ -26,7 +26,7 @@ const RETRY = { maxTries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 15_000, try
 const LIST_PAGE = 5000;
 const LIST_TIMEOUT_MS = 120_000;
 /** Files are read in ranges of this size: one request never holds more, nor runs for long. */
-export const READ_BYTES = 4 * 1024 * 1024;
+const READ_BYTES = 4 * 1024 * 1024;
 const READ_TIMEOUT_MS = 120_000;
 
 /** Path - List gives the ETag bare; If-Match wants it quoted, as headers carry it. */

@@ -5,7 +5,7 @@ import { readSas } from '../sas/sasCheck';
 /** Letters beyond Read + List: a verifier that can write or delete could also cover up what it checks. */
 const WRITING: Record<string, string> = { a: 'Add', c: 'Create', w: 'Write', d: 'Delete', x: 'Delete version', y: 'Permanent delete', m: 'Move', o: 'Ownership', p: 'Permissions', i: 'Set immutability policy', t: 'Tags' };
 
-export const VERIFY_SAS_NEEDS = 'a SAS with Read + List on the file system (sp=rl), bound to its own stored access policy; never the exporter\'s Create + Write SAS, which cannot read';
+const VERIFY_SAS_NEEDS = 'a SAS with Read + List on the file system (sp=rl), bound to its own stored access policy; never the exporter\'s Create + Write SAS, which cannot read';
 
 /** The secret verify reads the lake with: set, and not the exporter's. */
 export function verifySasSecretName(settings: Pick<Settings, 'verifySasSecretName' | 'sasSecretName'>): string {

@@ -8,7 +8,7 @@ export interface Window {
 export const HOUR_MS = 3600 * 1000;
 
 /** Hour windows one run plans at most (over a year): a longer backlog goes on in the next run. */
-export const MAX_WINDOWS = 10_000;
+const MAX_WINDOWS = 10_000;
 
 /** The start of the UTC hour that contains `t`. */
 export function hourOf(t: Date): Date {

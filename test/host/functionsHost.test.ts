@@ -23,10 +23,13 @@ interface WorkerView {
   logs: string[];
 }
 
+/** Where c8 collects coverage under `npm run test:coverage`: not a setting of the app, so the stand-in may inherit it. */
+const coverageDir = process.env.NODE_V8_COVERAGE ? { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE } : {};
+
 /** Runs the stand-in with exactly `env` (nothing inherited but PATH), and the given invocations. */
 function worker(env: Record<string, string>, invocations: object[] = []): Promise<WorkerView> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [STAND_IN, ROOT, JSON.stringify(invocations)], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [STAND_IN, ROOT, JSON.stringify(invocations)], { env: { PATH: process.env.PATH ?? '', ...coverageDir, ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -127,7 +127,7 @@ export type Value =
   | { t: 'null'; line: number }
   | { t: 'expr'; text: string; line: number };
 
-export interface Decorator { name: string; args: Value[]; line: number }
+interface Decorator { name: string; args: Value[]; line: number }
 
 export interface Declaration {
   kind: 'targetScope' | 'param' | 'var' | 'resource' | 'output';
@@ -346,7 +346,7 @@ function describe(t: Token | undefined): string {
 }
 
 /** The source text of a token sequence (strings re-quoted, interpolations kept as written). */
-export function render(tokens: Token[]): string {
+function render(tokens: Token[]): string {
   let out = '';
   for (const t of tokens) {
     const text = t.kind === 'string' ? `'${t.value}'` : t.kind === 'newline' ? ' ' : t.value;

@@ -144,6 +144,22 @@ describe('audit-export verify: the lake against its manifests and their hash cha
     ]);
   });
 
+  it('a manifest overwritten with bytes that are no manifest: its hour fails, naming it, and the chain says it was replaced', async () => {
+    const l = await lake('v-garbled');
+    const h1 = l.hours[1]!;
+    const target = manifestOf(l, h1);
+    const garbled = Buffer.from('{"format":"something else"}\n');
+    await files().put(target.path, garbled);
+    const r = await verify('v-garbled');
+    expect(r.code).toBe(1);
+    expect(line(r, label(h1))).toMatch(new RegExp(`^FAIL ${label(h1)} ${target.path}: not a valid manifest \\(.+\\)$`));
+    const next = l.manifests[l.manifests.indexOf(target) + 1]!;
+    expect(lines(r, 'chain')).toEqual([
+      `FAIL chain ${target.path} replaced: its sha256 is ${sha256Hex(garbled).slice(0, 12)}…, but ${next.path} links to ${sha256Hex(target.bytes).slice(0, 12)}…`,
+      `FAIL chain broken link: ${target.path} links to nothing readable, which no manifest in the lake has`,
+    ]);
+  });
+
   it('a manifest added (a later revision, linked after the head): not on the chain, and its hour fails', async () => {
     const l = await lake('v-added');
     const h1 = l.hours[1]!;

@@ -156,4 +156,27 @@ describe('late events and the re-check of closed hours', () => {
     }
     expect(crashed).toBeGreaterThan(steps);
   });
+
+  it('an hour the API now counts fewer events for is reported with how many, the lake left as it is; an hour it cannot count now is counted next run', async () => {
+    const held = events.map((e) => ({ ...e }));
+    let uncountable: number | undefined; // the end of the hour whose count request fails
+    const source = new HostileSource(held, {
+      beforeAnswer: (_, __, request) => {
+        if (request.size === 1 && request.to.getTime() === uncountable) throw new Error('503 ServerBusy (simulated)');
+      },
+    });
+    const w = { ...world(), source };
+    expect(await run(w)).toMatchObject({ status: 'caught-up' });
+    const exported = lines(w.lake);
+    held.splice(held.findIndex((e) => e.id === 'e00010'), 2); // two events of hour 0 the API no longer holds
+    uncountable = T0 + 2 * 3600_000;
+    await w.clock.advance(600_000);
+    const second = (await run(w)) as RunSummary;
+    expect(second.recheck).toMatchObject({ hoursChecked: 3, hoursUnverified: 1, lateFound: 0, lateAppended: 0, countDown: [{ hour: new Date(T0).toISOString(), fewer: 2 }] });
+    expect(lines(w.lake)).toEqual(exported);
+    uncountable = undefined;
+    await w.clock.advance(600_000);
+    const third = (await run(w)) as RunSummary;
+    expect(third.recheck).toMatchObject({ hoursChecked: 3, hoursUnverified: 0, countDown: [{ hour: new Date(T0).toISOString(), fewer: 2 }] });
+  });
 });

@@ -5,7 +5,7 @@ export interface Answer { status: number; headers: Headers; text: string }
 
 export type Query = Record<string, string | number>;
 
-export function queryString(query: Query): string {
+function queryString(query: Query): string {
   return new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
 }
 

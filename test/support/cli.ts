@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../dev/paths';
 
-export const CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
+const CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
 
 export interface CliResult {
   code: number | null;

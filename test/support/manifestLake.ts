@@ -25,7 +25,7 @@ export interface LakeOptions {
   edit?: (m: Manifest, index: number) => Manifest;
 }
 
-export interface WrittenManifest {
+interface WrittenManifest {
   path: string;
   bytes: Buffer;
   manifest: Manifest;
@@ -113,7 +113,7 @@ export async function writeLake(h: Harness, root: string, options: LakeOptions):
 }
 
 /** Puts the chain head (and the watermark) in the export's checkpoint, as the exporter does, under its lease. */
-export async function setHead(h: Harness, root: string, watermark: Date, last: WrittenManifest | undefined, manifests: number): Promise<void> {
+async function setHead(h: Harness, root: string, watermark: Date, last: WrittenManifest | undefined, manifests: number): Promise<void> {
   const store = new Composition(h.settings({ ADLS_PATH: root })).checkpoints();
   const abortSignal = AbortSignal.timeout(30_000);
   const { stored, lease } = await store.acquire(initialCheckpoint(watermark), { abortSignal });

@@ -36,4 +36,17 @@ describe('checkpoint', () => {
     expect(() => decodeCheckpoint(JSON.stringify({ ...base, version: 3 }))).toThrow(/version/);
     expect(() => decodeCheckpoint(JSON.stringify({ ...base, intent: { ...intent, to: 50 } }))).toThrow(/intent/);
   });
+  it('reads a version 1 checkpoint (paged by offset) as version 2: each cursor asks from its window start, skipping what was written', () => {
+    const window = { start: '2026-01-01T10:00:00.000Z', end: '2026-01-01T11:00:00.000Z' };
+    const keyset = (written: number) => ({ window, from: window.start, skip: written, at: window.start, ids: [], written, dropped: 0 });
+    const v1 = {
+      version: 1, watermark: window.start, file: base.file, cursor: { window, offset: 7 },
+      intent: { file, create: false, from: 100, to: 300, events: 2, next: { watermark: window.start, cursor: { window, offset: 9 } } },
+    };
+    const read = decodeCheckpoint(JSON.stringify(v1));
+    expect(read).toEqual({ ...v1, version: 2, cursor: keyset(7), intent: { ...v1.intent, next: { watermark: window.start, cursor: keyset(9) } } });
+    expect(decodeCheckpoint(encodeCheckpoint(read))).toEqual(read);
+    expect(decodeCheckpoint(JSON.stringify({ version: 1, watermark: window.start }))).toEqual({ version: 2, watermark: window.start });
+    expect(() => decodeCheckpoint(JSON.stringify({ ...v1, cursor: { window } }))).toThrow(/^checkpoint is not valid: cursor\.offset/);
+  });
 });

@@ -22,11 +22,11 @@ export async function boundedCall<T>(peer: Peer, what: string, abortSignal: Abor
 }
 
 /** A try that got no answer in time: from tryTimeoutPolicy, or the system's own connect time-out. */
-export function isTryTimeout(error: unknown): boolean {
+function isTryTimeout(error: unknown): boolean {
   return isRestError(error) && error.code === 'ETIMEDOUT';
 }
 
-export function peerTimeout(peer: Peer, what: string, cause?: unknown): ExportError {
+function peerTimeout(peer: Peer, what: string, cause?: unknown): ExportError {
   const { maxTries, tryTimeoutMs } = peer.retry;
   return new ExportError(peer.timeoutCode, `${describePeer(peer)} did not answer in time: ${what} timed out (${maxTries} tries of ${tryTimeoutMs / 1000} s)`, {
     kind: 'retryable',

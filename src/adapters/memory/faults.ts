@@ -135,11 +135,11 @@ export const storageFaults = {
 };
 
 /** What the Azure adapters throw for an aborted call (storageError maps the SDK's AbortError to this). */
-export function aborted(what: Omit<Operation, 'seq'>): ExportError {
+function aborted(what: Omit<Operation, 'seq'>): ExportError {
   return new ExportError('Aborted', `${describe(what)}: aborted`, { kind: 'retryable' });
 }
 
-export function describe(op: Omit<Operation, 'seq'>): string {
+function describe(op: Omit<Operation, 'seq'>): string {
   const at = op.position === undefined ? '' : ` at ${op.position}`;
   return `${op.name}${op.path ? ` ${op.path}` : ''}${at}`;
 }
