@@ -36,6 +36,7 @@ export async function probeAuditApi(settings: Settings, options: AuditApiProbeOp
     requestTimeoutMs,
     // One try per call: the loop below retries, and knows the link's deadline.
     retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    pageBuffers: 1,
     clock,
     logger: redactingLogger(() => undefined),
   });

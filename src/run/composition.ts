@@ -17,6 +17,7 @@ import type { Settings } from '../config/settings';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { DEFAULT_RETRY_POLICY } from '../retry/retryDecision';
+import { PAGES_AHEAD } from '../pages/windowPages';
 import type { RunDeps, RunProgress } from '../windows/runOptions';
 
 /** The exporter's own state in the host storage: needs no secret, so it is there even when a run fails early. */
@@ -82,6 +83,7 @@ export async function compose(settings: Settings, options: ComposeOptions): Prom
       auth: auditAuth({ mode: settings.auditApiAuth, baseUrl: settings.auditApiUrl, apiKey: apiKey?.value, requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000 }),
       requestTimeoutMs: settings.auditRequestTimeoutSeconds * 1000,
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.auditMaxAttempts },
+      pageBuffers: PAGES_AHEAD + 3, // as many as can be in flight: a window's pages ahead and the next window's first
       clock,
       logger: options.logger,
     }),

@@ -16,6 +16,7 @@ export async function verifySource(settings: Settings, secrets: SecretProvider, 
     auth: auditAuth({ mode: settings.auditApiAuth, baseUrl: settings.auditApiUrl, apiKey: apiKey?.value, requestTimeoutMs }),
     requestTimeoutMs,
     retry: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 4000 },
+    pageBuffers: 1,
     clock: systemClock,
     logger: redactingLogger(() => undefined),
   });

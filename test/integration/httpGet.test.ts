@@ -100,6 +100,7 @@ describe('HttpAuditSource: answers it will not use', () => {
       auth: auditAuth({ mode: 'bearer', baseUrl: url.origin, apiKey: new SecretValue('key-that-must-stay-here'), requestTimeoutMs: 5_000 }),
       requestTimeoutMs: 5_000,
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+      pageBuffers: 1,
       clock: systemClock,
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });

@@ -10,7 +10,6 @@ import type { AuditApiKind } from '../../config/auditApiKind';
 import type { AuditAuth } from './auditAuth';
 import { BodyTooLarge, HttpGetter } from './httpGet';
 import { PageBuffers } from './pageBuffers';
-import { PAGES_AHEAD } from '../../pages/windowPages';
 
 /** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */
 const MAX_PAGE_BYTES = 512 * 1024 * 1024;
@@ -27,16 +26,19 @@ export interface HttpAuditSourceOptions {
   /** One request may take this long before it is abandoned and retried. */
   requestTimeoutMs: number;
   retry: RetryPolicy;
+  /** Answer bodies kept for reuse: as many as the caller has in flight at once, so none is left to the garbage collector. */
+  pageBuffers: number;
   clock: Clock;
   logger: Logger;
 }
 
 /** Immuta's audit search, `GET /audit?minDate&maxDate&offset&size&sortField=dateTime&sortOrder=asc`, either kind. */
 export class HttpAuditSource implements AuditSource {
-  // As many as can be in flight (a window's pages ahead and the next window's first), so none is garbage.
-  readonly #buffers = new PageBuffers(PAGES_AHEAD + 3);
+  readonly #buffers: PageBuffers;
 
-  constructor(private readonly options: HttpAuditSourceOptions) {}
+  constructor(private readonly options: HttpAuditSourceOptions) {
+    this.#buffers = new PageBuffers(options.pageBuffers);
+  }
 
   fetchPage(request: PageRequest, { abortSignal, deadline }: FetchOptions): Promise<AuditPage> {
     const { clock, logger, retry } = this.options;
