@@ -1,5 +1,6 @@
 import { ExportError, ensureError } from '../../errors';
-import { PageSyntaxError, scanPage, type TimeKey } from '../../ndjson/pageScanner';
+import { scanPage, type TimeKey } from '../../ndjson/pageScanner';
+import { PageSyntaxError } from '../../ndjson/tokenReader';
 import type { AuditPage, AuditSource, FetchOptions, PageRequest } from '../../ports/auditSource';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
