@@ -5,7 +5,8 @@ import type { Settings } from '../config/settings';
 import { ExportError } from '../errors';
 import { startOf } from '../pages/position';
 import { sortAnswer } from '../pages/sortAnswer';
-import type { AuditPage, PageRequest } from '../ports/auditSource';
+import { readPage, type AuditPage } from '../ndjson/auditPage';
+import type { PageRequest } from '../ports/auditSource';
 import { systemClock, type Clock } from '../ports/clock';
 import { redactingLogger } from '../ports/logger';
 import type { SecretValue } from '../redact';
@@ -48,7 +49,7 @@ export async function probeAuditApi(settings: Settings, options: AuditApiProbeOp
   let page: AuditPage | undefined;
   for (let attempt = 1; !page; attempt++) {
     try {
-      page = await source.fetchPage(request, { abortSignal: options.abortSignal });
+      page = await readPage(source, request, { abortSignal: options.abortSignal });
     } catch (error) {
       // The run's retry decision, without its cap on waiting: a Retry-After is honoured in full or not at all.
       const delay = retryDelay(attempt, error, { maxAttempts: AUDIT_PROBE_ATTEMPTS, baseDelayMs: 500, maxDelayMs: Infinity });
@@ -62,7 +63,7 @@ export async function probeAuditApi(settings: Settings, options: AuditApiProbeOp
   try {
     sortAnswer(position, page, request, window);
   } finally {
-    page.release?.();
+    page.release();
   }
   const counted = count === undefined ? 'without a count' : `${count} events in the last full hour`;
   return `${settings.auditApiUrl} (${settings.auditApiKind}, auth ${settings.auditApiAuth}) answered: ${counted}; its first page (${eventTimes.length} events) passes the checks a run makes`;

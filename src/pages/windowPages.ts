@@ -1,6 +1,7 @@
 import { linkedSignal } from '../abort/linkedSignal';
 import { ExportError } from '../errors';
-import type { AuditPage, AuditSource, PageRequest } from '../ports/auditSource';
+import { readPage, type AuditPage } from '../ndjson/auditPage';
+import type { AuditSource, PageRequest } from '../ports/auditSource';
 import type { Window } from '../windows/window';
 import { advance } from './advance';
 import type { Position } from './position';
@@ -68,7 +69,7 @@ export async function* windowPages(source: AuditSource, window: Window, position
     }
     const request: PageRequest = { window, from: new Date(from), to: window.end, offset, size: n };
     const linked = linkedSignal(abortSignal);
-    const promise = source.fetchPage(request, { abortSignal: linked.signal, deadline });
+    const promise = readPage(source, request, { abortSignal: linked.signal, deadline });
     const asked = { request, promise, cancel: () => linked.abort(), answered: false };
     const settle = () => ((asked.answered = true), linked.dispose());
     promise.then(settle, settle); // also keeps an abandoned request's failure from crashing the process
@@ -80,7 +81,7 @@ export async function* windowPages(source: AuditSource, window: Window, position
   const drop = () => {
     for (const a of chain?.out ?? []) {
       a.cancel();
-      a.promise.then((p) => p.release?.(), () => undefined);
+      a.promise.then((p) => p.release(), () => undefined);
     }
     chain = undefined;
   };
@@ -96,7 +97,7 @@ export async function* windowPages(source: AuditSource, window: Window, position
       if (chain.tail) depth = answered ? Math.max(PAGES_AHEAD_MIN, depth - 1) : Math.min(ahead, depth + 2);
       const page = await promise;
       if (chain.tail && !continuesChain(chain.tail, page)) {
-        page.release?.();
+        page.release();
         drop();
         continue;
       }
@@ -118,7 +119,7 @@ export async function* windowPages(source: AuditSource, window: Window, position
         }
         const check = ask(window.start.getTime() - 1, 0, 1);
         const counted = await check.promise;
-        counted.release?.();
+        counted.release();
         return { position, rangeCount: counted.count, beyond: sorted.beyond, requests, shortPages };
       }
     }
