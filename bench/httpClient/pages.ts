@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { PageBuffers } from '../../src/adapters/auditApi/pageBuffers';
-import { PAGES_AHEAD } from '../../src/pages/windowPages';
+import { MAX_PAGE_BYTES, PAGE_BUFFERS, PAGES_AHEAD } from '../../src/config/defaults';
 import type { BenchClient } from './client';
 
 export const RESULT_PREFIX = 'bench-pages ';
@@ -23,7 +23,6 @@ export interface PagesResult {
   startupCpuMs: number;
 }
 
-const MAX_PAGE_BYTES = 512 * 1024 * 1024;
 
 export async function fetchEveryPage(client: BenchClient): Promise<void> {
   const startupMs = performance.now();
@@ -36,7 +35,7 @@ export async function fetchEveryPage(client: BenchClient): Promise<void> {
   const size = 1000;
   const pages = Math.ceil(events / size);
   const headers = { accept: 'application/json', authorization: `Bearer ${values.key}` };
-  const buffers = new PageBuffers(PAGES_AHEAD + 3);
+  const buffers = new PageBuffers(PAGE_BUFFERS);
   const digest = values.digest ? createHash('sha256') : undefined;
   const ask = async (page: number): Promise<Buffer> => {
     const url = new URL(`${values.url}/audit`);

@@ -5,7 +5,7 @@ import type { PartPool } from './partPool';
 import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
 import type { Clock } from '../ports/clock';
-import type { AuditPage } from '../ports/auditSource';
+import type { AuditPage } from '../ndjson/auditPage';
 import type { IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
 import { IdDigests } from '../recheck/idDigests';

@@ -2,7 +2,8 @@ import { AUDIT_PROBE_RETRY } from '../config/defaults';
 import { ExportError } from '../errors';
 import { startOf } from '../pages/position';
 import { sortAnswer } from '../pages/sortAnswer';
-import type { AuditPage, PageRequest } from '../ports/auditSource';
+import { readPage, type AuditPage } from '../ndjson/auditPage';
+import type { PageRequest } from '../ports/auditSource';
 import { silentLogger } from '../ports/logger';
 import type { Composition } from '../run/composition';
 import type { SecretValue } from '../redact';
@@ -24,8 +25,8 @@ export interface AuditApiProbeOptions {
 export async function probeAuditApi(root: Composition, options: AuditApiProbeOptions): Promise<string> {
   const { settings, clock } = root;
   const deadline = clock.now().getTime() + options.timeoutMs;
-  // One try per call: the loop below retries, and knows the link's deadline.
-  const source = root.auditSource({ apiKey: options.apiKey, logger: silentLogger, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } });
+  // One try per call, one page: the loop below retries, and knows the link's deadline.
+  const source = root.auditSource({ apiKey: options.apiKey, logger: silentLogger, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, pageBuffers: 1 });
   const end = hourOf(clock.now());
   const window = { start: new Date(end.getTime() - HOUR_MS), end };
   const position = startOf(window);
@@ -34,7 +35,7 @@ export async function probeAuditApi(root: Composition, options: AuditApiProbeOpt
   let page: AuditPage | undefined;
   for (let attempt = 1; !page; attempt++) {
     try {
-      page = await source.fetchPage(request, { abortSignal: options.abortSignal });
+      page = await readPage(source, request, { abortSignal: options.abortSignal });
     } catch (error) {
       // The run's retry decision, without its cap on waiting: a Retry-After is honoured in full or not at all.
       const delay = retryDelay(attempt, error, AUDIT_PROBE_RETRY);
@@ -48,7 +49,7 @@ export async function probeAuditApi(root: Composition, options: AuditApiProbeOpt
   try {
     sortAnswer(position, page, request, window);
   } finally {
-    page.release?.();
+    page.release();
   }
   const counted = count === undefined ? 'without a count' : `${count} events in the last full hour`;
   return `${settings.auditApiUrl} (${settings.auditApiKind}, auth ${settings.auditApiAuth}) answered: ${counted}; its first page (${eventTimes.length} events) passes the checks a run makes`;

@@ -2,6 +2,7 @@
 // number of fraction digits and any offset; the common form YYYY-MM-DDTHH:MM:SS[.sss]Z is read without making a
 // string. Legacy "dateTime" is epoch milliseconds, a JSON number or a string of digits. Anything else is NaN: a time
 // without a zone is never read as local time.
+import { Byte, hasEscape } from './bytes';
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** RFC 3339's date-time: a zone is required; fraction digits beyond milliseconds are cut (floor), never rounded up. */
@@ -10,19 +11,23 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?
 const EPOCH_MS = /^(0|[1-9]\d{0,15})$/;
 const MAX_MS = 8.64e15;
 
-/** The JSON string token b[start..end) (quotes included, `escaped` if it has a backslash) as an instant. */
-export function eventTimeOf(b: Buffer, start: number, end: number, escaped: boolean): number {
+/**
+ * The JSON string token b[start..end) (quotes included) as an instant. `escaped`: whether it has a backslash, if
+ * the caller knows; else looked for only when the common form does not match (which no escaped token does).
+ */
+export function eventTimeOf(b: Buffer, start: number, end: number, escaped?: boolean): number {
   if (!escaped) {
     const fast = isoUtc(b, start + 1, end - 1);
     if (fast !== undefined) return fast;
   }
+  escaped ??= hasEscape(b, start, end);
   const text = escaped ? (JSON.parse(b.toString('utf8', start, end)) as string) : b.toString('utf8', start + 1, end - 1);
   return parseInstant(text);
 }
 
 /** The token b[start..end) — a JSON number, or a string of digits (quotes included) — as epoch ms. */
 export function epochMsOf(b: Buffer, start: number, end: number): number {
-  const quoted = b[start] === 0x22;
+  const quoted = b[start] === Byte.Quote;
   const text = b.toString('latin1', quoted ? start + 1 : start, quoted ? end - 1 : end);
   if (!EPOCH_MS.test(text)) return NaN;
   const ms = Number(text);
@@ -59,7 +64,8 @@ function daysIn(year: number, month: number): number {
 function isoUtc(b: Buffer, i: number, end: number): number | undefined {
   const length = end - i;
   if (length !== 20 && length !== 24) return undefined;
-  if (b[i + 4] !== 0x2d || b[i + 7] !== 0x2d || b[i + 10] !== 0x54 || b[i + 13] !== 0x3a || b[i + 16] !== 0x3a || b[end - 1] !== 0x5a) return undefined;
+  if (b[i + 4] !== Byte.Minus || b[i + 7] !== Byte.Minus || b[i + 10] !== Byte.UpperT) return undefined;
+  if (b[i + 13] !== Byte.Colon || b[i + 16] !== Byte.Colon || b[end - 1] !== Byte.UpperZ) return undefined;
   const year = digits(b, i, 4);
   const month = digits(b, i + 5, 2);
   const day = digits(b, i + 8, 2);
@@ -68,7 +74,7 @@ function isoUtc(b: Buffer, i: number, end: number): number | undefined {
   const second = digits(b, i + 17, 2);
   let ms = 0;
   if (length === 24) {
-    if (b[i + 19] !== 0x2e) return undefined;
+    if (b[i + 19] !== Byte.Dot) return undefined;
     ms = digits(b, i + 20, 3);
   }
   // Date.UTC reads years below 100 as 19xx; such years go to parseInstant.
@@ -83,7 +89,7 @@ function isoUtc(b: Buffer, i: number, end: number): number | undefined {
 function digits(b: Buffer, i: number, n: number): number {
   let v = 0;
   for (let k = i; k < i + n; k++) {
-    const d = b[k]! - 0x30;
+    const d = b[k]! - Byte.Zero;
     if (d < 0 || d > 9) return -1;
     v = v * 10 + d;
   }

@@ -1,4 +1,5 @@
-import { idOf, type AuditPage, type PageRequest } from '../ports/auditSource';
+import { idOf, type AuditPage } from '../ndjson/auditPage';
+import type { PageRequest } from '../ports/auditSource';
 import type { Position } from './position';
 import { DUPLICATE, NEW, type SortedAnswer } from './sortAnswer';
 

@@ -1,4 +1,4 @@
-import { idOf, type AuditPage } from '../ports/auditSource';
+import { idOf, type AuditPage } from '../ndjson/auditPage';
 
 /** What a page asked for ahead must match in the page before it: its last event, and the ids at that instant. */
 export interface Tail {

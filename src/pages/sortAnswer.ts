@@ -1,5 +1,6 @@
 import { ExportError } from '../errors';
-import { idOf, type AuditPage, type PageRequest } from '../ports/auditSource';
+import { idOf, type AuditPage } from '../ndjson/auditPage';
+import { whereOf, type PageRequest } from '../ports/auditSource';
 import type { Window } from '../windows/window';
 import { isFresh, type Position } from './position';
 
@@ -99,6 +100,5 @@ function refuseEvent(page: AuditPage, request: PageRequest, i: number, t: number
 }
 
 function invalid(request: PageRequest, why: string): never {
-  const where = `window ${request.window.start.toISOString()}..${request.window.end.toISOString()} (minDate ${request.from.toISOString()}, offset ${request.offset})`;
-  throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${why}`, { kind: 'retryable' });
+  throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${whereOf(request)}: ${why}`, { kind: 'retryable' });
 }

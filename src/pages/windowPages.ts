@@ -1,19 +1,15 @@
 import { linkedSignal } from '../abort/linkedSignal';
 import { ExportError } from '../errors';
-import type { AuditPage, AuditSource, PageRequest } from '../ports/auditSource';
+import { readPage, type AuditPage } from '../ndjson/auditPage';
+import type { AuditSource, PageRequest } from '../ports/auditSource';
 import type { Window } from '../windows/window';
 import { advance } from './advance';
 import type { Position } from './position';
 import { sortAnswer, type SortedAnswer } from './sortAnswer';
 import { continuesChain, tailOf, type Tail } from './chain';
+import { PAGES_AHEAD } from '../config/defaults';
 
-/**
- * Requests out at most for one window: the API's latency overlaps the lake writes and the scan. How many are out
- * follows the API: two more each time a page is waited for, one fewer each time it was there already. Against an
- * API answering in 100 ms, eight give 45,000 events/s where four gave 28,000; against a local one, pages waiting in
- * memory only cost (three: 117 MiB peak RSS for 1M events, eight always: 164 MiB, same speed).
- */
-export const PAGES_AHEAD = 8;
+/** The fewest requests kept out for a window once it is under way (PAGES_AHEAD the most). */
 const PAGES_AHEAD_MIN = 2;
 /** A window whose paging has not ended after this many requests is refused (an API that never stops answering). */
 const MAX_REQUESTS = 1_000_000;
@@ -68,7 +64,7 @@ export async function* windowPages(source: AuditSource, window: Window, position
     }
     const request: PageRequest = { window, from: new Date(from), to: window.end, offset, size: n };
     const linked = linkedSignal(abortSignal);
-    const promise = source.fetchPage(request, { abortSignal: linked.signal, deadline });
+    const promise = readPage(source, request, { abortSignal: linked.signal, deadline });
     const asked = { request, promise, cancel: () => linked.abort(), answered: false };
     const settle = () => ((asked.answered = true), linked.dispose());
     promise.then(settle, settle); // also keeps an abandoned request's failure from crashing the process
@@ -80,7 +76,7 @@ export async function* windowPages(source: AuditSource, window: Window, position
   const drop = () => {
     for (const a of chain?.out ?? []) {
       a.cancel();
-      a.promise.then((p) => p.release?.(), () => undefined);
+      a.promise.then((p) => p.release(), () => undefined);
     }
     chain = undefined;
   };
@@ -96,7 +92,7 @@ export async function* windowPages(source: AuditSource, window: Window, position
       if (chain.tail) depth = answered ? Math.max(PAGES_AHEAD_MIN, depth - 1) : Math.min(ahead, depth + 2);
       const page = await promise;
       if (chain.tail && !continuesChain(chain.tail, page)) {
-        page.release?.();
+        page.release();
         drop();
         continue;
       }
@@ -118,7 +114,7 @@ export async function* windowPages(source: AuditSource, window: Window, position
         }
         const check = ask(window.start.getTime() - 1, 0, 1);
         const counted = await check.promise;
-        counted.release?.();
+        counted.release();
         return { position, rangeCount: counted.count, beyond: sorted.beyond, requests, shortPages };
       }
     }

@@ -1,3 +1,4 @@
+import type { TimeKey } from '../ndjson/pageScanner';
 import type { Window } from '../windows/window';
 
 /**
@@ -13,25 +14,18 @@ export interface PageRequest {
   size: number;
 }
 
-/**
- * One answer of the audit search, already as NDJSON lines cut from the API's own bytes (every field unchanged,
- * compact, U+2028/U+2029 escaped): the exporter never re-serializes an event.
- */
-export interface AuditPage {
-  /** Events matching the request's `from`/`to` as the API counts them, whatever `offset` and `size`; absent if it does not say. */
-  count: number | undefined;
-  /** The page's events, each one line ending in "\n". */
-  ndjson: Buffer;
-  /** lineEnds[i] = byte offset in `ndjson` just after event i's "\n". */
-  lineEnds: number[];
-  /** Each event's time as epoch ms (NaN when it is not a valid instant with a zone). */
-  eventTimes: number[];
-  /** idStarts[i]..idEnds[i]: event i's "id" token in `ndjson`, quotes included (compared byte for byte). */
-  idStarts: number[];
-  idEnds: number[];
-  /** Event i's "id" and time as text, for messages. */
-  describe(i: number): { id: string; time: string };
-  /** Lets the source reuse the page's memory once its lines are copied out: nothing may read the page after. */
+/** Where a request stands, as messages name it. */
+export function whereOf(request: PageRequest): string {
+  return `window ${request.window.start.toISOString()}..${request.window.end.toISOString()} (minDate ${request.from.toISOString()}, offset ${request.offset})`;
+}
+
+/** One answer of the audit search, its body as the API sent it. */
+export interface AuditAnswer {
+  /** `{"count": N, "hits": [event, …]}`. Whoever reads it takes it over, and may rewrite its bytes. */
+  body: Buffer;
+  /** Which top-level key of an event holds its time. */
+  timeKey: TimeKey;
+  /** Hands the body's memory back to the source for a later answer: nothing may read it after. */
   release?(): void;
 }
 
@@ -43,10 +37,10 @@ export interface FetchOptions {
 
 /** Where audit events come from, one search request at a time. */
 export interface AuditSource {
-  fetchPage(request: PageRequest, options: FetchOptions): Promise<AuditPage>;
-}
-
-/** Event i's id as a string key: its JSON token's bytes, one char per byte. */
-export function idOf(page: AuditPage, i: number): string {
-  return page.ndjson.toString('latin1', page.idStarts[i]!, page.idEnds[i]!);
+  /**
+   * Asks the search for `request` and returns what `read` makes of the answer. Asks again, as the source's retry
+   * policy says, when the request or `read` fails with a retryable error: an answer that cannot be read (a page cut
+   * short, say) is worth asking for again, like one that never came.
+   */
+  fetchAnswer<T>(request: PageRequest, read: (answer: AuditAnswer) => T, options: FetchOptions): Promise<T>;
 }

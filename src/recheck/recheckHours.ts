@@ -1,5 +1,6 @@
 import type { Checkpoint, RecentHour } from '../checkpoint/checkpoint';
 import { ExportError } from '../errors';
+import { readPage } from '../ndjson/auditPage';
 import { hourFilePath, partOf } from '../lake/layout';
 import { cursorOf, positionOf } from '../pages/cursor';
 import { startOf } from '../pages/position';
@@ -71,8 +72,8 @@ async function countAll(deps: RecheckDeps, recent: RecentHour[], options: Rechec
     for (let entry = queue.shift(); entry; entry = queue.shift()) {
       const window = hourWindow(entry.record.hour, entry.record.from);
       try {
-        const page = await deps.source.fetchPage({ window, from: new Date(window.start.getTime() - 1), to: window.end, offset: 0, size: 1 }, options);
-        page.release?.();
+        const page = await readPage(deps.source, { window, from: new Date(window.start.getTime() - 1), to: window.end, offset: 0, size: 1 }, options);
+        page.release();
         counts.set(entry.record.hour, page.count);
       } catch (error) {
         // The export itself is done; an hour that cannot be counted now is counted again next run.
@@ -128,7 +129,7 @@ async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: C
       const answer = await onlyNotExported(item.value, exported);
       appended += answer.sorted.fresh;
       await writeAnswer(deps.writer, window, answer, moveAt);
-      answer.page.release?.();
+      answer.page.release();
       reached = answer.after;
       if (deps.writer.failed) return false;
       // The re-check shares the run's time: past it, stop where the hour stands.

@@ -9,7 +9,7 @@ import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
 import { auditAuth } from '../adapters/auditApi/auditAuth';
 import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
 import { configId } from '../config/configId';
-import { AUDIT_RETRY_BACKOFF, peerTimeouts, type PeerTimeouts } from '../config/defaults';
+import { AUDIT_RETRY_BACKOFF, PAGE_BUFFERS, peerTimeouts, type PeerTimeouts } from '../config/defaults';
 import type { Settings } from '../config/settings';
 import { ExportError } from '../errors';
 import { RotatingLakeWriter } from '../lake/rotatingLakeWriter';
@@ -81,8 +81,11 @@ export class Composition {
     return this.#lake.writer;
   }
 
-  /** The audit API with this key; `retry` is the run's policy unless a caller (test-connection) retries itself. */
-  auditSource(options: { apiKey?: SecretValue; logger: Logger; retry?: RetryPolicy }): HttpAuditSource {
+  /**
+   * The audit API with this key; `retry` is the run's policy unless a caller (test-connection) retries itself, and
+   * `pageBuffers` a run's unless the caller reads one page at a time.
+   */
+  auditSource(options: { apiKey?: SecretValue; logger: Logger; retry?: RetryPolicy; pageBuffers?: number }): HttpAuditSource {
     const s = this.settings;
     const requestTimeoutMs = s.auditRequestTimeoutSeconds * 1000;
     return new HttpAuditSource({
@@ -91,6 +94,7 @@ export class Composition {
       auth: auditAuth({ mode: s.auditApiAuth, baseUrl: s.auditApiUrl, apiKey: options.apiKey, requestTimeoutMs }),
       requestTimeoutMs,
       retry: options.retry ?? { ...AUDIT_RETRY_BACKOFF, maxAttempts: s.auditMaxAttempts },
+      pageBuffers: options.pageBuffers ?? PAGE_BUFFERS,
       clock: this.clock,
       logger: options.logger,
     });

@@ -1,3 +1,4 @@
+import { readPage } from '../ndjson/auditPage';
 import type { AuditSource } from '../ports/auditSource';
 import { HOUR_MS } from '../windows/window';
 
@@ -9,7 +10,7 @@ import { HOUR_MS } from '../windows/window';
  */
 export async function apiCountOf(source: AuditSource, hour: number, { abortSignal }: { abortSignal: AbortSignal }): Promise<number | undefined> {
   const window = { start: new Date(hour), end: new Date(hour + HOUR_MS) };
-  const page = await source.fetchPage({ window, from: window.start, to: window.end, offset: 0, size: 1 }, { abortSignal });
-  page.release?.();
+  const page = await readPage(source, { window, from: window.start, to: window.end, offset: 0, size: 1 }, { abortSignal });
+  page.release();
   return page.count;
 }

@@ -39,7 +39,7 @@ export async function verifyExport(root: Composition, options: VerifyOptions): P
   let sas, api;
   try {
     sas = await secrets.getSecret(secretName, { abortSignal: vault.signal });
-    api = options.againstApi ? root.auditSource({ apiKey: await root.apiKey({ abortSignal: vault.signal }), logger: silentLogger, retry: VERIFY_API_RETRY }) : undefined;
+    api = options.againstApi ? root.auditSource({ apiKey: await root.apiKey({ abortSignal: vault.signal }), logger: silentLogger, retry: VERIFY_API_RETRY, pageBuffers: 1 }) : undefined;
   } finally {
     vault.dispose();
   }

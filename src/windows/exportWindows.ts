@@ -92,7 +92,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
         last = answer;
         await writeAnswer(writer, window, answer, (at) => hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, at) }));
         // Every line is copied into the append buffers by now.
-        answer.page.release?.();
+        answer.page.release();
         // A failed append or commit ends the run (settled() below throws it); nothing more is fetched for it.
         if (writer.failed) break outer;
         if (outOfTime()) {

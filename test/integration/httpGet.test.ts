@@ -4,6 +4,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { BodyTooLarge, HttpGetter } from '../../src/adapters/auditApi/httpGet';
 import { auditAuth } from '../../src/adapters/auditApi/auditAuth';
 import { HttpAuditSource } from '../../src/adapters/auditApi/httpAuditSource';
+import { readPage } from '../../src/ndjson/auditPage';
 import { systemClock } from '../../src/ports/clock';
 import { SecretValue } from '../../src/redact';
 
@@ -98,11 +99,12 @@ describe('HttpAuditSource: answers it will not use', () => {
       auth: auditAuth({ mode: 'bearer', baseUrl: url.origin, apiKey: new SecretValue('key-that-must-stay-here'), requestTimeoutMs: 5_000 }),
       requestTimeoutMs: 5_000,
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+      pageBuffers: 1,
       clock: systemClock,
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });
   const window = { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-01-01T01:00:00Z') };
-  const fetchOnce = () => source().fetchPage({ window, from: window.start, to: window.end, offset: 0, size: 10 }, { abortSignal: new AbortController().signal }).catch((e: unknown) => e);
+  const fetchOnce = () => readPage(source(), { window, from: window.start, to: window.end, offset: 0, size: 10 }, { abortSignal: new AbortController().signal }).catch((e: unknown) => e);
 
   it('refuses a page over 512 MiB from its declared length, naming AUDIT_PAGE_SIZE, without retrying', async () => {
     answer = (res) => {
@@ -124,5 +126,16 @@ describe('HttpAuditSource: answers it will not use', () => {
     expect((error as Error).message).toContain('redirecting to https://audit.example.invalid/api/audit; set AUDIT_API_URL');
     expect((error as Error).message).not.toContain('s3cr3t');
     expect(seenHeaders.length - before).toBe(1); // asked once: permanent, not retried, and nothing sent elsewhere
+  });
+
+  it('asks again for an answer that is not a valid page, within its retries', async () => {
+    const event = { id: 'a', eventTimestamp: '2026-01-01T00:00:01Z' };
+    const good = JSON.stringify({ count: 1, hits: [event] });
+    const bodies = [good.slice(0, 30), good];
+    answer = (res) => res.end(bodies.shift());
+    const before = seenHeaders.length;
+    const got = await readPage(source(), { window, from: window.start, to: window.end, offset: 0, size: 10 }, { abortSignal: new AbortController().signal });
+    expect([got.count, got.ndjson.toString()]).toEqual([1, `${JSON.stringify(event)}\n`]);
+    expect(seenHeaders.length - before).toBe(2);
   });
 });

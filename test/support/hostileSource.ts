@@ -1,7 +1,6 @@
 // An in-memory audit search that misbehaves the ways real ones do (page caps, unstable ties, either bound
-// inclusive, duplicate ids, events inserted and removed while paging, no count), answering through the real scanner.
-import { scanPage } from '../../src/ndjson/pageScanner';
-import type { AuditPage, AuditSource, PageRequest } from '../../src/ports/auditSource';
+// inclusive, duplicate ids, events inserted and removed while paging, no count), its answers read by the real scanner.
+import type { AuditAnswer, AuditSource, PageRequest } from '../../src/ports/auditSource';
 import { seededRandom } from '../../dev/seededRandom';
 
 export interface StoredEvent {
@@ -35,7 +34,7 @@ export class HostileSource implements AuditSource {
     readonly rand = seededRandom(1),
   ) {}
 
-  async fetchPage(request: PageRequest, { abortSignal }: { abortSignal: AbortSignal }): Promise<AuditPage> {
+  async fetchAnswer<T>(request: PageRequest, read: (answer: AuditAnswer) => T, { abortSignal }: { abortSignal: AbortSignal }): Promise<T> {
     await Promise.resolve();
     abortSignal.throwIfAborted();
     const n = ++this.requests;
@@ -54,7 +53,7 @@ export class HostileSource implements AuditSource {
     const size = Math.min(request.size, h.pageCap ?? Infinity);
     const hits = matching.slice(request.offset, request.offset + size);
     const body = JSON.stringify({ ...(h.noCount ? {} : { count: matching.length }), hits: hits.map((e) => eventJson(e, h.legacy)) });
-    return scanPage(Buffer.from(body), h.legacy ? 'dateTime' : 'eventTimestamp');
+    return read({ body: Buffer.from(body), timeKey: h.legacy ? 'dateTime' : 'eventTimestamp' });
   }
 }
 

@@ -1,6 +1,7 @@
 import { parseInstant } from '../../src/ndjson/eventTime';
 import { isUtf8 } from 'node:buffer';
-import { PageSyntaxError, ScannedPage, scanPage } from '../../src/ndjson/pageScanner';
+import { ScannedPage, scanPage } from '../../src/ndjson/pageScanner';
+import { PageSyntaxError } from '../../src/ndjson/tokenReader';
 import { seededRandom } from '../../dev/seededRandom';
 
 // ---- helpers -------------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 // Keyset paging against an audit search that misbehaves: every event of the window is handed out as NEW exactly
 // once (a repeated id once), whatever the API does and wherever the paging is interrupted and resumed.
-import { scanPage } from '../../src/ndjson/pageScanner';
 import { decodeCheckpoint, encodeCheckpoint, initialCheckpoint } from '../../src/checkpoint/checkpoint';
 import { advance } from '../../src/pages/advance';
 import { checkCount } from '../../src/pages/countCheck';
@@ -8,7 +7,8 @@ import { cursorOf, positionOf } from '../../src/pages/cursor';
 import { startOf, type Position } from '../../src/pages/position';
 import { NEW } from '../../src/pages/sortAnswer';
 import { windowPages, type WindowEnd } from '../../src/pages/windowPages';
-import { idOf } from '../../src/ports/auditSource';
+import { idOf } from '../../src/ndjson/auditPage';
+import type { AuditAnswer, PageRequest } from '../../src/ports/auditSource';
 import type { Window } from '../../src/windows/window';
 import { seededRandom } from '../../dev/seededRandom';
 import { HostileSource, eventsAt, type Hostility, type StoredEvent } from '../support/hostileSource';
@@ -151,9 +151,9 @@ describe('windowPages: keyset paging that no misbehaving API can make lose or do
 
   it('refuses a time without a zone, naming the event, rather than reading it as local time', async () => {
     const source = {
-      fetchPage: async () => {
+      fetchAnswer: async <T>(_request: PageRequest, read: (answer: AuditAnswer) => T) => {
         const body = JSON.stringify({ count: 1, hits: [{ id: 'local-1', eventTimestamp: '2026-03-01T10:30:00' }] });
-        return scanPage(Buffer.from(body));
+        return read({ body: Buffer.from(body), timeKey: 'eventTimestamp' });
       },
     };
     await expect(windowPages(source, window, startOf(window), { size: 10, abortSignal: signal }).next()).rejects.toThrow(/event 0 \(id local-1\) has no valid time \("2026-03-01T10:30:00"\)/);

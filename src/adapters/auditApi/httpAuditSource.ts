@@ -1,6 +1,6 @@
 import { ExportError, ensureError } from '../../errors';
-import { PageSyntaxError, scanPage, type TimeKey } from '../../ndjson/pageScanner';
-import type { AuditPage, AuditSource, FetchOptions, PageRequest } from '../../ports/auditSource';
+import type { TimeKey } from '../../ndjson/pageScanner';
+import { whereOf, type AuditAnswer, type AuditSource, type FetchOptions, type PageRequest } from '../../ports/auditSource';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import { parseRetryAfter, type RetryPolicy } from '../../retry/retryDecision';
@@ -11,10 +11,8 @@ import type { AuditApiKind } from '../../config/auditApiKind';
 import type { AuditAuth } from './auditAuth';
 import { BodyTooLarge, HttpGetter } from './httpGet';
 import { PageBuffers } from './pageBuffers';
-import { PAGES_AHEAD } from '../../pages/windowPages';
+import { MAX_PAGE_BYTES } from '../../config/defaults';
 
-/** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */
-const MAX_PAGE_BYTES = 512 * 1024 * 1024;
 /** One set of keep-alive connections per process: a worker runs many exports, each would otherwise leave its own. */
 const SHARED_HTTP = new HttpGetter();
 
@@ -28,23 +26,26 @@ export interface HttpAuditSourceOptions {
   /** One request may take this long before it is abandoned and retried. */
   requestTimeoutMs: number;
   retry: RetryPolicy;
+  /** Answer bodies kept for reuse: as many as the caller has in flight at once, so none is left to the garbage collector. */
+  pageBuffers: number;
   clock: Clock;
   logger: Logger;
 }
 
 /** Immuta's audit search, `GET /audit?minDate&maxDate&offset&size&sortField=dateTime&sortOrder=asc`, either kind. */
 export class HttpAuditSource implements AuditSource {
-  // As many as can be in flight (a window's pages ahead and the next window's first), so none is garbage.
-  readonly #buffers = new PageBuffers(PAGES_AHEAD + 3);
+  readonly #buffers: PageBuffers;
 
-  constructor(private readonly options: HttpAuditSourceOptions) {}
-
-  fetchPage(request: PageRequest, { abortSignal, deadline }: FetchOptions): Promise<AuditPage> {
-    const { clock, logger, retry } = this.options;
-    return withRetries('audit API request', () => this.once(request, abortSignal), { clock, logger, policy: retry, abortSignal, deadline });
+  constructor(private readonly options: HttpAuditSourceOptions) {
+    this.#buffers = new PageBuffers(options.pageBuffers);
   }
 
-  private async once(request: PageRequest, abortSignal: AbortSignal): Promise<AuditPage> {
+  fetchAnswer<T>(request: PageRequest, read: (answer: AuditAnswer) => T, { abortSignal, deadline }: FetchOptions): Promise<T> {
+    const { clock, logger, retry } = this.options;
+    return withRetries('audit API request', async () => read(await this.once(request, abortSignal)), { clock, logger, policy: retry, abortSignal, deadline });
+  }
+
+  private async once(request: PageRequest, abortSignal: AbortSignal): Promise<AuditAnswer> {
     const url = new URL(`${this.options.baseUrl}/audit`);
     url.searchParams.set('minDate', request.from.toISOString());
     url.searchParams.set('maxDate', request.to.toISOString());
@@ -52,10 +53,9 @@ export class HttpAuditSource implements AuditSource {
     url.searchParams.set('size', String(request.size));
     url.searchParams.set('sortField', 'dateTime');
     url.searchParams.set('sortOrder', 'asc');
-    const where = `window ${request.window.start.toISOString()}..${request.window.end.toISOString()} (minDate ${request.from.toISOString()}, offset ${request.offset})`;
+    const where = whereOf(request);
     const { auth } = this.options;
 
-    let body: Buffer;
     const linked = linkedSignal(abortSignal, { timeoutMs: this.options.requestTimeoutMs });
     try {
       let answer;
@@ -71,7 +71,8 @@ export class HttpAuditSource implements AuditSource {
         if (answer.status >= 300 && answer.status < 400) throw redirectError(answer.status, answer.headers.location, url, where);
         throw statusError(answer.status, answer.headers['retry-after'] ?? null, this.options.clock.now(), where);
       }
-      body = answer.body;
+      const { body } = answer;
+      return { body, timeKey: TIME_KEY[this.options.kind], release: () => this.#buffers.give(body) };
     } catch (error) {
       if (error instanceof ExportError) throw error;
       if (error instanceof BodyTooLarge) {
@@ -84,16 +85,6 @@ export class HttpAuditSource implements AuditSource {
       });
     } finally {
       linked.dispose();
-    }
-    // One pass over the bytes validates the page and cuts out each event's line, unchanged: no parse, no re-stringify.
-    try {
-      const page = scanPage(body, TIME_KEY[this.options.kind]);
-      const release = () => this.#buffers.give(body);
-      const { count, ndjson, lineEnds, eventTimes, idStarts, idEnds, describe } = page;
-      return { count, ndjson, lineEnds, eventTimes, idStarts, idEnds, describe, release };
-    } catch (error) {
-      if (!(error instanceof PageSyntaxError)) throw error;
-      throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${where}: ${error.message}`, { kind: 'retryable' });
     }
   }
 }

@@ -1,0 +1,70 @@
+import { ExportError } from '../errors';
+import { whereOf, type AuditAnswer, type AuditSource, type FetchOptions, type PageRequest } from '../ports/auditSource';
+import { scanPage, type ScannedPage } from './pageScanner';
+import { PageSyntaxError } from './tokenReader';
+
+/**
+ * One answer of the audit search as NDJSON lines cut from the API's own bytes (every field unchanged, compact,
+ * U+2028/U+2029 escaped): the exporter never re-serializes an event.
+ */
+export interface AuditPage {
+  /** Events matching the request's `from`/`to` as the API counts them, whatever `offset` and `size`; absent if it does not say. */
+  count: number | undefined;
+  /** The page's events, each one line ending in "\n". */
+  ndjson: Buffer;
+  /** lineEnds[i] = byte offset in `ndjson` just after event i's "\n". */
+  lineEnds: number[];
+  /** Each event's time as epoch ms (NaN when it is not a valid instant with a zone). */
+  eventTimes: number[];
+  /** idStarts[i]..idEnds[i]: event i's "id" token in `ndjson`, quotes included (compared byte for byte). */
+  idStarts: number[];
+  idEnds: number[];
+  /** Event i's "id" and time as text, for messages; throws once the page is released. */
+  describe(i: number): { id: string; time: string };
+  /** Lets the source reuse the page's memory once its lines are copied out: nothing may read the page after. */
+  release(): void;
+}
+
+/**
+ * The NDJSON step: asks `source` for one page and cuts its answer into lines. An answer that is not a valid page is
+ * an InvalidPage error, which the source asks again for, as it does a request that failed.
+ */
+export function readPage(source: AuditSource, request: PageRequest, options: FetchOptions): Promise<AuditPage> {
+  return source.fetchAnswer(request, (answer) => pageOf(answer, request), options);
+}
+
+function pageOf(answer: AuditAnswer, request: PageRequest): AuditPage {
+  let scanned: ScannedPage;
+  try {
+    // One pass over the bytes validates the page and cuts out each event's line, unchanged: no parse, no re-stringify.
+    scanned = scanPage(answer.body, answer.timeKey);
+  } catch (error) {
+    if (!(error instanceof PageSyntaxError)) throw error;
+    throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${whereOf(request)}: ${error.message}`, { kind: 'retryable' });
+  }
+  const { count, ndjson, lineEnds, eventTimes, idStarts, idEnds } = scanned;
+  let released = false;
+  return {
+    count,
+    ndjson,
+    lineEnds,
+    eventTimes,
+    idStarts,
+    idEnds,
+    describe: (i) => {
+      // Its lines are in the answer's buffer, which the source hands to another answer once released.
+      if (released) throw new Error(`event ${i} of a released page was described: its memory may hold another page by now`);
+      return scanned.describe(i);
+    },
+    release: () => {
+      if (released) return; // twice would let two later answers share one buffer
+      released = true;
+      answer.release?.();
+    },
+  };
+}
+
+/** Event i's id as a string key: its JSON token's bytes, one char per byte. */
+export function idOf(page: AuditPage, i: number): string {
+  return page.ndjson.toString('latin1', page.idStarts[i]!, page.idEnds[i]!);
+}
