@@ -7,18 +7,7 @@ import { PageSyntaxError } from './tokenReader';
  * One answer of the audit search as NDJSON lines cut from the API's own bytes (every field unchanged, compact,
  * U+2028/U+2029 escaped): the exporter never re-serializes an event.
  */
-export interface AuditPage {
-  /** Events matching the request's `from`/`to` as the API counts them, whatever `offset` and `size`; absent if it does not say. */
-  count: number | undefined;
-  /** The page's events, each one line ending in "\n". */
-  ndjson: Buffer;
-  /** lineEnds[i] = byte offset in `ndjson` just after event i's "\n". */
-  lineEnds: number[];
-  /** Each event's time as epoch ms (NaN when it is not a valid instant with a zone). */
-  eventTimes: number[];
-  /** idStarts[i]..idEnds[i]: event i's "id" token in `ndjson`, quotes included (compared byte for byte). */
-  idStarts: number[];
-  idEnds: number[];
+export interface AuditPage extends Omit<ScannedPage, 'compactHits' | 'describe'> {
   /** Event i's "id" and time as text, for messages; throws once the page is released. */
   describe(i: number): { id: string; time: string };
   /** Lets the source reuse the page's memory once its lines are copied out: nothing may read the page after. */
