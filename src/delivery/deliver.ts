@@ -5,7 +5,7 @@ import { ExportError } from '../errors';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
 import { segmentName, type IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
-import { fileChanged, fileVanished } from './recoveryTable';
+import { fileChanged, fileVanished } from './fileErrors';
 
 export interface DeliverDeps {
   store: CheckpointStore;

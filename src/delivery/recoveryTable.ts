@@ -1,5 +1,5 @@
 import type { Intent } from '../checkpoint/checkpoint';
-import { ExportError } from '../errors';
+import { fileChanged, fileVanished } from './fileErrors';
 
 /** What a flush with no data told us about a file: the fence held, moved, or the file is not there. */
 export type FlushOutcome = 'committed' | 'mismatch' | 'missing';
@@ -26,22 +26,4 @@ export function afterFlushAtFrom(intent: Intent, outcome: FlushOutcome): 'drop' 
   if (outcome === 'missing' && intent.create) return 'drop';
   if (outcome === 'missing') throw fileVanished(intent.file.path);
   throw fileChanged(intent.file.path, `neither ${intent.from} nor ${intent.to}`);
-}
-
-/** The file is not `lengths` bytes long, as the checkpoint says it must be: someone else wrote it. */
-export function fileChanged(path: string, lengths: string, cause?: unknown): ExportError {
-  return new ExportError(
-    'UnexpectedFileLength',
-    `${path} is ${lengths} bytes long, so another writer has changed it; ` +
-      'stop other exporters writing to this path, then move the file aside and run again',
-    { kind: 'conflict', cause },
-  );
-}
-
-export function fileVanished(path: string, cause?: unknown): ExportError {
-  return new ExportError(
-    'FileVanished',
-    `${path} is recorded in the checkpoint but no longer exists in the lake; restore it, or reset the checkpoint to re-export`,
-    { kind: 'permanent', cause },
-  );
 }
