@@ -1,7 +1,7 @@
 import { encodeCheckpoint } from '../checkpoint/checkpoint';
 import { applyReset, previewReset } from '../checkpoint/resetCheckpoint';
 import { resetNotes } from '../checkpoint/resetNotes';
-import { parseResetStart } from '../checkpoint/resetStart';
+import { parseResetStart } from './resetStart';
 import type { Composition } from '../run/composition';
 import { redact } from '../redact';
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
+import { CHECKPOINT_COMMAND_TIMEOUT_MS, CONNECTION_TEST_MAX_MS, STATUS_READ_TIMEOUT_MS } from '../config/defaults';
 import { exportConfigToEnv, parseExportConfig } from '../config/exportConfig';
 import { loadSettings } from '../config/settings';
 import { ExportError, ensureError, errorCode, type ExportErrorCode } from '../errors';
@@ -90,12 +90,12 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (command === 'run') return await run(await withConfig(parsed.values.config, env), io);
     if (command === 'status') {
       const root = new Composition(loadSettings(await withConfig(parsed.values.config, env)));
-      io.out(JSON.stringify(await readStatus(root, { abortSignal: AbortSignal.timeout(60_000) }), null, 2));
+      io.out(JSON.stringify(await readStatus(root, { abortSignal: AbortSignal.timeout(STATUS_READ_TIMEOUT_MS) }), null, 2));
       return 0;
     }
     if (command === 'checkpoint' && (sub === 'show' || sub === 'reset') && !file) {
       const root = new Composition(loadSettings(await withConfig(parsed.values.config, env)));
-      const options = { abortSignal: AbortSignal.timeout(60_000) };
+      const options = { abortSignal: AbortSignal.timeout(CHECKPOINT_COMMAND_TIMEOUT_MS) };
       if (sub === 'show') return await checkpointShow(root, io.out, options);
       return await checkpointReset(root, { start: parsed.values.start, yes: parsed.values.yes }, io, options);
     }

@@ -92,6 +92,11 @@ export function callTimeoutMs(retry: PeerRetry): number {
   return total;
 }
 
+/** Reading the status (the checkpoint and the status record) for `status` and the HTTP status function. */
+export const STATUS_READ_TIMEOUT_MS = 30_000;
+/** `checkpoint show` and `checkpoint reset`: a read, or a lease, a read and a conditional write. */
+export const CHECKPOINT_COMMAND_TIMEOUT_MS = 60_000;
+
 /** Keeping a status record is best effort: it never holds up the result it describes for longer than this. */
 export const STATUS_UPDATE_TIMEOUT_MS = 15_000;
 

@@ -1,3 +1,4 @@
+import { SETTING_DEFAULTS } from './defaults';
 import { budgetProblem, functionTimeoutMs } from './functionTimeout';
 import { loadSettings, SettingsError, type Settings } from './settings';
 import { INTERVAL_SCHEDULES, scheduleProblem, type ExportInterval } from './schedule';
@@ -11,7 +12,7 @@ export function scheduleFromEnv(env: Record<string, string | undefined> = proces
   const explicit = env.EXPORT_SCHEDULE?.trim();
   if (explicit && !scheduleProblem(explicit)) return explicit;
   const interval = env.EXPORT_INTERVAL?.trim() as ExportInterval | undefined;
-  return (interval && INTERVAL_SCHEDULES[interval]) || INTERVAL_SCHEDULES.EVERY_12_HOURS;
+  return (interval && INTERVAL_SCHEDULES[interval]) || INTERVAL_SCHEDULES[SETTING_DEFAULTS.EXPORT_INTERVAL];
 }
 
 /**

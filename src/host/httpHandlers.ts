@@ -1,4 +1,4 @@
-import { CONNECTION_TEST_MAX_MS } from '../config/defaults';
+import { CONNECTION_TEST_MAX_MS, STATUS_READ_TIMEOUT_MS } from '../config/defaults';
 import type { Composition } from '../run/composition';
 import { testConnection, type ConnectionReport } from '../connection/testConnection';
 import { ensureError, errorCode, type ExportErrorCode } from '../errors';
@@ -13,7 +13,7 @@ export interface JsonResponse {
 /** GET /api/export/status: the same JSON as `audit-export status`. */
 export async function statusResponse(getRoot: () => Composition): Promise<JsonResponse> {
   try {
-    return { status: 200, jsonBody: await readStatus(getRoot(), { abortSignal: AbortSignal.timeout(30_000) }) };
+    return { status: 200, jsonBody: await readStatus(getRoot(), { abortSignal: AbortSignal.timeout(STATUS_READ_TIMEOUT_MS) }) };
   } catch (error) {
     return failure(error);
   }

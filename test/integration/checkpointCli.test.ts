@@ -125,8 +125,8 @@ describe('audit-export checkpoint show / reset', () => {
   it('reset refuses a start in the future, before 2000, or without a zone (exit 2); nothing changes', async () => {
     const before = await stored('shown');
     const cases: Array<[string, RegExp]> = [
-      [new Date(Date.now() + HOUR).toISOString(), /is later than now/],
-      ['1999-12-31T00:00:00Z', /is before 2000-01-01T00:00:00.000Z/],
+      [new Date(Date.now() + HOUR).toISOString(), /--start is in the future \(/],
+      ['1999-12-31T00:00:00Z', /--start is before 2000-01-01 \(1999-12-31T00:00:00.000Z\): check the year/],
       ['2026-01-01T00:00:00', /must be an ISO-8601 time with a zone/],
     ];
     for (const [start, message] of cases) {

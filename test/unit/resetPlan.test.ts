@@ -1,7 +1,7 @@
 import type { Checkpoint, Intent } from '../../src/checkpoint/checkpoint';
 import { resetNotes } from '../../src/checkpoint/resetNotes';
 import { planReset } from '../../src/checkpoint/resetPlan';
-import { parseResetStart } from '../../src/checkpoint/resetStart';
+import { parseResetStart } from '../../src/cli/resetStart';
 import { hourFilePath } from '../../src/lake/layout';
 
 const ROOT = 'immuta-audit';
@@ -102,8 +102,8 @@ describe('parseResetStart', () => {
     [undefined, /needs --start/],
     ['2026-05-01T00:00:00', /ISO-8601 time with a zone/],
     ['yesterday', /ISO-8601 time with a zone/],
-    ['1999-12-31T23:59:59Z', /is before 2000-01-01T00:00:00.000Z/],
-    ['2026-06-01T12:00:01Z', /is later than now \(2026-06-01T12:00:00.000Z\)/],
+    ['1999-12-31T23:59:59Z', /^--start is before 2000-01-01 \(1999-12-31T23:59:59.000Z\): check the year$/],
+    ['2026-06-01T12:00:01Z', /^--start is in the future \(2026-06-01T12:00:01.000Z, now 2026-06-01T12:00:00.000Z\)/],
   ])('refuses %s as usage (exit 2)', (text, message) => {
     expect(() => parseResetStart(text, now)).toThrow(expect.objectContaining({ code: 'InvalidUsage', message: expect.stringMatching(message) }));
   });

@@ -1,14 +1,12 @@
 import { parseInstant } from '../ndjson/eventTime';
+import { exportStartProblem } from '../config/exportStart';
 import { ExportError } from '../errors';
-
-/** No audit event is older; a year before it is a typo, not a request. */
-const EARLIEST_START = new Date('2000-01-01T00:00:00.000Z');
 
 const usage = (message: string) => new ExportError('InvalidUsage', message, { kind: 'permanent' });
 
 /**
  * The time a reset makes the next run start from: an RFC 3339 instant with a zone (read as event times are, to
- * the millisecond), from 2000 on and not later than `now` (a run exports only what has happened).
+ * the millisecond), allowed where EXPORT_START would be: from 2000 on and not later than `now`.
  */
 export function parseResetStart(text: string | undefined, now: Date): Date {
   if (text === undefined || text.trim() === '') {
@@ -17,11 +15,8 @@ export function parseResetStart(text: string | undefined, now: Date): Date {
   const ms = parseInstant(text.trim());
   if (Number.isNaN(ms)) throw usage(`--start must be an ISO-8601 time with a zone, e.g. 2026-11-01T00:00:00Z (got "${text}")`);
   const start = new Date(ms);
-  if (start < EARLIEST_START) {
-    throw usage(`--start ${start.toISOString()} is before ${EARLIEST_START.toISOString()}: no audit event is that old; check the year`);
-  }
-  if (start > now) {
-    throw usage(`--start ${start.toISOString()} is later than now (${now.toISOString()}): a run exports only events that have happened`);
-  }
+  // The same rule as EXPORT_START's: a reset starts the export anew.
+  const problem = exportStartProblem(start, now);
+  if (problem) throw usage(`--start ${problem}`);
   return start;
 }
