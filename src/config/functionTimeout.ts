@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ExportError } from '../errors';
 import { DEADLINE_MARGIN_MS } from './defaults';
 
 /** host.json beside package.json: where the Functions host reads it, three folders up from dist/src/config. */
@@ -13,7 +14,10 @@ export function functionTimeoutMs(hostJsonPath = HOST_JSON): number {
   const value = (JSON.parse(readFileSync(hostJsonPath, 'utf8')) as { functionTimeout?: unknown }).functionTimeout;
   if (value === '-1') return Infinity;
   const m = typeof value === 'string' ? /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/.exec(value) : null;
-  if (!m) throw new Error(`${hostJsonPath}: functionTimeout must be "hh:mm:ss" (e.g. "00:30:00") or "-1", got ${JSON.stringify(value)}`);
+  if (!m) {
+    const message = `${hostJsonPath}: functionTimeout must be "hh:mm:ss" (e.g. "00:30:00") or "-1", got ${JSON.stringify(value)}`;
+    throw new ExportError('InvalidSettings', message, { kind: 'permanent' });
+  }
   const [days, hours, minutes, seconds] = [m[1] ?? '0', m[2]!, m[3]!, m[4]!].map(Number) as [number, number, number, number];
   return (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
 }

@@ -27,7 +27,7 @@ describe("the run's deadline comes from host.json's functionTimeout", () => {
   ])('%s is %d ms', (value, ms) => expect(functionTimeoutMs(hostJson(value))).toBe(ms));
 
   it.each([undefined, '10 minutes', 600, '00:10'])('refuses %j, naming the file and the setting', (value) => {
-    expect(() => functionTimeoutMs(hostJson(value))).toThrow(/host\.json: functionTimeout must be "hh:mm:ss"/);
+    expect(() => functionTimeoutMs(hostJson(value))).toThrow(expect.objectContaining({ code: 'InvalidSettings', message: expect.stringMatching(/host\.json: functionTimeout must be "hh:mm:ss"/) }));
   });
 
   it('a budget must leave the margin for the last batch and the checkpoint', () => {
