@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
+import { AdlsLakeReader } from '../adapters/azure/adlsLakeReader';
 import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
 import { BlobCheckpointStore } from '../adapters/azure/blobCheckpointStore';
 import { BlobIdLedger } from '../adapters/azure/blobIdLedger';
@@ -79,6 +80,12 @@ export class Composition {
       this.#lake = { sas: value, writer: new AdlsLakeWriter({ dfsEndpoint, fileSystem, sas, retry: this.timeouts.lake }) };
     }
     return this.#lake.writer;
+  }
+
+  /** verify's view of the lake, through its own Read + List SAS; `where` names that SAS in messages. */
+  lakeReader(sas: SecretValue, where: string): AdlsLakeReader {
+    const { dfsEndpoint, fileSystem } = this.settings;
+    return new AdlsLakeReader({ dfsEndpoint, fileSystem, sas, where, retry: this.timeouts.lakeRead });
   }
 
   /**
