@@ -9,6 +9,7 @@ import { StateContainer } from '../adapters/azure/hostStorage';
 import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
 import { auditAuth } from '../adapters/auditApi/auditAuth';
 import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
+import { HttpGetter } from '../adapters/auditApi/httpGet';
 import { configId } from '../config/configId';
 import { AUDIT_RETRY_BACKOFF, PAGE_BUFFERS, peerTimeouts, type PeerTimeouts } from '../config/defaults';
 import type { Settings } from '../config/settings';
@@ -42,8 +43,9 @@ export interface RunAdapters extends RunDeps {
 
 /**
  * How the pieces fit, built once per worker process (a Functions worker serves many ticks): one credential, one
- * Key Vault client, one host-storage client shared by the checkpoint, status and id stores. What changes between
- * runs is read per run: the secrets (they rotate), and the lease a checkpoint store holds.
+ * Key Vault client, one host-storage client shared by the checkpoint, status and id stores, one set of keep-alive
+ * connections to the audit API. What changes between runs is read per run: the secrets (they rotate), and the lease
+ * a checkpoint store holds.
  */
 export class Composition {
   readonly credential: TokenCredential;
@@ -54,6 +56,8 @@ export class Composition {
   readonly state: StateContainer;
   readonly status: BlobStatusStore;
   readonly ledger: BlobIdLedger;
+  /** The audit API's keep-alive connections, reused by every run's audit source. */
+  readonly http = new HttpGetter();
   #lake: { sas: string; writer: AdlsLakeWriter } | undefined;
 
   constructor(readonly settings: Settings, options: CompositionOptions = {}) {
@@ -102,6 +106,7 @@ export class Composition {
       requestTimeoutMs,
       retry: options.retry ?? { ...AUDIT_RETRY_BACKOFF, maxAttempts: s.auditMaxAttempts },
       pageBuffers: options.pageBuffers ?? PAGE_BUFFERS,
+      http: this.http,
       clock: this.clock,
       logger: options.logger,
     });
