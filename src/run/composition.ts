@@ -73,6 +73,7 @@ export class Composition {
 
   /** A checkpoint store of its own for each run: it holds that run's lease. */
   checkpoints(): BlobCheckpointStore {
+    // Renewed on the wall clock, not this.clock, on purpose: Azure times the lease by it, never by a test's simulated clock.
     return new BlobCheckpointStore({ state: this.state, configId: this.configId, leaseSeconds: this.settings.leaseSeconds });
   }
 
