@@ -65,6 +65,8 @@ export interface PeerTimeouts {
   keyVault: PeerRetry;
   hostStorage: PeerRetry;
   lake: PeerRetry;
+  /** verify's reads of the lake, with its own Read + List SAS. */
+  lakeRead: PeerRetry;
 }
 
 export const PEER_TIMEOUTS: Readonly<PeerTimeouts> = Object.freeze({
@@ -74,6 +76,8 @@ export const PEER_TIMEOUTS: Readonly<PeerTimeouts> = Object.freeze({
   hostStorage: { tryTimeoutMs: 15_000, maxTries: 3, retryDelayMs: 500, maxRetryDelayMs: 4_000 },
   // An append carries up to EXPORT_BATCH_MAX_BYTES: time to upload 100 MiB on a slow link.
   lake: { tryTimeoutMs: 120_000, maxTries: 4, retryDelayMs: 500, maxRetryDelayMs: 15_000 },
+  // verify asks for a page of the listing or a 4 MiB range of a file at a time.
+  lakeRead: { tryTimeoutMs: 60_000, maxTries: 4, retryDelayMs: 500, maxRetryDelayMs: 15_000 },
 });
 
 /** Defaults overlaid by what a caller (a test) gives. */
@@ -123,6 +127,12 @@ export const AUDIT_PROBE_RETRY = Object.freeze({ maxAttempts: 4, baseDelayMs: 50
  * HTTP function may take to answer, so the HTTP check always gets its report.
  */
 export const CONNECTION_TEST_MAX_MS = Object.values(LINK_TIMEOUTS_MS).reduce((a, b) => a + b, 0) + STATUS_UPDATE_TIMEOUT_MS;
+
+/**
+ * verify holds each request to the lake, all its tries and the body, to these: the SDK sends its try time-out to the
+ * server only.
+ */
+export const LAKE_READ_TIMEOUTS_MS = Object.freeze({ listPage: 120_000, range: 120_000 });
 
 /** verify reads its SAS (and the API key) from the vault within this. */
 export const VERIFY_VAULT_TIMEOUT_MS = 60_000;

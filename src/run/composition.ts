@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
+import { AdlsLakeReader } from '../adapters/azure/adlsLakeReader';
 import { AdlsLakeWriter } from '../adapters/azure/adlsLakeWriter';
 import { BlobCheckpointStore } from '../adapters/azure/blobCheckpointStore';
 import { BlobIdLedger } from '../adapters/azure/blobIdLedger';
@@ -8,6 +9,7 @@ import { StateContainer } from '../adapters/azure/hostStorage';
 import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
 import { auditAuth } from '../adapters/auditApi/auditAuth';
 import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
+import { HttpGetter } from '../adapters/auditApi/httpGet';
 import { configId } from '../config/configId';
 import { AUDIT_RETRY_BACKOFF, PAGE_BUFFERS, peerTimeouts, type PeerTimeouts } from '../config/defaults';
 import type { Settings } from '../config/settings';
@@ -41,8 +43,9 @@ export interface RunAdapters extends RunDeps {
 
 /**
  * How the pieces fit, built once per worker process (a Functions worker serves many ticks): one credential, one
- * Key Vault client, one host-storage client shared by the checkpoint, status and id stores. What changes between
- * runs is read per run: the secrets (they rotate), and the lease a checkpoint store holds.
+ * Key Vault client, one host-storage client shared by the checkpoint, status and id stores, one set of keep-alive
+ * connections to the audit API. What changes between runs is read per run: the secrets (they rotate), and the lease
+ * a checkpoint store holds.
  */
 export class Composition {
   readonly credential: TokenCredential;
@@ -53,6 +56,8 @@ export class Composition {
   readonly state: StateContainer;
   readonly status: BlobStatusStore;
   readonly ledger: BlobIdLedger;
+  /** The audit API's keep-alive connections, reused by every run's audit source. */
+  readonly http = new HttpGetter();
   #lake: { sas: string; writer: AdlsLakeWriter } | undefined;
 
   constructor(readonly settings: Settings, options: CompositionOptions = {}) {
@@ -68,6 +73,7 @@ export class Composition {
 
   /** A checkpoint store of its own for each run: it holds that run's lease. */
   checkpoints(): BlobCheckpointStore {
+    // Renewed on the wall clock, not this.clock, on purpose: Azure times the lease by it, never by a test's simulated clock.
     return new BlobCheckpointStore({ state: this.state, configId: this.configId, leaseSeconds: this.settings.leaseSeconds });
   }
 
@@ -79,6 +85,12 @@ export class Composition {
       this.#lake = { sas: value, writer: new AdlsLakeWriter({ dfsEndpoint, fileSystem, sas, retry: this.timeouts.lake }) };
     }
     return this.#lake.writer;
+  }
+
+  /** verify's view of the lake, through its own Read + List SAS; `where` names that SAS in messages. */
+  lakeReader(sas: SecretValue, where: string): AdlsLakeReader {
+    const { dfsEndpoint, fileSystem } = this.settings;
+    return new AdlsLakeReader({ dfsEndpoint, fileSystem, sas, where, retry: this.timeouts.lakeRead });
   }
 
   /**
@@ -95,6 +107,7 @@ export class Composition {
       requestTimeoutMs,
       retry: options.retry ?? { ...AUDIT_RETRY_BACKOFF, maxAttempts: s.auditMaxAttempts },
       pageBuffers: options.pageBuffers ?? PAGE_BUFFERS,
+      http: this.http,
       clock: this.clock,
       logger: options.logger,
     });

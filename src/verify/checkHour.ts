@@ -6,7 +6,7 @@ import { manifestProblems } from './checkManifest';
 import { partProblems, rangesProblem } from './checkPart';
 import { FileScan } from './fileScan';
 import type { HourFiles } from './inventory';
-import type { LakeEntry, LakeReader } from './lakeReader';
+import type { LakeEntry, LakeReader } from '../ports/lakeReader';
 import { decodeManifest } from './manifestFile';
 
 export interface HourResult {

@@ -1,4 +1,4 @@
-import type { LakeEntry } from './lakeReader';
+import type { LakeEntry } from '../ports/lakeReader';
 import { classifyPath } from './lakePaths';
 
 /** What the listing found for one UTC hour. */

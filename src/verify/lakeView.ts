@@ -2,7 +2,7 @@ import type { Checkpoint } from '../checkpoint/checkpoint';
 import { ExportError } from '../errors';
 import type { CheckpointStore } from '../ports/checkpointStore';
 import { takeInventory, type Inventory } from './inventory';
-import type { LakeReader } from './lakeReader';
+import type { LakeReader } from '../ports/lakeReader';
 
 const ATTEMPTS = 3;
 

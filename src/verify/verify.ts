@@ -8,7 +8,6 @@ import { hourOf } from '../windows/window';
 import { checkChain } from './chain';
 import type { ChainEntry } from './chainPieces';
 import { checkHour } from './checkHour';
-import { LakeReader } from './lakeReader';
 import { lakeView } from './lakeView';
 import { previousOf } from './manifestFile';
 import { chainLines, hourLine, openHourLine, otherLine, summaryLine, type Totals } from './report';
@@ -47,7 +46,7 @@ export async function verifyExport(root: Composition, options: VerifyOptions): P
   if (verdict.errors.length > 0) throw new ExportError('VerifySasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
   for (const warning of verdict.warnings) options.warn(warning);
 
-  const reader = new LakeReader({ dfsEndpoint: settings.dfsEndpoint, fileSystem: settings.fileSystem, sas: sas.value, where });
+  const reader = root.lakeReader(sas.value, where);
   const { inventory, checkpoint } = await lakeView(root.checkpoints(), reader, settings.path, opts);
   const selected = [...inventory.hours.values()].filter((h) => inRange(h.hour, options)).sort((a, b) => a.hour - b.hour);
   const latest = new Set(selected.map((h) => h.manifests.get(Math.max(0, ...h.manifests.keys()))?.path));

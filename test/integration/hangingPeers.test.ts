@@ -13,7 +13,7 @@ const T0 = new Date('2026-03-01T00:00:00.000Z');
 const NOW = new Date(T0.getTime() + 3 * 3600_000);
 /** Short for a test, still ample for a healthy local peer on a busy machine (storage takes whole seconds). */
 const TRY = { tryTimeoutMs: 2000, maxTries: 2, retryDelayMs: 50, maxRetryDelayMs: 100 };
-const SHORT: PeerTimeouts = { keyVault: TRY, hostStorage: TRY, lake: TRY };
+const SHORT: PeerTimeouts = { keyVault: TRY, hostStorage: TRY, lake: TRY, lakeRead: TRY };
 const HANG = [{ fault: 'delay' as const, delayMs: 600_000, count: Infinity }];
 
 /** Key Vault, host storage or the lake takes the connection and never answers. */

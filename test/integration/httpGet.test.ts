@@ -100,6 +100,7 @@ describe('HttpAuditSource: answers it will not use', () => {
       requestTimeoutMs: 5_000,
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
       pageBuffers: 1,
+      http,
       clock: systemClock,
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });

@@ -6,7 +6,7 @@ import { fileSystemSas } from '../../dev/sas';
 import { hourFilePath } from '../../src/lake/layout';
 import { encodeManifest, sha256Hex, type Manifest } from '../../src/manifest/manifest';
 import { SecretValue } from '../../src/redact';
-import { LakeReader } from '../../src/verify/lakeReader';
+import { AdlsLakeReader } from '../../src/adapters/azure/adlsLakeReader';
 import { hourOf } from '../../src/windows/window';
 import { cli, type CliResult } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
@@ -235,7 +235,7 @@ describe('audit-export verify: the lake against its manifests and their hash cha
   it('a file that changes after it was listed is reported as changed, never read half old, half new', async () => {
     const l = await lake('v-changing');
     const sas = new SecretValue(fileSystemSas(h.stack.info, { fileSystem: h.seeded.fileSystem, policyId: h.seeded.verifyPolicyId }));
-    const reader = new LakeReader({ dfsEndpoint: h.stack.info.dfsEndpoint, fileSystem: h.seeded.fileSystem, sas, where: 'the test SAS' });
+    const reader = new AdlsLakeReader({ dfsEndpoint: h.stack.info.dfsEndpoint, fileSystem: h.seeded.fileSystem, sas, where: 'the test SAS' });
     const opts = { abortSignal: AbortSignal.timeout(30_000) };
     const listed = [];
     for await (const entry of reader.list('v-changing', opts)) listed.push(entry);

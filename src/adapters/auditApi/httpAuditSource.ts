@@ -9,12 +9,9 @@ import { withRetries } from '../../retry/withRetries';
 import { linkedSignal } from '../../abort/linkedSignal';
 import type { AuditApiKind } from '../../config/auditApiKind';
 import type { AuditAuth } from './auditAuth';
-import { BodyTooLarge, HttpGetter } from './httpGet';
+import { BodyTooLarge, type HttpGetter } from './httpGet';
 import { PageBuffers } from './pageBuffers';
 import { MAX_PAGE_BYTES } from '../../config/defaults';
-
-/** One set of keep-alive connections per process: a worker runs many exports, each would otherwise leave its own. */
-const SHARED_HTTP = new HttpGetter();
 
 /** Where each kind keeps an event's time: UAM's ISO-8601 "eventTimestamp", legacy's epoch-ms "dateTime". */
 const TIME_KEY: Record<AuditApiKind, TimeKey> = { 'immuta-uam': 'eventTimestamp', 'immuta-legacy': 'dateTime' };
@@ -28,6 +25,8 @@ export interface HttpAuditSourceOptions {
   retry: RetryPolicy;
   /** Answer bodies kept for reuse: as many as the caller has in flight at once, so none is left to the garbage collector. */
   pageBuffers: number;
+  /** The connections to ask over: one HttpGetter for the process, since a worker runs many exports and each would otherwise leave its own. */
+  http: HttpGetter;
   clock: Clock;
   logger: Logger;
 }
@@ -62,7 +61,7 @@ export class HttpAuditSource implements AuditSource {
       for (let attempt = 1; ; attempt++) {
         const authorization = await auth.header(linked.signal);
         const headers: Record<string, string> = { accept: 'application/json', ...(authorization ? { authorization } : {}) };
-        answer = await SHARED_HTTP.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES, allocate: (size) => this.#buffers.take(size) });
+        answer = await this.options.http.get(url, headers, { abortSignal: linked.signal, maxBytes: MAX_PAGE_BYTES, allocate: (size) => this.#buffers.take(size) });
         // A refused token is exchanged anew and the request asked once more.
         if ((answer.status === 401 || answer.status === 403) && attempt === 1 && (await auth.refused(authorization, linked.signal))) continue;
         break;

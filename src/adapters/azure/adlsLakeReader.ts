@@ -1,33 +1,29 @@
 import { DataLakeFileSystemClient } from '@azure/storage-file-datalake';
-import { linkedSignal } from '../abort/linkedSignal';
-import { storageError, restErrorInfo } from '../adapters/azure/storageErrors';
-import { ExportError } from '../errors';
-import type { SecretValue } from '../redact';
-import { normalizeSasToken } from '../sas/sasToken';
+import { linkedSignal } from '../../abort/linkedSignal';
+import { LAKE_READ_TIMEOUTS_MS, PEER_TIMEOUTS, type PeerRetry } from '../../config/defaults';
+import { ExportError } from '../../errors';
+import type { LakeEntry, LakeReader } from '../../ports/lakeReader';
+import type { SecretValue } from '../../redact';
+import { normalizeSasToken } from '../../sas/sasToken';
+import { storageRetryOptions } from './peer';
+import { storageError, restErrorInfo } from './storageErrors';
 
-export interface LakeEntry {
-  path: string;
-  length: number;
-  etag: string;
-}
-
-export interface LakeReaderOptions {
+export interface AdlsLakeReaderOptions {
   dfsEndpoint: string;
   fileSystem: string;
   sas: SecretValue;
   /** How messages name the SAS: `secret "…" in Key Vault …`. */
   where: string;
+  /** Per try; the defaults' lakeRead entry unless given. */
+  retry?: PeerRetry;
 }
 
 type Opts = { abortSignal: AbortSignal };
 
-// Each request is bounded twice: per try by the SDK, and whole (body included) by our own time-out.
-const RETRY = { maxTries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 15_000, tryTimeoutInMs: 60_000 };
+/** The most Path - List gives in one page. */
 const LIST_PAGE = 5000;
-const LIST_TIMEOUT_MS = 120_000;
 /** Files are read in ranges of this size: one request never holds more, nor runs for long. */
 const READ_BYTES = 4 * 1024 * 1024;
-const READ_TIMEOUT_MS = 120_000;
 
 /** Path - List gives the ETag bare; If-Match wants it quoted, as headers carry it. */
 function quoted(etag: string | undefined): string {
@@ -35,20 +31,23 @@ function quoted(etag: string | undefined): string {
   return /^(W\/)?"/.test(etag) ? etag : `"${etag}"`;
 }
 
-/** Lists and reads the lake with a Read + List SAS; never writes. */
-export class LakeReader {
+/**
+ * LakeReader over the Data Lake dfs API with a Read + List SAS. Each request is bounded twice: per try by the SDK,
+ * and whole (body included) by LAKE_READ_TIMEOUTS_MS.
+ */
+export class AdlsLakeReader implements LakeReader {
   readonly #fs: DataLakeFileSystemClient;
 
-  constructor(private readonly options: LakeReaderOptions) {
+  constructor(private readonly options: AdlsLakeReaderOptions) {
     const url = `${options.dfsEndpoint}/${options.fileSystem}?${normalizeSasToken(options.sas.reveal())}`;
-    this.#fs = new DataLakeFileSystemClient(url, undefined, { retryOptions: RETRY });
+    this.#fs = new DataLakeFileSystemClient(url, undefined, { retryOptions: storageRetryOptions(options.retry ?? PEER_TIMEOUTS.lakeRead) });
   }
 
   /** Every file below `root` (directories left out), one page of the listing at a time. */
   async *list(root: string, { abortSignal }: Opts): AsyncGenerator<LakeEntry> {
     let continuationToken: string | undefined;
     do {
-      const linked = linkedSignal(abortSignal, { timeoutMs: LIST_TIMEOUT_MS });
+      const linked = linkedSignal(abortSignal, { timeoutMs: LAKE_READ_TIMEOUTS_MS.listPage });
       let page;
       try {
         const pages = this.#fs.listPaths({ path: root, recursive: true, abortSignal: linked.signal }).byPage({ continuationToken, maxPageSize: LIST_PAGE });
@@ -72,7 +71,7 @@ export class LakeReader {
     const file = this.#fs.getFileClient(entry.path);
     for (let offset = 0; offset < entry.length; offset += READ_BYTES) {
       const count = Math.min(READ_BYTES, entry.length - offset);
-      const linked = linkedSignal(abortSignal, { timeoutMs: READ_TIMEOUT_MS });
+      const linked = linkedSignal(abortSignal, { timeoutMs: LAKE_READ_TIMEOUTS_MS.range });
       try {
         const conditions = entry.etag ? { ifMatch: entry.etag } : {};
         const response = await file.read(offset, count, { abortSignal: linked.signal, conditions });
