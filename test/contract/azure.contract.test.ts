@@ -1,9 +1,10 @@
 // The port contracts on the Azure adapters: AdlsLakeWriter through the dfs gateway with a Create + Write SAS, and
-// BlobCheckpointStore on Azurite, both on the local stack (loopback only). The in-memory twins pass the same suites.
+// BlobCheckpointStore and BlobIdLedger on Azurite, both on the local stack (loopback only). The in-memory twins pass the same suites.
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../../src/adapters/memory/manualClock';
 import { AdlsLakeWriter } from '../../src/adapters/azure/adlsLakeWriter';
 import { BlobCheckpointStore } from '../../src/adapters/azure/blobCheckpointStore';
+import { BlobIdLedger } from '../../src/adapters/azure/blobIdLedger';
 import { STATE_CONTAINER } from '../../src/adapters/azure/hostStorage';
 import { initialCheckpoint } from '../../src/checkpoint/checkpoint';
 import type { ExportError } from '../../src/errors';
@@ -13,6 +14,7 @@ import { adminClient, fileSystemSas } from '../../dev/sas';
 import { seedStack, type Seeded } from '../../dev/seed';
 import { startStack, type LocalStack } from '../../dev/stack';
 import { describeCheckpointStoreContract } from './checkpointStore.contract';
+import { describeIdLedgerContract } from './idLedger.contract';
 import { describeLakeWriterContract } from './lakeWriter.contract';
 import { StateContainer } from '../../src/adapters/azure/hostStorage';
 
@@ -113,4 +115,23 @@ describe('BlobCheckpointStore renews its lease on the clock it is given', () => 
       await lease.release();
     }
   });
+});
+
+// Last: its wipe deletes the state container, which the suites above share.
+describeIdLedgerContract('BlobIdLedger', async () => {
+  const configId = `contract-${randomUUID()}`;
+  const ledgerOf = (id: string) => new BlobIdLedger({ state: new StateContainer({ connectionString: stack.info.azureWebJobsStorage }), configId: id });
+  const container = adminClient(stack.info).getContainerClient(STATE_CONTAINER);
+  const prefix = `ledgers/${configId}/`;
+  return {
+    ledger: () => ledgerOf(configId),
+    otherConfiguration: () => ledgerOf(`${configId}-other`),
+    async stored() {
+      if (!(await container.exists())) return [];
+      const names: string[] = [];
+      for await (const item of container.listBlobsFlat({ prefix })) names.push(item.name.slice(prefix.length).replace(/\.bin$/, ''));
+      return names.sort();
+    },
+    wipe: async () => void (await container.deleteIfExists()),
+  };
 });

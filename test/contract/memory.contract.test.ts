@@ -2,8 +2,10 @@
 import { ManualClock } from '../../src/adapters/memory/manualClock';
 import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpointBlob';
 import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpointStore';
+import { MemoryIdLedger } from '../../src/adapters/memory/memoryIdLedger';
 import { MemoryLake } from '../../src/adapters/memory/memoryLake';
 import { describeCheckpointStoreContract } from './checkpointStore.contract';
+import { describeIdLedgerContract } from './idLedger.contract';
 import { describeLakeWriterContract } from './lakeWriter.contract';
 
 const LEASE_SECONDS = 15;
@@ -34,6 +36,20 @@ describeCheckpointStoreContract('MemoryCheckpointStore', async () => {
         if (waited >= limitMs) throw new Error(`gave up after ${limitMs} ms (clock time) waiting for ${what}`);
         await clock.advance(STEP_MS);
       }
+    },
+  };
+});
+
+describeIdLedgerContract('MemoryIdLedger', async () => {
+  const ledger = new MemoryIdLedger();
+  const other = new MemoryIdLedger();
+  return {
+    ledger: () => ledger.connect(),
+    otherConfiguration: () => other,
+    stored: async () => [...ledger.segments.keys()].sort(),
+    wipe: async () => {
+      ledger.segments.clear();
+      other.segments.clear();
     },
   };
 });

@@ -1,5 +1,4 @@
-import { ExportError } from '../../errors';
-import type { IdLedger } from '../../ports/idLedger';
+import { ledgerSegmentMissing, type IdLedger } from '../../ports/idLedger';
 import { readBody, type StateContainer } from './hostStorage';
 import { restErrorInfo } from './storageErrors';
 
@@ -30,9 +29,7 @@ export class BlobIdLedger implements IdLedger {
       try {
         out.push(await this.state.call(what, abortSignal, async (signal) => readBody((await this.state.client.getBlobClient(`${this.prefix}${hour}/${segment}.bin`).download(0, undefined, { abortSignal: signal })).readableStreamBody!)));
       } catch (error) {
-        if (restErrorInfo(error).status === 404) {
-          throw new ExportError('LedgerSegmentMissing', `the ids of ${hour} ${segment} are not in host storage (AzureWebJobsStorage), though its batch is in the lake; the hour cannot be re-checked`, { kind: 'permanent' });
-        }
+        if (restErrorInfo(error).status === 404) throw ledgerSegmentMissing(hour, segment);
         throw this.state.error(error, what);
       }
     }

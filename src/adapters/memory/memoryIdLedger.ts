@@ -1,5 +1,4 @@
-import { ExportError } from '../../errors';
-import type { IdLedger } from '../../ports/idLedger';
+import { ledgerSegmentMissing, type IdLedger } from '../../ports/idLedger';
 import { FaultInjector } from './faults';
 
 /** The id ledger in memory, with the in-memory checkpoint store's fault hooks (its operations count as checkpoint's). */
@@ -22,7 +21,7 @@ export class MemoryIdLedger implements IdLedger {
     return this.faults.run({ port: 'checkpoint', name: 'load', path: hour }, abortSignal, () =>
       names.map((name) => {
         const found = this.segments.get(`${hour}/${name}`);
-        if (!found) throw new ExportError('LedgerSegmentMissing', `the ids of ${hour} ${name} are not stored`, { kind: 'permanent' });
+        if (!found) throw ledgerSegmentMissing(hour, name);
         return Buffer.from(found);
       }),
     );
