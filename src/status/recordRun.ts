@@ -1,4 +1,4 @@
-import type { ExportErrorCode } from '../errors';
+import { ensureError, type ExportErrorCode } from '../errors';
 import type { RunSummary } from '../windows/runSummary';
 import type { RecheckReport } from '../recheck/recheckReport';
 import type { RecheckTotals } from './statusRecord';
@@ -34,7 +34,7 @@ export function recordRun(store: StatusStore, run: RunOutcome, clock: Clock, log
         ...totalsAfter(previous.recheckTotals, 'reason' in o ? undefined : o.recheck),
       };
     },
-    (error) => logger.warn('could not record the run for status', { error: (error as Error).message }),
+    (error) => logger.warn('could not record the run for status', { error: ensureError(error).message }),
   );
 }
 
