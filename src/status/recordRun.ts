@@ -12,6 +12,8 @@ export interface RunOutcome {
   startedAt: string;
   outcome: RunSummary | { reason: string; code?: ExportErrorCode };
   warnings: string[];
+  /** Those of `warnings` the SAS check gave. */
+  sasWarnings: string[];
 }
 
 /** Keeps a run's outcome for `status`; failing to write it is logged, never allowed to hide the run's result. */
@@ -31,6 +33,7 @@ export function recordRun(store: StatusStore, run: RunOutcome, clock: Clock, log
             : { id: run.id, startedAt: run.startedAt, endedAt, status: o.status, events: o.events, bytes: o.bytes, files: o.files.length, attempts, source: o.source, ...(o.recheck ? { recheck: o.recheck } : {}) },
         connection: { status: failed ? 'FAILED' : 'SUCCESS', checkedAt: endedAt, by: 'run', ...('reason' in o ? { failureReason: o.reason } : {}) },
         warnings: run.warnings,
+        sasWarnings: run.sasWarnings,
         ...totalsAfter(previous.recheckTotals, 'reason' in o ? undefined : o.recheck),
       };
     },
