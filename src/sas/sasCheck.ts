@@ -14,7 +14,7 @@ export interface SasFacts {
 }
 
 /** What a usable SAS is warned for: callers decide on `kind`, operators read `text`. */
-export interface SasWarning {
+interface SasWarning {
   kind: 'expiring' | 'over-granted' | 'policy-unchecked' | 'plain-http';
   text: string;
 }
