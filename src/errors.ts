@@ -64,6 +64,8 @@ export type ExportErrorCode =
   | 'CheckpointMissing'
   | 'CheckpointCorrupt'
   | 'LedgerSegmentMissing'
+  // The status record beside the checkpoint (it reports, so an unreadable one is replaced, never fatal).
+  | 'StatusRecordCorrupt'
   // Retrying: the peer asked for a wait longer than the run has left.
   | 'WaitBeyondDeadline'
   // test-connection.
@@ -73,7 +75,9 @@ export type ExportErrorCode =
   | 'VerifySasRefused'
   | 'FileTooLarge'
   | 'ChangedWhileRead'
-  | 'ExportBusy';
+  | 'ExportBusy'
+  // The command line was stopped (SIGINT, SIGTERM).
+  | 'Interrupted';
 
 export class ExportError extends Error {
   readonly code: ExportErrorCode;

@@ -1,4 +1,4 @@
-import { encodeCheckpoint } from '../checkpoint/checkpoint';
+import { encodeCheckpoint } from '../checkpoint/checkpointCodec';
 import { applyReset, previewReset } from '../checkpoint/resetCheckpoint';
 import { resetNotes } from '../checkpoint/resetNotes';
 import { parseResetStart } from './resetStart';

@@ -15,6 +15,7 @@ import { azAppSettingsCommand } from './azCommand';
 import { checkpointReset } from './checkpointReset';
 import { checkpointShow } from './checkpointShow';
 import { progressPrinter } from './progress';
+import { untilInterrupted } from './untilInterrupted';
 import { verifyCommand } from './verifyCommand';
 
 const HELP = `Usage: audit-export <command> [options]
@@ -139,16 +140,11 @@ async function withConfig(configFile: string | undefined, env: Record<string, st
 async function run(env: Record<string, string | undefined>, io: Io): Promise<number> {
   const root = new Composition(loadSettings(env));
   const logger = redactingLogger((level, line) => (level === 'info' ? io.out(line) : io.err(`${level === 'warn' ? 'warning' : 'error'}: ${line}`)));
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  try {
-    const summary = await runWithAzure(root, { logger, abortSignal: controller.signal, onProgress: progressPrinter(io.err) });
+  return untilInterrupted(async (abortSignal) => {
+    const summary = await runWithAzure(root, { logger, abortSignal, onProgress: progressPrinter(io.err) });
     io.out(JSON.stringify(summary));
     return summary.status === 'incomplete' ? 3 : 0;
-  } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-  }
+  });
 }
 
 if (require.main === module) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadSettings } from '../config/settings';
 import { ExportError } from '../errors';
 import { Composition } from '../run/composition';
+import { untilInterrupted } from './untilInterrupted';
 import { verifyExport } from '../verify/verify';
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
@@ -16,15 +17,10 @@ export async function verifyCommand(values: { from?: string; to?: string; agains
   const to = time('--to', values.to);
   if (from && to && from.getTime() >= to.getTime()) throw usage(`--from (${values.from}) must be before --to (${values.to})`);
   const root = new Composition(loadSettings(env));
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  try {
-    const totals = await verifyExport(root, { from, to, againstApi: values.againstApi, abortSignal: controller.signal, out: io.out, warn: (w) => io.err(`warning: ${w}`) });
+  return untilInterrupted(async (abortSignal) => {
+    const totals = await verifyExport(root, { from, to, againstApi: values.againstApi, abortSignal, out: io.out, warn: (w) => io.err(`warning: ${w}`) });
     return totals.problems === 0 ? 0 : 1;
-  } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-  }
+  });
 }
 
 function time(option: string, value: string | undefined): Date | undefined {

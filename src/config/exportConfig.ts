@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExportError } from '../errors';
+import { ensureError, ExportError } from '../errors';
 import { checkSettings } from './settings';
 
 /**
@@ -66,7 +66,7 @@ export function parseExportConfig(text: string, source = 'the configuration', no
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ExportConfigError(source, [`is not JSON: ${(error as Error).message}`]);
+    throw new ExportConfigError(source, [`is not JSON: ${ensureError(error).message}`]);
   }
   const parsed = schema.safeParse(data);
   const problems: string[] = [];

@@ -4,7 +4,7 @@ import { Cron, type CronOptions } from 'croner';
  * NCRONTAB with seconds, as Azure Functions timer triggers use it (the host parses schedules with NCrontab,
  * https://github.com/atifaziz/NCrontab), evaluated by croner in UTC. Pure: no clock, no I/O.
  */
-import { ExportError } from '../errors';
+import { ensureError, ExportError } from '../errors';
 
 export class NcrontabError extends ExportError {
   constructor(message: string) {
@@ -67,7 +67,7 @@ export function parseNcrontab(expression: string): Ncrontab {
   try {
     cron = new Cron(pattern, AS_NCRONTAB);
   } catch (error) {
-    return fail((error as Error).message.replace(/^CronPattern: /, ''));
+    return fail(ensureError(error).message.replace(/^CronPattern: /, ''));
   }
   // Caught here rather than by next(): "0 0 0 30 2 *" parses field by field but can never fire. The calendar repeats
   // every 400 years, so none from 2000 on (croner searches to year 9999) means none ever.

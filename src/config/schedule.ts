@@ -1,3 +1,4 @@
+import { ensureError } from '../errors';
 import { parseNcrontab } from './ncrontab';
 
 /** The export intervals the reference product offers, and the NCRONTAB schedule (UTC) each maps to. */
@@ -18,6 +19,6 @@ export function scheduleProblem(expression: string): string | undefined {
     parseNcrontab(expression.trim());
     return undefined;
   } catch (error) {
-    return (error as Error).message.replace(/^Invalid NCRONTAB expression "[^"]*": /, 'is not a valid NCRONTAB schedule: ');
+    return ensureError(error).message.replace(/^Invalid NCRONTAB expression "[^"]*": /, 'is not a valid NCRONTAB schedule: ');
   }
 }

@@ -1,5 +1,5 @@
 import { AUDIT_PROBE_RETRY } from '../config/defaults';
-import { ExportError } from '../errors';
+import { ExportError, isExportError } from '../errors';
 import { startOf } from '../pages/position';
 import { sortAnswer } from '../pages/sortAnswer';
 import { readPage, type AuditPage } from '../ndjson/auditPage';
@@ -39,8 +39,8 @@ export async function probeAuditApi(root: Composition, options: AuditApiProbeOpt
     } catch (error) {
       // The run's retry decision, without its cap on waiting: a Retry-After is honoured in full or not at all.
       const delay = retryDelay(attempt, error, AUDIT_PROBE_RETRY);
-      if (delay === undefined) throw error;
-      if (clock.now().getTime() + delay >= deadline) throw tooLong(error as ExportError, delay, options.timeoutMs);
+      if (delay === undefined || !isExportError(error)) throw error;
+      if (clock.now().getTime() + delay >= deadline) throw tooLong(error, delay, options.timeoutMs);
       await clock.sleep(delay, options.abortSignal);
     }
   }

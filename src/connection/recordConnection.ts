@@ -13,7 +13,7 @@ export function recordConnection(status: StatusStore, report: ConnectionReport, 
     (previous) => ({
       ...previous,
       connection: { status: report.connectionStatus, checkedAt: checkedAt.toISOString(), by: 'test-connection', ...(failed ? { failureReason: `${failed.name}: ${failed.detail}` } : {}) },
-      ...(sasWarnings ? { warnings: sasWarnings } : {}),
+      ...(sasWarnings ? { warnings: sasWarnings, sasWarnings } : {}),
     }),
     () => undefined,
   );

@@ -1,7 +1,7 @@
 import { probeStateStorage } from '../adapters/azure/stateProbe';
 import { LINK_TIMEOUTS_MS, type LinkName } from '../config/defaults';
 import type { Composition } from '../run/composition';
-import { ensureError } from '../errors';
+import { ensureError, ExportError } from '../errors';
 import type { Secret } from '../ports/secretProvider';
 import { redact, safeUrl } from '../redact';
 import { checkConfiguredSas } from '../sas/sasCheck';
@@ -78,14 +78,16 @@ export async function testConnection(getRoot: () => Composition, options: TestCo
   if (!sas) skip('sas', 'the SAS secret');
   else {
     const verdict = checkConfiguredSas(settings, sas.value.reveal(), clock.now());
-    const expiring = verdict.warnings.filter(isExpiryWarning);
-    sasWarnings = verdict.warnings;
+    const expiring = verdict.warnings.filter((w) => w.kind === 'expiring');
+    sasWarnings = verdict.warnings.map((w) => w.text);
     sasUsable = verdict.errors.length === 0;
     if (verdict.errors.length > 0) {
-      fail('sas', new Error(verdict.errors.join('; ')), 'create a SAS with Create + Write and a later expiry; set it as a new version of the secret');
+      fail('sas', new ExportError('SasInvalid', verdict.errors.join('; '), { kind: 'permanent' }), 'create a SAS with Create + Write and a later expiry; set it as a new version of the secret');
     } else if (expiring.length > 0) {
-      warn('sas', [...expiring, ...verdict.warnings.filter((w) => !isExpiryWarning(w))].join('; '), 'create a SAS with a later expiry and set it as a new version of the secret before then');
-    } else pass('sas', ['Create + Write, not expiring soon', ...verdict.warnings].join('; '));
+      // The expiry first: it is what the operator must act on.
+      const others = verdict.warnings.filter((w) => w.kind !== 'expiring');
+      warn('sas', [...expiring, ...others].map((w) => w.text).join('; '), 'create a SAS with a later expiry and set it as a new version of the secret before then');
+    } else pass('sas', ['Create + Write, not expiring soon', ...sasWarnings].join('; '));
   }
 
   if (!sas || !sasUsable) skip('lake', 'a usable SAS');
@@ -128,5 +130,3 @@ export async function testConnection(getRoot: () => Composition, options: TestCo
   await recordConnection(root.status, report, sasWarnings, clock.now());
   return report;
 }
-
-const isExpiryWarning = (w: string) => w.includes('rotate it before then');

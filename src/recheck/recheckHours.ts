@@ -1,5 +1,5 @@
 import type { Checkpoint, RecentHour } from '../checkpoint/checkpoint';
-import { ExportError } from '../errors';
+import { ensureError, ExportError } from '../errors';
 import { readPage } from '../ndjson/auditPage';
 import { hourFilePath, partOf } from '../lake/layout';
 import { cursorOf, positionOf } from '../pages/cursor';
@@ -78,7 +78,7 @@ async function countAll(deps: RecheckDeps, recent: RecentHour[], options: Rechec
       } catch (error) {
         // The export itself is done; an hour that cannot be counted now is counted again next run.
         if (options.abortSignal.aborted) throw error;
-        deps.logger.warn('re-check: could not count the hour; it is checked again next run', { hour: entry.record.hour, error: (error as Error).message });
+        deps.logger.warn('re-check: could not count the hour; it is checked again next run', { hour: entry.record.hour, error: ensureError(error).message });
         counts.set(entry.record.hour, undefined);
       }
     }

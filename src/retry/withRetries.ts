@@ -1,4 +1,4 @@
-import { ExportError } from '../errors';
+import { ensureError, ExportError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { retryDelay, type RetryPolicy } from './retryDecision';
@@ -28,11 +28,11 @@ export async function withRetries<T>(what: string, attempt: (n: number) => Promi
       if (delay > left) {
         throw new ExportError(
           'WaitBeyondDeadline',
-          `${what} failed and the peer asked to wait ${Math.ceil(delay / 1000)} s before trying again, more than the ${Math.max(0, Math.floor(left / 1000))} s left of this run: the run stops here and the next one goes on from its checkpoint (${(error as Error).message})`,
+          `${what} failed and the peer asked to wait ${Math.ceil(delay / 1000)} s before trying again, more than the ${Math.max(0, Math.floor(left / 1000))} s left of this run: the run stops here and the next one goes on from its checkpoint (${ensureError(error).message})`,
           { kind: 'retryable', cause: error },
         );
       }
-      deps.logger.warn(`${what} failed, retrying`, { attempt: n, delayMs: delay, error: (error as Error).message });
+      deps.logger.warn(`${what} failed, retrying`, { attempt: n, delayMs: delay, error: ensureError(error).message });
       await deps.clock.sleep(delay, deps.abortSignal);
     }
   }

@@ -38,7 +38,7 @@ export interface RunScope {
 
 /** The adapters of one run, and what the SAS check found worth a warning. */
 export interface RunAdapters extends RunDeps {
-  warnings: string[];
+  sasWarnings: string[];
 }
 
 /**
@@ -130,13 +130,13 @@ export class Composition {
     const check = (value: SecretValue): string[] => {
       const verdict = checkConfiguredSas(s, value.reveal(), this.clock.now());
       if (verdict.errors.length > 0) throw new ExportError('SasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
-      return verdict.warnings;
+      return verdict.warnings.map((w) => w.text);
     };
-    const warnings = check(sas.value);
-    for (const warning of warnings) logger.warn(warning);
+    const sasWarnings = check(sas.value);
+    for (const warning of sasWarnings) logger.warn(warning);
     const lake = new RotatingLakeWriter({ secrets: this.secrets, initial: sas, where: configuredSasWhere(s), check, build: (value) => this.lake(value), logger });
     return {
-      warnings,
+      sasWarnings,
       source: this.auditSource({ apiKey, logger }),
       lake,
       store: this.checkpoints(),

@@ -16,10 +16,12 @@ export interface RunWithAzureOptions extends RunScope {
 export async function runWithAzure(root: Composition, options: RunWithAzureOptions): Promise<RunSummary> {
   const { settings, clock, status } = root;
   const record = { id: randomUUID(), startedAt: clock.now().toISOString() };
+  let sasWarnings: string[] = [];
   let warnings: string[] = [];
   try {
     const deps = await root.forRun(options);
-    warnings = deps.warnings;
+    sasWarnings = deps.sasWarnings;
+    warnings = sasWarnings;
     const run = await exportUnderLease(deps, {
       root: settings.path,
       configId: root.configId,
@@ -51,12 +53,12 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
     if (source.windowsUnverified > 0) {
       options.logger.warn('the audit API gave no count, so these windows could not be cross-checked', { windows: source.windowsUnverified });
     }
-    if (summary.status !== 'skipped') await recordRun(status, { ...record, outcome: summary, warnings }, clock, options.logger);
+    if (summary.status !== 'skipped') await recordRun(status, { ...record, outcome: summary, warnings, sasWarnings }, clock, options.logger);
     return summary;
   } catch (error) {
     const e = ensureError(error);
     const failure = { reason: redact(e.message), code: errorCode(error) };
-    await recordRun(status, { ...record, outcome: failure, warnings }, clock, options.logger);
+    await recordRun(status, { ...record, outcome: failure, warnings, sasWarnings }, clock, options.logger);
     throw error;
   }
 }

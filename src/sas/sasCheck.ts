@@ -13,10 +13,16 @@ export interface SasFacts {
   hasSignature: boolean;
 }
 
+/** What a usable SAS is warned for: callers decide on `kind`, operators read `text`. */
+interface SasWarning {
+  kind: 'expiring' | 'over-granted' | 'policy-unchecked' | 'plain-http';
+  text: string;
+}
+
 export interface SasVerdict {
   /** Problems that stop the run before any storage call. */
   errors: string[];
-  warnings: string[];
+  warnings: SasWarning[];
   facts: SasFacts;
 }
 
@@ -55,7 +61,7 @@ export function checkSas(
 ): SasVerdict {
   const facts = readSas(value);
   const errors: string[] = [];
-  const warnings: string[] = [];
+  const warnings: SasWarning[] = [];
   const { where } = options;
   if (!facts.hasSignature) errors.push(`${where} does not hold a SAS token (no "sig"): store the token, "?token" or the full SAS URL of the file system`);
 
@@ -63,11 +69,14 @@ export function checkSas(
     const missing = Object.entries(NEEDED).filter(([letter]) => !facts.permissions!.includes(letter)).map(([, name]) => name);
     if (missing.length > 0) errors.push(`the SAS in ${where} lacks ${missing.join(' and ')} permission (sp=${facts.permissions}): make a SAS with Create + Write (sp=cw)`);
     const extra = [...new Set(facts.permissions)].filter((l) => !(l in NEEDED)).map((l) => LETTER_NAMES[l] ?? `"${l}"`);
-    if (extra.length > 0) warnings.push(`the SAS in ${where} grants more than the exporter needs: ${extra.join(', ')}; a SAS with only Create + Write (sp=cw) is enough`);
+    if (extra.length > 0) warnings.push({ kind: 'over-granted', text: `the SAS in ${where} grants more than the exporter needs: ${extra.join(', ')}; a SAS with only Create + Write (sp=cw) is enough` });
   }
   if (facts.policyId && (facts.permissions === undefined || facts.expiresOn === undefined)) {
     const set = [facts.permissions === undefined ? 'permissions' : '', facts.expiresOn === undefined ? 'expiry' : ''].filter(Boolean).join(' and ');
-    warnings.push(`the SAS in ${where} takes its ${set} from stored access policy "${facts.policyId}", so they cannot be checked from the token; keep the policy to Create + Write and watch its expiry`);
+    warnings.push({
+      kind: 'policy-unchecked',
+      text: `the SAS in ${where} takes its ${set} from stored access policy "${facts.policyId}", so they cannot be checked from the token; keep the policy to Create + Write and watch its expiry`,
+    });
   }
 
   const expires = facts.expiresOn;
@@ -76,13 +85,13 @@ export function checkSas(
     errors.push(`the SAS in ${where} expired at ${expires.toISOString()}: create a new SAS and set it as a new version of the secret`);
   } else if (expires && expires.getTime() - options.now.getTime() < options.warningDays * 86_400_000) {
     const days = ((expires.getTime() - options.now.getTime()) / 86_400_000).toFixed(1);
-    warnings.push(`the SAS in ${where} expires at ${expires.toISOString()} (in ${days} days): rotate it before then`);
+    warnings.push({ kind: 'expiring', text: `the SAS in ${where} expires at ${expires.toISOString()} (in ${days} days): rotate it before then` });
   }
   if (facts.startsOn && facts.startsOn.getTime() > options.now.getTime()) {
     errors.push(`the SAS in ${where} is not valid before ${facts.startsOn.toISOString()}`);
   }
   if (facts.protocol && facts.protocol.split(',').includes('http') && !options.loopbackEndpoint) {
-    warnings.push(`the SAS in ${where} allows plain HTTP (spr=${facts.protocol}); make it HTTPS only`);
+    warnings.push({ kind: 'plain-http', text: `the SAS in ${where} allows plain HTTP (spr=${facts.protocol}); make it HTTPS only` });
   }
   return { errors, warnings, facts };
 }

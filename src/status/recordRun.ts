@@ -1,4 +1,4 @@
-import type { ExportErrorCode } from '../errors';
+import { ensureError, type ExportErrorCode } from '../errors';
 import type { RunSummary } from '../windows/runSummary';
 import type { RecheckReport } from '../recheck/recheckReport';
 import type { RecheckTotals } from './statusRecord';
@@ -12,6 +12,8 @@ export interface RunOutcome {
   startedAt: string;
   outcome: RunSummary | { reason: string; code?: ExportErrorCode };
   warnings: string[];
+  /** Those of `warnings` the SAS check gave. */
+  sasWarnings: string[];
 }
 
 /** Keeps a run's outcome for `status`; failing to write it is logged, never allowed to hide the run's result. */
@@ -31,10 +33,11 @@ export function recordRun(store: StatusStore, run: RunOutcome, clock: Clock, log
             : { id: run.id, startedAt: run.startedAt, endedAt, status: o.status, events: o.events, bytes: o.bytes, files: o.files.length, attempts, source: o.source, ...(o.recheck ? { recheck: o.recheck } : {}) },
         connection: { status: failed ? 'FAILED' : 'SUCCESS', checkedAt: endedAt, by: 'run', ...('reason' in o ? { failureReason: o.reason } : {}) },
         warnings: run.warnings,
+        sasWarnings: run.sasWarnings,
         ...totalsAfter(previous.recheckTotals, 'reason' in o ? undefined : o.recheck),
       };
     },
-    (error) => logger.warn('could not record the run for status', { error: (error as Error).message }),
+    (error) => logger.warn('could not record the run for status', { error: ensureError(error).message }),
   );
 }
 

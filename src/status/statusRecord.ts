@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExportError } from '../errors';
 import type { SourceReport } from '../windows/sourceReport';
 import type { RecheckReport } from '../recheck/recheckReport';
 
@@ -13,6 +14,8 @@ export interface StatusRecord {
   connection?: { status: 'SUCCESS' | 'FAILED'; checkedAt: string; by: 'run' | 'test-connection'; failureReason?: string };
   /** Warnings of the last run or connection test, e.g. the SAS expires soon. */
   warnings: string[];
+  /** Those of `warnings` the SAS check gave (absent in records written before it was kept apart). */
+  sasWarnings?: string[];
   /** Re-checks of closed hours over every run recorded: late events found and appended, hours checked, counts down. */
   recheckTotals?: RecheckTotals;
 }
@@ -68,13 +71,23 @@ const schema = z.object({
     .optional(),
   connection: z.object({ status: z.enum(['SUCCESS', 'FAILED']), checkedAt: iso, by: z.enum(['run', 'test-connection']), failureReason: z.string().optional() }).optional(),
   warnings: z.array(z.string()),
+  sasWarnings: z.array(z.string()).optional(),
   recheckTotals: z.object({ hoursChecked: z.number().int(), lateFound: z.number().int(), lateAppended: z.number().int(), hoursCountDown: z.number().int() }).optional(),
 });
 
 export const emptyStatus = (): StatusRecord => ({ version: 1, warnings: [] });
 
+/** Parses a stored status record; one that is not JSON or not a record throws `StatusRecordCorrupt`. */
 export function decodeStatus(text: string): StatusRecord {
-  const parsed = schema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`status record is not valid: ${parsed.error.issues[0]!.message}`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw corrupt('status record is not JSON');
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw corrupt(`status record is not valid: ${parsed.error.issues[0]!.message}`);
   return parsed.data as StatusRecord;
 }
+
+const corrupt = (message: string) => new ExportError('StatusRecordCorrupt', message, { kind: 'permanent' });

@@ -51,7 +51,7 @@ export async function readStatus(root: Composition, options: { abortSignal: Abor
     lagSeconds: watermark ? Math.max(0, Math.floor((now.getTime() - Date.parse(watermark)) / 1000)) : null,
     nextRunAt: settings.enabled ? parseNcrontab(settings.schedule).next(now).toISOString() : null,
     warnings,
-    sasWarnings: warnings.filter((w) => w.startsWith('the SAS ')),
+    sasWarnings: record?.sasWarnings ?? [],
   };
 }
 

@@ -1,6 +1,7 @@
 // The CheckpointStore port's rules, as one jest suite any implementation must pass: the blob store on Azurite and
 // the in-memory twin run the same tests (azure.contract.test.ts, memory.contract.test.ts).
-import { encodeCheckpoint, initialCheckpoint, type Checkpoint } from '../../src/checkpoint/checkpoint';
+import { initialCheckpoint, type Checkpoint } from '../../src/checkpoint/checkpoint';
+import { encodeCheckpoint } from '../../src/checkpoint/checkpointCodec';
 import { ExportError } from '../../src/errors';
 import type { CheckpointStore, Lease } from '../../src/ports/checkpointStore';
 
@@ -140,6 +141,14 @@ export function describeCheckpointStoreContract(name: string, makeSubject: () =>
         expect(await outcome(s.store().acquire(initial, opts))).toBe('CheckpointCorrupt/permanent');
         await s.writeRaw('not json');
         expect(await outcome(s.store().load(opts))).toBe('CheckpointCorrupt/permanent');
+      });
+
+      it('says what is wrong with the checkpoint, where it lies, and what to do, once', async () => {
+        const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e as Error).message);
+        await s.writeRaw('{"version":1,"watermark":"not a time"}');
+        expect(await refusal(s.store().load(opts))).toMatch(/^checkpoint is not valid: watermark: [^()]+ \(\S*checkpoint\S*\); restore it or delete it to start over$/);
+        await s.writeRaw('not json');
+        expect(await refusal(s.store().acquire(initial, opts))).toMatch(/^checkpoint is not JSON \(\S*checkpoint\S*\); restore it or delete it to start over$/);
       });
 
       it('a deleted checkpoint loads as none, and a save based on it is CheckpointConflict and recreates nothing', async () => {

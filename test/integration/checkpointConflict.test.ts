@@ -1,6 +1,6 @@
 // One local stack per test file: the identity library caches its endpoint and tokens per process module registry.
 import { startFaultProxy, viaProxy, type FaultProxy } from '../../dev/faultProxy';
-import { decodeCheckpoint } from '../../src/checkpoint/checkpoint';
+import { decodeCheckpoint } from '../../src/checkpoint/checkpointCodec';
 import { ExportError } from '../../src/errors';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
 

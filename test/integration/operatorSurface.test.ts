@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { exporterEnv } from '../../dev/exporterEnv';
 import { adminClient, fileSystemSas } from '../../dev/sas';
+import { STATE_CONTAINER } from '../../src/adapters/azure/hostStorage';
+import { configId } from '../../src/config/configId';
 import { cli, type CliResult } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
 
@@ -49,6 +51,16 @@ describe('operator surface: status, test-connection and the HTTP functions', () 
     expect(s.watermark).not.toBeNull();
     expect(s.lagSeconds).toBeGreaterThanOrEqual(300);
     expect(s.sasWarnings).toEqual([expect.stringMatching(/stored access policy "exporter-1"/)]);
+  });
+
+  it('status over a status record it cannot read: as before any run, and the next run writes a good one', async () => {
+    const blob = adminClient(h.stack.info).getContainerClient(STATE_CONTAINER).getBlockBlobClient(`status/${configId(h.settings({ ADLS_PATH: 'unreadable', EXPORT_INTERVAL: 'EVERY_6_HOURS' }))}.json`);
+    for (const body of ['not JSON', JSON.stringify({ version: 2, warnings: [] })]) {
+      await blob.upload(body, Buffer.byteLength(body));
+      expect(await status('unreadable')).toMatchObject({ connectionStatus: null, lastRun: null, warnings: [], sasWarnings: [] });
+    }
+    expect((await run(['run'], env('unreadable'))).code).toBe(0);
+    expect(await status('unreadable')).toMatchObject({ connectionStatus: 'SUCCESS', lastRun: { status: 'caught-up' }, sasWarnings: [expect.stringMatching(/stored access policy/)] });
   });
 
   it('status after failures: FAILED with the reason, attempts counting up, reset by a success', async () => {

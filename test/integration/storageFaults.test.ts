@@ -1,6 +1,7 @@
 // One local stack per test file: the identity library caches its endpoint and tokens per process module registry.
 import { startFaultProxy, viaProxy, type FaultProxy, type FaultRule } from '../../dev/faultProxy';
-import { decodeCheckpoint, type Checkpoint } from '../../src/checkpoint/checkpoint';
+import type { Checkpoint } from '../../src/checkpoint/checkpoint';
+import { decodeCheckpoint } from '../../src/checkpoint/checkpointCodec';
 import { ExportError } from '../../src/errors';
 import { allLines, expectedLine, startHarness, type Harness } from '../support/exporterHarness';
 

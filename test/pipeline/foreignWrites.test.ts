@@ -6,7 +6,7 @@ import { ManualClock } from '../../src/adapters/memory/manualClock';
 import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpointBlob';
 import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpointStore';
 import { MemoryLake } from '../../src/adapters/memory/memoryLake';
-import { decodeCheckpoint } from '../../src/checkpoint/checkpoint';
+import { decodeCheckpoint } from '../../src/checkpoint/checkpointCodec';
 import { hourFilePath } from '../../src/lake/layout';
 import { exportUnderLease } from '../../src/lease/exportUnderLease';
 import { manifestPath } from '../../src/manifest/manifest';

@@ -7,7 +7,7 @@ import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpoint
 import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpointStore';
 import { MemoryIdLedger } from '../../src/adapters/memory/memoryIdLedger';
 import { MemoryLake } from '../../src/adapters/memory/memoryLake';
-import { decodeCheckpoint } from '../../src/checkpoint/checkpoint';
+import { decodeCheckpoint } from '../../src/checkpoint/checkpointCodec';
 import { exportUnderLease } from '../../src/lease/exportUnderLease';
 import type { RunSummary } from '../../src/windows/runSummary';
 import { checkLakeManifests } from '../support/lakeManifests';

@@ -1,4 +1,5 @@
-import { applyIntent, decodeCheckpoint, dropIntent, encodeCheckpoint, initialCheckpoint, moveTo, type Checkpoint, type Intent } from '../../src/checkpoint/checkpoint';
+import { applyIntent, dropIntent, initialCheckpoint, moveTo, type Checkpoint, type Intent } from '../../src/checkpoint/checkpoint';
+import { decodeCheckpoint, encodeCheckpoint, unreadableAt } from '../../src/checkpoint/checkpointCodec';
 
 const file = { path: 'p/f.ndjson', hour: '2026-01-01T10:00:00.000Z', part: 0, length: 300 };
 const intent: Intent = {
@@ -32,7 +33,8 @@ describe('checkpoint', () => {
     expect(dropIntent({ ...base, intent })).toEqual(base);
   });
   it('refuses anything that is not a valid checkpoint, naming the field', () => {
-    expect(() => decodeCheckpoint('nope')).toThrow('checkpoint is not JSON');
+    expect(() => decodeCheckpoint('nope')).toThrow(expect.objectContaining({ code: 'CheckpointCorrupt', kind: 'permanent', message: 'checkpoint is not JSON' }));
+    expect(() => decodeCheckpoint(JSON.stringify({ ...base, version: 3 }))).toThrow(expect.objectContaining({ code: 'CheckpointCorrupt' }));
     expect(() => decodeCheckpoint(JSON.stringify({ ...base, version: 3 }))).toThrow(/version/);
     expect(() => decodeCheckpoint(JSON.stringify({ ...base, intent: { ...intent, to: 50 } }))).toThrow(/intent/);
   });
@@ -48,5 +50,20 @@ describe('checkpoint', () => {
     expect(decodeCheckpoint(encodeCheckpoint(read))).toEqual(read);
     expect(decodeCheckpoint(JSON.stringify({ version: 1, watermark: window.start }))).toEqual({ version: 2, watermark: window.start });
     expect(() => decodeCheckpoint(JSON.stringify({ ...v1, cursor: { window } }))).toThrow(/^checkpoint is not valid: cursor\.offset/);
+  });
+
+  it('a store adds where the refused checkpoint lies to the decoder\'s error, by its code, and passes anything else on', () => {
+    const refused = (() => {
+      try {
+        decodeCheckpoint('nope');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(unreadableAt(refused, 'state/checkpoints/x.json')).toMatchObject({
+      code: 'CheckpointCorrupt', kind: 'permanent', message: 'checkpoint is not JSON (state/checkpoints/x.json); restore it or delete it to start over', cause: refused,
+    });
+    const other = new Error('checkpoint is not JSON');
+    expect(unreadableAt(other, 'state/checkpoints/x.json')).toBe(other);
   });
 });

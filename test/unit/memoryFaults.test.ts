@@ -1,6 +1,7 @@
 // The in-memory adapters' test hooks: planned faults, lost answers, crashes, held calls, and the lease keeper's
 // schedule on a manual clock. What the adapters share with Azure is in test/contract.
-import { encodeCheckpoint, initialCheckpoint } from '../../src/checkpoint/checkpoint';
+import { initialCheckpoint } from '../../src/checkpoint/checkpoint';
+import { encodeCheckpoint } from '../../src/checkpoint/checkpointCodec';
 import { ExportError } from '../../src/errors';
 import { FaultInjector, SimulatedCrash, storageFaults, type Operation } from '../../src/adapters/memory/faults';
 import { ManualClock, settle } from '../../src/adapters/memory/manualClock';

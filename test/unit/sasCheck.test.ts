@@ -30,7 +30,7 @@ describe('checkSas', () => {
   it('warns about every permission beyond Create + Write, by name', () => {
     const v = check(token({ sp: 'racwdl', se: '2026-12-01T00:00:00Z' }));
     expect(v.errors).toEqual([]);
-    expect(v.warnings).toEqual([expect.stringMatching(/grants more than the exporter needs: Read, Add, Delete, List;/)]);
+    expect(v.warnings).toEqual([{ kind: 'over-granted', text: expect.stringMatching(/grants more than the exporter needs: Read, Add, Delete, List;/) }]);
   });
 
   it('refuses an expired token, naming the secret, the vault and the expiry time', () => {
@@ -41,20 +41,26 @@ describe('checkSas', () => {
 
   it('warns when the token expires within the warning days', () => {
     expect(check(token({ sp: 'cw', se: '2026-06-04T00:00:00Z' })).warnings).toEqual([
-      expect.stringMatching(/expires at 2026-06-04T00:00:00.000Z \(in 3.0 days\): rotate it before then/),
+      { kind: 'expiring', text: expect.stringMatching(/expires at 2026-06-04T00:00:00.000Z \(in 3.0 days\): rotate it before then/) },
     ]);
+  });
+
+  it('tells an expiry warning from the others by its kind, whatever the text says', () => {
+    // A secret whose name reads like the expiry warning must not make the others look like one.
+    const v = checkSas(token({ sp: 'racw', se: '2026-06-04T00:00:00Z' }), { now: NOW, warningDays: 7, loopbackEndpoint: false, where: 'secret "rotate it before then"' });
+    expect(v.warnings.map((w) => w.kind)).toEqual(['over-granted', 'expiring']);
   });
 
   it('warns about plain HTTP unless the endpoint is loopback', () => {
     const t = token({ sp: 'cw', se: '2026-12-01T00:00:00Z', spr: 'https,http' });
-    expect(check(t).warnings).toEqual([expect.stringMatching(/allows plain HTTP \(spr=https,http\)/)]);
+    expect(check(t).warnings).toEqual([{ kind: 'plain-http', text: expect.stringMatching(/allows plain HTTP \(spr=https,http\)/) }]);
     expect(check(t, true).warnings).toEqual([]);
   });
 
   it('notes once that a policy-bound token cannot be checked from itself', () => {
     const v = check(token({ si: 'exporter-1' }));
     expect(v.errors).toEqual([]);
-    expect(v.warnings).toEqual([expect.stringMatching(/takes its permissions and expiry from stored access policy "exporter-1"/)]);
+    expect(v.warnings).toEqual([{ kind: 'policy-unchecked', text: expect.stringMatching(/takes its permissions and expiry from stored access policy "exporter-1"/) }]);
   });
 
   it('refuses a value that is not a SAS token at all, without echoing it', () => {

@@ -1,6 +1,7 @@
 // Keyset paging against an audit search that misbehaves: every event of the window is handed out as NEW exactly
 // once (a repeated id once), whatever the API does and wherever the paging is interrupted and resumed.
-import { decodeCheckpoint, encodeCheckpoint, initialCheckpoint } from '../../src/checkpoint/checkpoint';
+import { initialCheckpoint } from '../../src/checkpoint/checkpoint';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/checkpoint/checkpointCodec';
 import { advance } from '../../src/pages/advance';
 import { checkCount } from '../../src/pages/countCheck';
 import { cursorOf, positionOf } from '../../src/pages/cursor';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BlockBlobClient } from '@azure/storage-blob';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../checkpoint/checkpoint';
+import type { Checkpoint } from '../../checkpoint/checkpoint';
+import { decodeCheckpoint, encodeCheckpoint, unreadableAt } from '../../checkpoint/checkpointCodec';
 import { SETTING_DEFAULTS } from '../../config/defaults';
 import { ExportError } from '../../errors';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
@@ -74,7 +75,7 @@ export class BlobCheckpointStore implements CheckpointStore {
     try {
       return { checkpoint: decodeCheckpoint(body.toString('utf8')), etag };
     } catch (error) {
-      throw new ExportError('CheckpointCorrupt', `${(error as Error).message} (${this.blobPath}); restore it or delete it to start over`, { kind: 'permanent' });
+      throw unreadableAt(error, this.blobPath);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { BlockBlobClient } from '@azure/storage-blob';
+import { errorCode } from '../../errors';
 import type { StatusStore } from '../../ports/statusStore';
 import { decodeStatus, type StatusRecord } from '../../status/statusRecord';
 import { readBody, type StateContainer } from './hostStorage';
@@ -23,8 +24,8 @@ export class BlobStatusStore implements StatusStore {
       });
       return decodeStatus(text);
     } catch (error) {
-      if (restErrorInfo(error).status === 404) return undefined;
-      if (error instanceof SyntaxError || (error instanceof Error && error.message.startsWith('status record'))) return undefined;
+      // None yet, or one this version cannot read: status starts afresh (the next run or test writes a good one).
+      if (restErrorInfo(error).status === 404 || errorCode(error) === 'StatusRecordCorrupt') return undefined;
       throw this.state.error(error, what);
     }
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../checkpoint/checkpoint';
+import type { Checkpoint } from '../../checkpoint/checkpoint';
+import { decodeCheckpoint, encodeCheckpoint, unreadableAt } from '../../checkpoint/checkpointCodec';
 import { ExportError } from '../../errors';
 import { statusKind } from '../../retry/statusKind';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
@@ -100,9 +101,7 @@ export class MemoryCheckpointStore implements CheckpointStore {
     try {
       return { checkpoint: decodeCheckpoint(current.text), etag: current.etag };
     } catch (error) {
-      throw new ExportError('CheckpointCorrupt', `${(error as Error).message} (${CHECKPOINT}); restore it or delete it to start over`, {
-        kind: 'permanent',
-      });
+      throw unreadableAt(error, CHECKPOINT);
     }
   }
 }
