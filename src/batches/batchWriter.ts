@@ -124,7 +124,10 @@ export class BatchWriter {
     let last = first;
     while (last < end && (lineEnds[last]! - from <= batch.start.limit - batch.bytes || (batch.events === 0 && last === first))) last++;
     if (last === first) return 0;
-    if (batch.events === 0) (batch.firstId = idText(page, first)), (batch.firstAt = page.eventTimes[first]!);
+    if (batch.events === 0) {
+      batch.firstId = idText(page, first);
+      batch.firstAt = page.eventTimes[first]!;
+    }
     batch.lastId = idText(page, last - 1);
     batch.lastAt = page.eventTimes[last - 1]!;
     if (this.#ids) for (let i = first; i < last; i++) this.#ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
@@ -207,7 +210,10 @@ export class BatchWriter {
     const start = planBatch(this.#planned, window, firstLineBytes, this.#limits);
     const fence = !this.#fenced;
     this.#fenced = true;
-    const ready = this.#queue(async (stored) => (await prepareFile(start, fence, this.#deliver), stored));
+    const ready = this.#queue(async (stored) => {
+      await prepareFile(start, fence, this.#deliver);
+      return stored;
+    });
     const batch: OpenBatch = { start, ordinal, began: this.#deps.clock.now().getTime(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
     this.#batch = batch;
     return batch;

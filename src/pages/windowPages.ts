@@ -66,7 +66,10 @@ export async function* windowPages(source: AuditSource, window: Window, position
     const linked = linkedSignal(abortSignal);
     const promise = readPage(source, request, { abortSignal: linked.signal, deadline });
     const asked = { request, promise, cancel: () => linked.abort(), answered: false };
-    const settle = () => ((asked.answered = true), linked.dispose());
+    const settle = () => {
+      asked.answered = true;
+      linked.dispose();
+    };
     promise.then(settle, settle); // also keeps an abandoned request's failure from crashing the process
     return asked;
   };
