@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { applyIntent, moveTo, type Checkpoint, type Intent, type Next } from '../checkpoint/checkpoint';
+import { advanceCheckpoint, applyIntent, type Checkpoint, type Intent, type Next } from '../checkpoint/checkpoint';
 import { intentOf, planBatch, type BatchLimits, type BatchStart } from './planBatch';
 import type { PartPool } from './partPool';
 import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
@@ -184,8 +184,8 @@ export class BatchWriter {
   }
 
   #advance(next: Next): void {
-    this.#planned = moveTo(this.#planned, next);
-    void this.#queue(async (stored) => ({ checkpoint: moveTo(stored.checkpoint, next), etag: stored.etag }));
+    this.#planned = advanceCheckpoint(this.#planned, next);
+    void this.#queue(async (stored) => ({ checkpoint: advanceCheckpoint(stored.checkpoint, next), etag: stored.etag }));
   }
 
   /** Stops everything still in flight (the run is failing for another reason); settled() then throws `reason`. */
