@@ -61,7 +61,7 @@ export interface Chain {
   manifests: number;
 }
 
-/** Where a part-done window's paging stands (see paging/position.ts). */
+/** Where a part-done window's paging stands (see pages/position.ts). */
 export interface Cursor {
   window: { start: string; end: string };
   /** The next request: its minDate, and how many events at its head are already written. */
