@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { applyIntent, moveTo, type Checkpoint, type Intent, type Next } from '../checkpoint/checkpoint';
+import { advanceCheckpoint, applyIntent, type Checkpoint, type Intent, type Next } from '../checkpoint/checkpoint';
 import { intentOf, planBatch, type BatchLimits, type BatchStart } from './planBatch';
 import type { PartPool } from './partPool';
 import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
@@ -124,7 +124,10 @@ export class BatchWriter {
     let last = first;
     while (last < end && (lineEnds[last]! - from <= batch.start.limit - batch.bytes || (batch.events === 0 && last === first))) last++;
     if (last === first) return 0;
-    if (batch.events === 0) (batch.firstId = idText(page, first)), (batch.firstAt = page.eventTimes[first]!);
+    if (batch.events === 0) {
+      batch.firstId = idText(page, first);
+      batch.firstAt = page.eventTimes[first]!;
+    }
     batch.lastId = idText(page, last - 1);
     batch.lastAt = page.eventTimes[last - 1]!;
     if (this.#ids) for (let i = first; i < last; i++) this.#ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
@@ -181,8 +184,8 @@ export class BatchWriter {
   }
 
   #advance(next: Next): void {
-    this.#planned = moveTo(this.#planned, next);
-    void this.#queue(async (stored) => ({ checkpoint: moveTo(stored.checkpoint, next), etag: stored.etag }));
+    this.#planned = advanceCheckpoint(this.#planned, next);
+    void this.#queue(async (stored) => ({ checkpoint: advanceCheckpoint(stored.checkpoint, next), etag: stored.etag }));
   }
 
   /** Stops everything still in flight (the run is failing for another reason); settled() then throws `reason`. */
@@ -207,7 +210,10 @@ export class BatchWriter {
     const start = planBatch(this.#planned, window, firstLineBytes, this.#limits);
     const fence = !this.#fenced;
     this.#fenced = true;
-    const ready = this.#queue(async (stored) => (await prepareFile(start, fence, this.#deliver), stored));
+    const ready = this.#queue(async (stored) => {
+      await prepareFile(start, fence, this.#deliver);
+      return stored;
+    });
     const batch: OpenBatch = { start, ordinal, began: this.#deps.clock.now().getTime(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
     this.#batch = batch;
     return batch;

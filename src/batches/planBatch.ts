@@ -35,7 +35,10 @@ export function planBatch(checkpoint: Checkpoint, window: Window, firstLineBytes
   if (open && open.hour === hour) {
     part = open.part;
     from = open.length;
-    if (from > 0 && from + firstLineBytes > limits.fileMaxBytes) (part += 1), (from = 0);
+    if (from > 0 && from + firstLineBytes > limits.fileMaxBytes) {
+      part += 1;
+      from = 0;
+    }
   }
   return {
     window,

@@ -60,7 +60,7 @@ export interface Chain {
   manifests: number;
 }
 
-/** Where a part-done window's paging stands (see paging/position.ts). */
+/** Where a part-done window's paging stands (see pages/position.ts). */
 export interface Cursor {
   window: { start: string; end: string };
   /** The next request: its minDate, and how many events at its head are already written. */
@@ -146,7 +146,7 @@ export function initialCheckpoint(watermark: Date): Checkpoint {
  * The state once the export stands at `next`: a new watermark, a cursor only if a window is part-way done; a done
  * window's count joins its hour's, and an hour that ends is closed: its manifest joins those due.
  */
-export function moveTo(c: Checkpoint, next: Next): Checkpoint {
+export function advanceCheckpoint(c: Checkpoint, next: Next): Checkpoint {
   const { cursor: _old, noticed: kept, openHour: open, pendingManifests: due, recent: known, ...rest } = c;
   const noticed = next.noticed ? [...(kept ?? []), next.noticed].slice(-NOTICED_KEPT) : kept;
   let openHour = open;
@@ -215,10 +215,10 @@ export function applyIntent(c: Checkpoint, intent: Intent): Checkpoint {
   if (r && intent.file.hour === r.hour) {
     // A re-check's batch: its hour's record and file, not the export's open ones.
     const record = batch ? { ...recordBatch(r.record, batch), exported: (r.record.exported ?? 0) + intent.events } : r.record;
-    return moveTo(dropIntent({ ...c, recheck: { ...r, file: intent.file, record } }), intent.next);
+    return advanceCheckpoint(dropIntent({ ...c, recheck: { ...r, file: intent.file, record } }), intent.next);
   }
   const recorded = batch ? { ...c, openHour: recordBatch(c.openHour, batch) } : c;
-  return { ...moveTo(dropIntent(recorded), intent.next), file: intent.file };
+  return { ...advanceCheckpoint(dropIntent(recorded), intent.next), file: intent.file };
 }
 
 /** The state once the first due manifest is in the lake: it leaves the queue and becomes the chain's head. */

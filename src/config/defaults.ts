@@ -41,6 +41,8 @@ export const NEXT_WINDOW_READY = 1;
  * memory only cost (three: 117 MiB peak RSS for 1M events, eight always: 164 MiB, same speed).
  */
 export const PAGES_AHEAD = 8;
+/** The fewest requests kept out for a window once it is under way. */
+export const PAGES_AHEAD_MIN = 2;
 /** Page buffers a run's audit source keeps: as many as can be in flight, a window's pages ahead and the next window's first. */
 export const PAGE_BUFFERS = PAGES_AHEAD + 3;
 /** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */

@@ -66,7 +66,9 @@ export class RotatingLakeWriter implements LakeWriter {
       this.options.logger.info('storage refused the SAS; using the new version of the secret', { version: latest.version });
       this.inner = this.options.build(latest.value);
       this.version = latest.version;
-    })().finally(() => (this.refreshing = undefined));
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
     return this.refreshing;
   }
 }

@@ -52,11 +52,21 @@ export const isHex = (c: number): boolean => isDigit(c) || (c >= Byte.LowerA && 
 export const isEscaped = (c: number): boolean =>
   c === Byte.Quote || c === Byte.Backslash || c === Byte.Slash || c === Byte.LowerB || c === Byte.LowerF || c === Byte.LowerN || c === Byte.LowerR || c === Byte.LowerT;
 
+/** How long U+2028/9 is in bytes: as sent (UTF-8), and escaped in a line (the ASCII \\u2028 / \\u2029). */
+export const enum SeparatorLength {
+  Raw = 3,
+  Escaped = 6,
+  /** Escaping makes it this many times longer: the most any byte of the input can grow. */
+  Growth = Escaped / Raw,
+}
+
 /**
  * 1 for the bytes a string scan can pass without a look (not '"', '\\', a control character or the lead byte of
- * U+2028/9); 0 past the end, where a read gives undefined. A lookup table for the hottest loop; never written after.
+ * U+2028/9). A lookup table for the hottest loop; not exported, so nothing can write it.
  */
-export const PLAIN_IN_STRING = new Uint8Array(256).map((_, c) => (c >= Byte.Space && c !== Byte.Quote && c !== Byte.Backslash && c !== Byte.SeparatorLead ? 1 : 0));
+const PLAIN_IN_STRING = new Uint8Array(256).map((_, c) => (c >= Byte.Space && c !== Byte.Quote && c !== Byte.Backslash && c !== Byte.SeparatorLead ? 1 : 0));
+/** Whether a string scan can pass byte c without a look; false past the end, where a read gives undefined. */
+export const isPlainInString = (c: number): boolean => PLAIN_IN_STRING[c] === 1;
 
 /** Whether the JSON string token b[start..end) has an escape (a raw backslash can only start one). */
 export function hasEscape(b: Buffer, start: number, end: number): boolean {

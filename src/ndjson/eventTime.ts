@@ -60,22 +60,41 @@ function daysIn(year: number, month: number): number {
   return DAYS[month - 1]! + (leap ? 1 : 0);
 }
 
+/** The strict form YYYY-MM-DDTHH:MM:SS[.sss]Z: where each of its parts starts, and its two lengths (without, with ms). */
+const enum IsoUtc {
+  Year = 0,
+  DateDash1 = 4,
+  Month = 5,
+  DateDash2 = 7,
+  Day = 8,
+  T = 10,
+  Hour = 11,
+  TimeColon1 = 13,
+  Minute = 14,
+  TimeColon2 = 16,
+  Second = 17,
+  Dot = 19,
+  Ms = 20,
+  Length = 20,
+  LengthWithMs = 24,
+}
+
 /** Exactly parseInstant's result for the strict form with real calendar values; undefined for anything else. */
 function isoUtc(b: Buffer, i: number, end: number): number | undefined {
   const length = end - i;
-  if (length !== 20 && length !== 24) return undefined;
-  if (b[i + 4] !== Byte.Minus || b[i + 7] !== Byte.Minus || b[i + 10] !== Byte.UpperT) return undefined;
-  if (b[i + 13] !== Byte.Colon || b[i + 16] !== Byte.Colon || b[end - 1] !== Byte.UpperZ) return undefined;
-  const year = digits(b, i, 4);
-  const month = digits(b, i + 5, 2);
-  const day = digits(b, i + 8, 2);
-  const hour = digits(b, i + 11, 2);
-  const minute = digits(b, i + 14, 2);
-  const second = digits(b, i + 17, 2);
+  if (length !== IsoUtc.Length && length !== IsoUtc.LengthWithMs) return undefined;
+  if (b[i + IsoUtc.DateDash1] !== Byte.Minus || b[i + IsoUtc.DateDash2] !== Byte.Minus || b[i + IsoUtc.T] !== Byte.UpperT) return undefined;
+  if (b[i + IsoUtc.TimeColon1] !== Byte.Colon || b[i + IsoUtc.TimeColon2] !== Byte.Colon || b[end - 1] !== Byte.UpperZ) return undefined;
+  const year = digits(b, i + IsoUtc.Year, 4);
+  const month = digits(b, i + IsoUtc.Month, 2);
+  const day = digits(b, i + IsoUtc.Day, 2);
+  const hour = digits(b, i + IsoUtc.Hour, 2);
+  const minute = digits(b, i + IsoUtc.Minute, 2);
+  const second = digits(b, i + IsoUtc.Second, 2);
   let ms = 0;
-  if (length === 24) {
-    if (b[i + 19] !== Byte.Dot) return undefined;
-    ms = digits(b, i + 20, 3);
+  if (length === IsoUtc.LengthWithMs) {
+    if (b[i + IsoUtc.Dot] !== Byte.Dot) return undefined;
+    ms = digits(b, i + IsoUtc.Ms, 3);
   }
   // Date.UTC reads years below 100 as 19xx; such years go to parseInstant.
   if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) {

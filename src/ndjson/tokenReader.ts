@@ -1,4 +1,4 @@
-import { Byte, closerOf, isDigit, isEscaped, isHex, isWs, PLAIN_IN_STRING } from './bytes';
+import { Byte, closerOf, isDigit, isEscaped, isHex, isPlainInString, isWs, SeparatorLength } from './bytes';
 import { ExportError } from '../errors';
 
 /** Retryable: the page is asked for again. */
@@ -8,6 +8,11 @@ export class PageSyntaxError extends ExportError {
     super('InvalidPage', `${message} at byte ${offset}`, { kind: 'retryable' });
     this.name = 'PageSyntaxError';
   }
+}
+
+/** flush() copies runs of at most this many bytes by hand: below it, a loop costs less than a call to copy(). */
+const enum ShortRun {
+  MaxBytes = 32,
 }
 
 /**
@@ -95,7 +100,7 @@ export class TokenReader {
     const { b, n } = this;
     for (i++; i < n; i++) {
       // The hot loop. Only '"', '\', control characters and the lead byte of U+2028/9 need a closer look.
-      while (PLAIN_IN_STRING[b[i]!] === 1) i++;
+      while (isPlainInString(b[i]!)) i++;
       const c = b[i]!;
       if (c === Byte.Quote) return i + 1;
       if (c === Byte.Backslash) {
@@ -108,7 +113,7 @@ export class TokenReader {
       else if (b[i + 1] === Byte.SeparatorMiddle && (b[i + 2] === Byte.LineSeparatorLast || b[i + 2] === Byte.ParagraphSeparatorLast)) {
         if (refuseSeparators) return -1;
         if (this.runStart >= 0) this.lineSep(i);
-        i += 2;
+        i += SeparatorLength.Raw - 1; // the loop steps over its last byte
       }
     }
     return this.fail('unterminated string', i);
@@ -172,7 +177,7 @@ export class TokenReader {
     let k = this.runStart;
     let o = this.outPos;
     if (out === b && o === k) o = end;
-    else if (end - k <= 32) while (k < end) out[o++] = b[k++];
+    else if (end - k <= ShortRun.MaxBytes) while (k < end) out[o++] = b[k++];
     else if (out === b) {
       b.copyWithin(o, k, end);
       o += end - k;
@@ -181,20 +186,20 @@ export class TokenReader {
     this.runStart = end;
   }
 
-  /** U+2028/9 at i (3 bytes) becomes the 6 ASCII bytes \u2028 / \u2029. */
+  /** U+2028/9 at i (SeparatorLength.Raw bytes) becomes the SeparatorLength.Escaped ASCII bytes \u2028 / \u2029. */
   private lineSep(i: number): void {
     this.flush(i);
     // In place, the escape must not reach bytes not read yet: else the lines move to a buffer of their own, sized
     // for the worst case (every remaining byte doubling), so it never has to grow again.
-    if (this.out === this.b && this.outPos + 6 > i + 3) {
-      const own = Buffer.allocUnsafe(this.outPos - this.outBase + 2 * (this.n - i) + 6);
+    if (this.out === this.b && this.outPos + SeparatorLength.Escaped > i + SeparatorLength.Raw) {
+      const own = Buffer.allocUnsafe(this.outPos - this.outBase + SeparatorLength.Growth * (this.n - i) + SeparatorLength.Escaped);
       this.b.copy(own, 0, this.outBase, this.outPos);
       this.outPos -= this.outBase;
       this.outBase = 0;
       this.out = own;
     }
     this.outPos += this.out.write(this.b[i + 2] === Byte.LineSeparatorLast ? '\\u2028' : '\\u2029', this.outPos, 'latin1');
-    this.runStart = i + 3;
+    this.runStart = i + SeparatorLength.Raw;
   }
 
   protected fail(what: string, at: number, showFound = true): never {

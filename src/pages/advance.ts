@@ -15,8 +15,10 @@ export function advance(position: Position, page: AuditPage, sorted: SortedAnswe
   let last = -1; // the last event written
   for (let i = 0; i < stop; i++) {
     const kind = sorted.kinds[i];
-    if (kind === NEW) (written++, (last = i));
-    else if (kind === DUPLICATE) dropped++;
+    if (kind === NEW) {
+      written++;
+      last = i;
+    } else if (kind === DUPLICATE) dropped++;
   }
   const at = last < 0 ? position.at : page.eventTimes[last]!;
   // Only the ids at the instant reached are kept: those written there before this answer, and this answer's.

@@ -8,7 +8,14 @@ export function prefetch<T, R>(source: AsyncGenerator<T, R>, limit: number): Asy
   const pull = () => {
     while (!ended && ready.length < limit) {
       const next = source.next();
-      next.then((r) => (ended ||= r.done === true), () => (ended = true));
+      next.then(
+        (r) => {
+          if (r.done === true) ended = true;
+        },
+        () => {
+          ended = true;
+        },
+      );
       next.catch(() => undefined); // handled by the consumer when it gets there
       ready.push(next);
     }

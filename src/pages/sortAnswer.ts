@@ -54,8 +54,10 @@ export function sortAnswer(position: Position, page: AuditPage, request: PageReq
     let j = i + 1;
     while (j < end && times[j] === t) j++;
     if (t < position.at || t < start) kinds.fill(KNOWN, i, j); // behind: written already (or too late to place; the count check notices)
-    else if (j - i === 1 && t !== position.at) (kinds[i] = NEW), fresh++;
-    else fresh += sortInstant(page, kinds, i, j, t === position.at ? position.ids : undefined);
+    else if (j - i === 1 && t !== position.at) {
+      kinds[i] = NEW;
+      fresh++;
+    } else fresh += sortInstant(page, kinds, i, j, t === position.at ? position.ids : undefined);
     i = j;
   }
   const exhausted = n === 0 || (page.count !== undefined && request.offset + n >= page.count);
@@ -75,8 +77,10 @@ function sortInstant(page: AuditPage, kinds: Uint8Array, i: number, j: number, w
     const c = (copies.get(id) ?? 0) + 1;
     copies.set(id, c);
     const had = written?.get(id) ?? 0;
-    if (c === 1 && had === 0) (kinds[k] = NEW), fresh++;
-    else kinds[k] = c <= had ? KNOWN : DUPLICATE;
+    if (c === 1 && had === 0) {
+      kinds[k] = NEW;
+      fresh++;
+    } else kinds[k] = c <= had ? KNOWN : DUPLICATE;
   }
   return fresh;
 }

@@ -7,10 +7,8 @@ import { advance } from './advance';
 import type { Position } from './position';
 import { sortAnswer, type SortedAnswer } from './sortAnswer';
 import { continuesChain, tailOf, type Tail } from './chain';
-import { PAGES_AHEAD } from '../config/defaults';
+import { PAGES_AHEAD, PAGES_AHEAD_MIN } from '../config/defaults';
 
-/** The fewest requests kept out for a window once it is under way (PAGES_AHEAD the most). */
-const PAGES_AHEAD_MIN = 2;
 /** A window whose paging has not ended after this many requests is refused (an API that never stops answering). */
 const MAX_REQUESTS = 1_000_000;
 
@@ -35,14 +33,6 @@ export interface WindowEnd {
   shortPages: number;
 }
 
-/**
- * The answers of one window, in order, from `position` on, each sorted against where the window stands. Paging is
- * by time (keyset): each request asks from just before the last written event and drops what it already has. To
- * hide the API's latency, further pages of the same search are requested by offset ahead of time, each overlapping
- * the one before by one event; one is used only if that overlap proves nothing moved in between (see chain.ts),
- * else it is dropped and asked again by time. The window ends when an answer reaches past it or holds all the
- * search range has; then the range is counted once more.
- */
 export interface WindowPagesOptions {
   size: number;
   abortSignal: AbortSignal;
@@ -52,6 +42,14 @@ export interface WindowPagesOptions {
   ahead?: number;
 }
 
+/**
+ * The answers of one window, in order, from `position` on, each sorted against where the window stands. Paging is
+ * by time (keyset): each request asks from just before the last written event and drops what it already has. To
+ * hide the API's latency, further pages of the same search are requested by offset ahead of time, each overlapping
+ * the one before by one event; one is used only if that overlap proves nothing moved in between (see chain.ts),
+ * else it is dropped and asked again by time. The window ends when an answer reaches past it or holds all the
+ * search range has; then the range is counted once more.
+ */
 export async function* windowPages(source: AuditSource, window: Window, position: Position, options: WindowPagesOptions): AsyncGenerator<WindowPage, WindowEnd> {
   const { size, abortSignal, deadline, ahead = PAGES_AHEAD } = options;
   let requests = 0;
@@ -66,7 +64,10 @@ export async function* windowPages(source: AuditSource, window: Window, position
     const linked = linkedSignal(abortSignal);
     const promise = readPage(source, request, { abortSignal: linked.signal, deadline });
     const asked = { request, promise, cancel: () => linked.abort(), answered: false };
-    const settle = () => ((asked.answered = true), linked.dispose());
+    const settle = () => {
+      asked.answered = true;
+      linked.dispose();
+    };
     promise.then(settle, settle); // also keeps an abandoned request's failure from crashing the process
     return asked;
   };

@@ -27,7 +27,10 @@ export async function takeInventory(root: string, listing: AsyncIterable<LakeEnt
   const others: LakeEntry[] = [];
   const hourOf = (hour: number) => {
     let h = hours.get(hour);
-    if (!h) hours.set(hour, (h = { hour, data: new Map(), manifests: new Map(), strays: [] }));
+    if (!h) {
+      h = { hour, data: new Map(), manifests: new Map(), strays: [] };
+      hours.set(hour, h);
+    }
     return h;
   };
   for await (const entry of listing) {

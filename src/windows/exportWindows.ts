@@ -20,8 +20,8 @@ import type { RecheckReport } from '../recheck/recheckReport';
 
 /**
  * The export proper, under the lease: windows → pages → batches → delivery → checkpoint. It recovers an interrupted
- * write, then pages each window by time (paging/windowPages.ts) and streams the new events of each answer into
- * batches (intent → append → flush, see BatchWriter), until caught up or out of time. The next window's first pages
+ * write, then pages each window by time (pages/windowPages.ts) and streams the new events of each answer into
+ * batches (append → intent → flush, see BatchWriter), until caught up or out of time. The next window's first pages
  * are fetched while the current one is written; batches are committed one at a time, in order. Each finished
  * window's count is checked against what was exported, and what the API did wrong is reported.
  */

@@ -1,4 +1,4 @@
-import { applyIntent, dropIntent, initialCheckpoint, moveTo, type Checkpoint, type Intent } from '../../src/checkpoint/checkpoint';
+import { advanceCheckpoint, applyIntent, dropIntent, initialCheckpoint, type Checkpoint, type Intent } from '../../src/checkpoint/checkpoint';
 import { decodeCheckpoint, encodeCheckpoint, unreadableAt } from '../../src/checkpoint/checkpointCodec';
 
 const file = { path: 'p/f.ndjson', hour: '2026-01-01T10:00:00.000Z', part: 0, length: 300 };
@@ -26,8 +26,8 @@ describe('checkpoint', () => {
   });
   it('moving on without a batch keeps the file and any intent, sets the watermark, and keeps a cursor only if given', () => {
     const mid = { ...base, intent, cursor: intent.next.cursor };
-    expect(moveTo(mid, { watermark: '2026-01-01T11:00:00.000Z' })).toEqual({ ...base, intent, watermark: '2026-01-01T11:00:00.000Z' });
-    expect(moveTo(base, intent.next)).toEqual({ ...base, watermark: intent.next.watermark, cursor: intent.next.cursor });
+    expect(advanceCheckpoint(mid, { watermark: '2026-01-01T11:00:00.000Z' })).toEqual({ ...base, intent, watermark: '2026-01-01T11:00:00.000Z' });
+    expect(advanceCheckpoint(base, intent.next)).toEqual({ ...base, watermark: intent.next.watermark, cursor: intent.next.cursor });
   });
   it('dropping an intent leaves the rest unchanged', () => {
     expect(dropIntent({ ...base, intent })).toEqual(base);

@@ -50,7 +50,11 @@ export class BlobCheckpointStore implements CheckpointStore {
     try {
       const stored = await this.load({ abortSignal });
       if (!stored) throw new ExportError('CheckpointMissing', `${this.blobPath} vanished while leased`, { kind: 'conflict' });
-      return { stored, lease: { lost: keeper.lost, release: () => keeper.release().finally(() => (this.leaseId = undefined)) } };
+      const release = () =>
+        keeper.release().finally(() => {
+          this.leaseId = undefined;
+        });
+      return { stored, lease: { lost: keeper.lost, release } };
     } catch (error) {
       await keeper.release();
       this.leaseId = undefined;
