@@ -1,9 +1,10 @@
 import type { Checkpoint, Cursor, Intent, OpenFile } from '../checkpoint/checkpoint';
+import type { FileStart } from '../delivery/deliver';
 import { hourFilePath } from '../lake/layout';
 import { hourOf, type Window } from '../windows/window';
 
 /** Where a batch goes, fixed before its first byte is appended. */
-export interface BatchStart {
+export interface BatchStart extends FileStart {
   window: Window;
   file: Omit<OpenFile, 'length'>;
   /** The file does not exist yet (or is an empty leftover to claim). */

@@ -1,11 +1,17 @@
 import { applyIntent, manifestWritten, type Checkpoint, type Intent } from '../checkpoint/checkpoint';
 import { encodeManifest, manifestPath } from '../manifest/manifest';
-import type { BatchStart } from '../batches/planBatch';
 import { ExportError } from '../errors';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
 import { segmentName, type IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
 import { fileChanged, fileVanished } from './fileErrors';
+
+/** Where a batch's bytes go: the file, whether it is new, and its committed length (the first byte's position). */
+export interface FileStart {
+  file: { path: string };
+  create: boolean;
+  from: number;
+}
 
 export interface DeliverDeps {
   store: CheckpointStore;
@@ -20,7 +26,7 @@ export interface DeliverDeps {
  * first time a run writes into a file it did not create, it flushes at the committed length first (the fence):
  * that drops anything a crashed run staged there before recording an intent.
  */
-export async function prepareFile(start: BatchStart, fence: boolean, deps: DeliverDeps): Promise<void> {
+export async function prepareFile(start: FileStart, fence: boolean, deps: DeliverDeps): Promise<void> {
   const opts = { abortSignal: deps.abortSignal };
   const path = start.file.path;
   if (start.create) {
@@ -54,7 +60,7 @@ export async function commitBatch(stored: StoredCheckpoint, intent: Intent, deps
   return { checkpoint: applyIntent(withIntent, intent), etag };
 }
 
-function changedFile(start: BatchStart, cause: ExportError): ExportError {
+function changedFile(start: FileStart, cause: ExportError): ExportError {
   if (!start.create) return fileChanged(start.file.path, `not ${start.from}`, cause);
   return new ExportError(
     'FileExists',

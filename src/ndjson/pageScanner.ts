@@ -7,9 +7,8 @@ import { isUtf8 } from 'node:buffer';
 import { Byte, closerOf, hasEscape, isDigit, isPlainInString } from './bytes';
 import { epochMsOf, eventTimeOf, parseInstant } from './eventTime';
 import { PageSyntaxError, TokenReader } from './tokenReader';
+import type { TimeKey } from '../ports/auditSource';
 
-/** Which top-level key of a hit holds its time: UAM's ISO-8601 "eventTimestamp", or legacy's epoch-ms "dateTime". */
-export type TimeKey = 'eventTimestamp' | 'dateTime';
 
 export interface ScannedPage {
   /** The page's "count" (a non-negative integer), if it has one. */

@@ -1,5 +1,7 @@
-import type { TimeKey } from '../ndjson/pageScanner';
 import type { Window } from '../windows/window';
+
+/** Which top-level key of an event holds its time: UAM's ISO-8601 "eventTimestamp", or legacy's epoch-ms "dateTime". */
+export type TimeKey = 'eventTimestamp' | 'dateTime';
 
 /**
  * One request of the audit search: events with `from` ≤ time ≤ `to` (whether each bound is inclusive is the API's

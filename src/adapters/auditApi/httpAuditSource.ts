@@ -1,6 +1,5 @@
 import { ExportError, ensureError } from '../../errors';
-import type { TimeKey } from '../../ndjson/pageScanner';
-import { whereOf, type AuditAnswer, type AuditSource, type FetchOptions, type PageRequest } from '../../ports/auditSource';
+import { whereOf, type AuditAnswer, type AuditSource, type FetchOptions, type PageRequest, type TimeKey } from '../../ports/auditSource';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import { parseRetryAfter, type RetryPolicy } from '../../retry/retryDecision';
