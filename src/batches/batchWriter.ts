@@ -9,7 +9,7 @@ import type { AuditPage } from '../ndjson/auditPage';
 import type { IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
 import { IdDigests } from '../recheck/idDigests';
-import type { Window } from '../windows/window';
+import type { Window } from '../time/window';
 import { commitBatch, prepareFile, writeDueManifests, type DeliverDeps } from '../delivery/deliver';
 
 export interface BatchWriterDeps {

@@ -1,7 +1,7 @@
 import type { Checkpoint, Cursor, Intent, OpenFile } from '../checkpoint/checkpoint';
 import type { FileStart } from '../delivery/deliver';
 import { hourFilePath } from '../lake/layout';
-import { hourOf, type Window } from '../windows/window';
+import { hourOf, type Window } from '../time/window';
 
 /** Where a batch goes, fixed before its first byte is appended. */
 export interface BatchStart extends FileStart {

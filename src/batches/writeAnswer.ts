@@ -2,7 +2,7 @@ import { advance } from '../pages/advance';
 import type { Position } from '../pages/position';
 import { NEW } from '../pages/sortAnswer';
 import type { WindowPage } from '../pages/windowPages';
-import type { Window } from '../windows/window';
+import type { Window } from '../time/window';
 import type { BatchWriter } from './batchWriter';
 
 /**

@@ -1,6 +1,6 @@
 import { recordBatch, recordCount, manifestHash, manifestOf, type HourRecord, type WindowCount } from '../manifest/hourRecord';
 import type { Manifest } from '../manifest/manifest';
-import { HOUR_MS } from '../windows/window';
+import { HOUR_MS } from '../time/window';
 
 /**
  * The exporter's whole state for one export configuration.

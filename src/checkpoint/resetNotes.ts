@@ -1,5 +1,5 @@
 import { hourFilePath } from '../lake/layout';
-import { hourOf } from '../windows/window';
+import { hourOf } from '../time/window';
 import type { Checkpoint, Intent, Noticed } from './checkpoint';
 import type { ResetPlan } from './resetPlan';
 

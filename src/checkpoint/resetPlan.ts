@@ -1,5 +1,5 @@
 import { hourFilePath } from '../lake/layout';
-import { HOUR_MS, hourOf } from '../windows/window';
+import { HOUR_MS, hourOf } from '../time/window';
 import type { Checkpoint, Cursor, Noticed, OpenFile } from './checkpoint';
 
 /** What a reset writes, and how it relates to what it replaces. */

@@ -8,7 +8,7 @@ import { silentLogger } from '../ports/logger';
 import type { Composition } from '../run/composition';
 import type { SecretValue } from '../redact';
 import { retryDelay } from '../retry/retryDecision';
-import { HOUR_MS, hourOf } from '../windows/window';
+import { HOUR_MS, hourOf } from '../time/window';
 
 export interface AuditApiProbeOptions {
   apiKey?: SecretValue;

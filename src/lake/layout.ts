@@ -1,4 +1,4 @@
-import { hourOf } from '../windows/window';
+import { hourOf } from '../time/window';
 
 const two = (n: number) => String(n).padStart(2, '0');
 

@@ -1,5 +1,5 @@
 import type { Cursor } from '../checkpoint/checkpoint';
-import type { Window } from '../windows/window';
+import type { Window } from '../time/window';
 import type { Position } from './position';
 
 /** A position as the checkpoint keeps it. */

@@ -1,4 +1,4 @@
-import type { Window } from '../windows/window';
+import type { Window } from '../time/window';
 
 /**
  * Where the paging of one window stands (keyset paging: by time, not by offset).

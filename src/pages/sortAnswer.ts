@@ -1,7 +1,7 @@
 import { ExportError } from '../errors';
 import { idOf, type AuditPage } from '../ndjson/auditPage';
 import { whereOf, type PageRequest } from '../ports/auditSource';
-import type { Window } from '../windows/window';
+import type { Window } from '../time/window';
 import { isFresh, type Position } from './position';
 
 /** What each event of an answer is to the window: to be written, already written, or another copy of one. */

@@ -2,7 +2,7 @@ import { linkedSignal } from '../abort/linkedSignal';
 import { ExportError } from '../errors';
 import { readPage, type AuditPage } from '../ndjson/auditPage';
 import type { AuditSource, PageRequest } from '../ports/auditSource';
-import type { Window } from '../windows/window';
+import type { Window } from '../time/window';
 import { advance } from './advance';
 import type { Position } from './position';
 import { sortAnswer, type SortedAnswer } from './sortAnswer';

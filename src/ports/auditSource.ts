@@ -1,4 +1,4 @@
-import type { Window } from '../windows/window';
+import type { Window } from '../time/window';
 
 /** Which top-level key of an event holds its time: UAM's ISO-8601 "eventTimestamp", or legacy's epoch-ms "dateTime". */
 export type TimeKey = 'eventTimestamp' | 'dateTime';

@@ -12,7 +12,7 @@ import type { IdLedger } from '../ports/idLedger';
 import type { Logger } from '../ports/logger';
 import type { BatchWriter } from '../batches/batchWriter';
 import { writeAnswer } from '../batches/writeAnswer';
-import { HOUR_MS, type Window } from '../windows/window';
+import { HOUR_MS, type Window } from '../time/window';
 import { LedgerWindow } from './ledgerWindow';
 import { emptyRecheckReport, type RecheckReport } from './recheckReport';
 import { RECHECK_COUNTS_AT_ONCE } from '../config/defaults';

@@ -1,6 +1,6 @@
 import { readPage } from '../ndjson/auditPage';
 import type { AuditSource } from '../ports/auditSource';
-import { HOUR_MS } from '../windows/window';
+import { HOUR_MS } from '../time/window';
 
 
 /**

@@ -4,7 +4,7 @@ import { silentLogger } from '../ports/logger';
 import type { Composition } from '../run/composition';
 import { ExportError } from '../errors';
 import { sha256Hex } from '../manifest/manifest';
-import { hourOf } from '../windows/window';
+import { hourOf } from '../time/window';
 import { checkChain } from './chain';
 import type { ChainEntry } from './chainPieces';
 import { checkHour } from './checkHour';

@@ -1,6 +1,6 @@
 import type { CountCheck } from '../pages/countCheck';
 import type { WindowEnd } from '../pages/windowPages';
-import { hourOf, type Window } from './window';
+import { hourOf, type Window } from '../time/window';
 
 /** What the audit API did that the exporter had to correct for or could not: with numbers, per run. */
 export interface SourceReport {

@@ -5,7 +5,7 @@ import type { PeerTimeouts } from '../../src/config/defaults';
 import { configId } from '../../src/config/configId';
 import { formatReport, testConnection, type ConnectionReport, type TestConnectionOptions } from '../../src/connection/testConnection';
 import { systemClock, type Clock } from '../../src/ports/clock';
-import { hourOf } from '../../src/windows/window';
+import { hourOf } from '../../src/time/window';
 import { cli } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
 import { closedPort } from '../support/silentPeer';

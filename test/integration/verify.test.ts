@@ -7,7 +7,7 @@ import { hourFilePath } from '../../src/lake/layout';
 import { encodeManifest, sha256Hex, type Manifest } from '../../src/manifest/manifest';
 import { SecretValue } from '../../src/redact';
 import { AdlsLakeReader } from '../../src/adapters/azure/adlsLakeReader';
-import { hourOf } from '../../src/windows/window';
+import { hourOf } from '../../src/time/window';
 import { cli, type CliResult } from '../support/cli';
 import { startHarness, type Harness } from '../support/exporterHarness';
 import { lakeFiles, writeLake, type Lake, type LakeOptions } from '../support/manifestLake';

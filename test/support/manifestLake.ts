@@ -7,7 +7,7 @@ import { Composition } from '../../src/run/composition';
 import { configId } from '../../src/config/configId';
 import { hourFilePath } from '../../src/lake/layout';
 import { MANIFEST_FORMAT, encodeManifest, manifestPath, sha256Hex, type Manifest, type ManifestPart } from '../../src/manifest/manifest';
-import { hourOf } from '../../src/windows/window';
+import { hourOf } from '../../src/time/window';
 import { expectedLine, type Harness } from './exporterHarness';
 
 const HOUR = 3600_000;

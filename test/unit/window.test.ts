@@ -1,4 +1,5 @@
-import { hourOf, planWindows } from '../../src/windows/window';
+import { hourOf } from '../../src/time/window';
+import { planWindows } from '../../src/windows/planWindows';
 
 const t = (iso: string) => new Date(iso);
 const iso = (ws: { start: Date; end: Date }[]) => ws.map((w) => [w.start.toISOString(), w.end.toISOString()]);

@@ -10,7 +10,7 @@ import { NEW } from '../../src/pages/sortAnswer';
 import { windowPages, type WindowEnd } from '../../src/pages/windowPages';
 import { idOf } from '../../src/ndjson/auditPage';
 import type { AuditAnswer, PageRequest } from '../../src/ports/auditSource';
-import type { Window } from '../../src/windows/window';
+import type { Window } from '../../src/time/window';
 import { seededRandom } from '../../dev/seededRandom';
 import { HostileSource, eventsAt, type Hostility, type StoredEvent } from '../support/hostileSource';
 

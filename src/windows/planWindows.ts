@@ -1,19 +1,7 @@
-/** A half-open time range [start, end) of event timestamps that lies inside one UTC hour. */
-export interface Window {
-  readonly start: Date;
-  readonly end: Date;
-}
-
-/** One hour, the unit of windows, files and manifests. */
-export const HOUR_MS = 3600 * 1000;
+import { HOUR_MS, hourOf, type Window } from '../time/window';
 
 /** Hour windows one run plans at most (over a year): a longer backlog goes on in the next run. */
 const MAX_WINDOWS = 10_000;
-
-/** The start of the UTC hour that contains `t`. */
-export function hourOf(t: Date): Date {
-  return new Date(Math.floor(t.getTime() / HOUR_MS) * HOUR_MS);
-}
 
 /**
  * The windows from `from` (inclusive) up to `until` (exclusive), split at every UTC hour boundary so that each
@@ -29,8 +17,4 @@ export function planWindows(from: Date, until: Date, limit = MAX_WINDOWS): Windo
     start = end;
   }
   return windows;
-}
-
-export function windowKey(w: Window): string {
-  return `${w.start.toISOString()}/${w.end.toISOString()}`;
 }
