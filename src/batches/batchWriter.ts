@@ -8,7 +8,7 @@ import type { Clock } from '../ports/clock';
 import type { AuditPage } from '../ndjson/auditPage';
 import type { IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
-import { IdDigests } from '../recheck/idDigests';
+import { IdDigests } from './idDigests';
 import type { Window } from '../time/window';
 import { commitBatch, prepareFile, writeDueManifests, type DeliverDeps } from '../delivery/deliver';
 

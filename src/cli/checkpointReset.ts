@@ -1,6 +1,6 @@
 import { encodeCheckpoint } from '../checkpoint/checkpointCodec';
-import { applyReset, previewReset } from '../checkpoint/resetCheckpoint';
-import { resetNotes } from '../checkpoint/resetNotes';
+import { applyReset, previewReset } from '../reset/resetCheckpoint';
+import { resetNotes } from '../reset/resetNotes';
 import { parseResetStart } from './resetStart';
 import type { Composition } from '../run/composition';
 import { redact } from '../redact';

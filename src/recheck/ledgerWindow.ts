@@ -1,7 +1,7 @@
 import { partOf } from '../lake/layout';
 import type { ManifestPart, ManifestRange } from '../manifest/manifest';
 import { segmentName, type IdLedger } from '../ports/idLedger';
-import { DigestSet } from './idDigests';
+import { DigestSet } from '../batches/idDigests';
 
 interface Track {
   part: number;

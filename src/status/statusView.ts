@@ -1,4 +1,7 @@
-import type { Composition } from '../run/composition';
+import type { Settings } from '../config/settings';
+import type { CheckpointStore } from '../ports/checkpointStore';
+import type { Clock } from '../ports/clock';
+import type { StatusStore } from '../ports/statusStore';
 import { parseNcrontab } from '../config/ncrontab';
 import type { Chain } from '../checkpoint/checkpoint';
 import type { LastRun, RecheckTotals } from './statusRecord';
@@ -30,8 +33,16 @@ export interface StatusView {
   sasWarnings: string[];
 }
 
+/** What the status is read from: the composition gives it, through the ports only. */
+export interface StatusSources {
+  settings: Settings;
+  clock: Clock;
+  status: StatusStore;
+  checkpoints(): CheckpointStore;
+}
+
 /** Reads state only (checkpoint and status in the host storage): it never needs the vault or the lake. */
-export async function readStatus(root: Composition, options: { abortSignal: AbortSignal; now?: Date }): Promise<StatusView> {
+export async function readStatus(root: StatusSources, options: { abortSignal: AbortSignal; now?: Date }): Promise<StatusView> {
   const { settings } = root;
   const now = options.now ?? root.clock.now();
   const [record, stored] = await Promise.all([root.status.load(options), root.checkpoints().load(options)]);

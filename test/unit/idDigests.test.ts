@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DigestSet, IdDigests, DIGEST_BYTES } from '../../src/recheck/idDigests';
+import { DigestSet, IdDigests, DIGEST_BYTES } from '../../src/batches/idDigests';
 
 const token = (id: string) => Buffer.from(JSON.stringify(id));
 

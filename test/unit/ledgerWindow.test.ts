@@ -3,7 +3,7 @@
 import { MemoryIdLedger } from '../../src/adapters/memory/memoryIdLedger';
 import type { ManifestPart } from '../../src/manifest/manifest';
 import { segmentName } from '../../src/ports/idLedger';
-import { IdDigests } from '../../src/recheck/idDigests';
+import { IdDigests } from '../../src/batches/idDigests';
 import { LedgerWindow } from '../../src/recheck/ledgerWindow';
 
 const HOUR = '2026-08-01T10:00:00.000Z';

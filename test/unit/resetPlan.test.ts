@@ -1,6 +1,6 @@
 import type { Checkpoint, Intent } from '../../src/checkpoint/checkpoint';
-import { resetNotes } from '../../src/checkpoint/resetNotes';
-import { planReset } from '../../src/checkpoint/resetPlan';
+import { resetNotes } from '../../src/reset/resetNotes';
+import { planReset } from '../../src/reset/resetPlan';
 import { parseResetStart } from '../../src/cli/resetStart';
 import { hourFilePath } from '../../src/lake/layout';
 

@@ -1,6 +1,6 @@
 import { hourFilePath } from '../lake/layout';
 import { HOUR_MS, hourOf } from '../time/window';
-import type { Checkpoint, Cursor, Noticed, OpenFile } from './checkpoint';
+import type { Checkpoint, Cursor, Noticed, OpenFile } from '../checkpoint/checkpoint';
 
 /** What a reset writes, and how it relates to what it replaces. */
 export interface ResetPlan {

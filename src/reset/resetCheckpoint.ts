@@ -1,6 +1,6 @@
 import { ExportError } from '../errors';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
-import { encodeCheckpoint } from './checkpointCodec';
+import { encodeCheckpoint } from '../checkpoint/checkpointCodec';
 import { planReset, type ResetPlan } from './resetPlan';
 
 /** The port, plus whether a run holds the lease now: the preview takes no lease, yet must not plan under a run. */

@@ -1,6 +1,6 @@
 import { hourFilePath } from '../lake/layout';
 import { hourOf } from '../time/window';
-import type { Checkpoint, Intent, Noticed } from './checkpoint';
+import type { Checkpoint, Intent, Noticed } from '../checkpoint/checkpoint';
 import type { ResetPlan } from './resetPlan';
 
 /** What an operator must know before and after a reset: warnings (stderr) and notes (stdout). */
