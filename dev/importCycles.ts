@@ -20,6 +20,30 @@ export function importGraph(explainFiles: string): Map<string, Set<string>> {
   return graph;
 }
 
+/**
+ * The same graph between folders: `src/pages/a.ts` stands for `src/pages` (files directly in `root` for `root`), so a
+ * cycle between folders shows a layer that reaches back into one that depends on it. Only files under `root` count.
+ */
+export function folderGraph(graph: ReadonlyMap<string, ReadonlySet<string>>, root: string): Map<string, Set<string>> {
+  const folderOf = (file: string): string | undefined => {
+    if (!file.startsWith(`${root}/`)) return undefined;
+    const parts = file.slice(root.length + 1).split('/');
+    return parts.length === 1 ? root : `${root}/${parts[0]}`;
+  };
+  const folders = new Map<string, Set<string>>();
+  for (const [importer, imported] of graph) {
+    const from = folderOf(importer);
+    if (from === undefined) continue;
+    for (const file of imported) {
+      const to = folderOf(file);
+      if (to === undefined || to === from) continue;
+      if (!folders.has(from)) folders.set(from, new Set());
+      folders.get(from)!.add(to);
+    }
+  }
+  return folders;
+}
+
 const ownFile = (path: string): string | undefined => (/(^|\/)node_modules\//.test(path) || path.startsWith('/') ? undefined : path);
 
 /** One cycle, as a path that ends where it starts, for every group of files that import each other (Tarjan). */

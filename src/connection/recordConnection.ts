@@ -1,4 +1,4 @@
-import type { StatusStore } from '../ports/statusStore';
+import type { StatusStore } from '../status/statusStore';
 import { updateStatus } from '../status/updateStatus';
 import type { ConnectionReport } from './report';
 

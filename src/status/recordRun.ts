@@ -4,7 +4,7 @@ import type { RecheckReport } from '../recheck/recheckReport';
 import type { RecheckTotals } from './statusRecord';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import type { StatusStore } from '../ports/statusStore';
+import type { StatusStore } from './statusStore';
 import { updateStatus } from './updateStatus';
 
 export interface RunOutcome {

@@ -1,7 +1,7 @@
 import type { Settings } from '../config/settings';
 import type { CheckpointStore } from '../ports/checkpointStore';
 import type { Clock } from '../ports/clock';
-import type { StatusStore } from '../ports/statusStore';
+import type { StatusStore } from './statusStore';
 import { parseNcrontab } from '../config/ncrontab';
 import type { Chain } from '../checkpoint/checkpoint';
 import type { LastRun, RecheckTotals } from './statusRecord';

@@ -1,5 +1,5 @@
 import { STATUS_UPDATE_TIMEOUT_MS } from '../config/defaults';
-import type { StatusStore } from '../ports/statusStore';
+import type { StatusStore } from './statusStore';
 import { emptyStatus, type StatusRecord } from './statusRecord';
 
 /**

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importCycles, importGraph } from '../../dev/importCycles';
+import { folderGraph, importCycles, importGraph } from '../../dev/importCycles';
 import { projectRoot } from '../../dev/paths';
 
 const graphOf = (edges: Record<string, string[]>) => new Map(Object.entries(edges).map(([from, to]) => [from, new Set(to)]));
@@ -21,6 +21,23 @@ describe('import graph from tsc --explainFiles', () => {
       "   Imported via './a' from file 'node_modules/x/index.d.ts'",
     ].join('\n');
     expect(importGraph(explained)).toEqual(graphOf({ 'src/a.ts': ['src/b.ts'], 'test/b.test.ts': ['src/b.ts'] }));
+  });
+});
+
+describe('folder graph', () => {
+  it('joins the files of each folder of the root, leaves out imports within a folder and files outside the root', () => {
+    const files = graphOf({
+      'src/pages/a.ts': ['src/pages/b.ts', 'src/ports/p.ts'],
+      'src/ports/p.ts': ['src/errors.ts'],
+      'src/errors.ts': [],
+      'test/x.test.ts': ['src/pages/a.ts'],
+    });
+    expect(folderGraph(files, 'src')).toEqual(graphOf({ 'src/pages': ['src/ports'], 'src/ports': ['src'] }));
+  });
+
+  it('a layer that imports back from one that depends on it is a cycle', () => {
+    const files = graphOf({ 'src/pages/a.ts': ['src/ports/p.ts'], 'src/ports/p.ts': ['src/status/s.ts'], 'src/status/s.ts': ['src/pages/c.ts'], 'src/pages/c.ts': [] });
+    expect(importCycles(folderGraph(files, 'src'))).toEqual([['src/pages', 'src/ports', 'src/status', 'src/pages']]);
   });
 });
 

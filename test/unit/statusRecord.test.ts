@@ -1,7 +1,7 @@
 import { recordConnection } from '../../src/connection/recordConnection';
 import { ManualClock } from '../../src/adapters/memory/manualClock';
 import { errorCode } from '../../src/errors';
-import type { StatusStore } from '../../src/ports/statusStore';
+import type { StatusStore } from '../../src/status/statusStore';
 import { recordRun } from '../../src/status/recordRun';
 import { decodeStatus, type StatusRecord } from '../../src/status/statusRecord';
 

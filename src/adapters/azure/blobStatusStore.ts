@@ -1,6 +1,6 @@
 import type { BlockBlobClient } from '@azure/storage-blob';
 import { errorCode } from '../../errors';
-import type { StatusStore } from '../../ports/statusStore';
+import type { StatusStore } from '../../status/statusStore';
 import { decodeStatus, type StatusRecord } from '../../status/statusRecord';
 import { readBody, type StateContainer } from './hostStorage';
 import { restErrorInfo } from './storageErrors';

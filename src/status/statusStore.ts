@@ -1,4 +1,4 @@
-import type { StatusRecord } from '../status/statusRecord';
+import type { StatusRecord } from './statusRecord';
 
 /** Where run outcomes are kept for `status`; last writer wins (it reports, it does not coordinate). */
 export interface StatusStore {
