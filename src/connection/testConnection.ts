@@ -1,10 +1,10 @@
 import { probeStateStorage } from '../adapters/azure/stateProbe';
 import { LINK_TIMEOUTS_MS, type LinkName } from '../config/defaults';
 import type { Composition } from '../run/composition';
-import { ensureError, ExportError } from '../errors';
+import { ensureError } from '../errors';
 import type { Secret } from '../ports/secretProvider';
 import { redact, safeUrl } from '../redact';
-import { checkConfiguredSas } from '../sas/sasCheck';
+import { checkConfiguredSas, sasInvalid } from '../sas/sasCheck';
 import { probeAuditApi } from './auditApiProbe';
 import { recordConnection } from './recordConnection';
 import { connectionStatusOf, type Check, type ConnectionReport } from './report';
@@ -82,7 +82,7 @@ export async function testConnection(getRoot: () => Composition, options: TestCo
     sasWarnings = verdict.warnings.map((w) => w.text);
     sasUsable = verdict.errors.length === 0;
     if (verdict.errors.length > 0) {
-      fail('sas', new ExportError('SasInvalid', verdict.errors.join('; '), { kind: 'permanent' }), 'create a SAS with Create + Write and a later expiry; set it as a new version of the secret');
+      fail('sas', sasInvalid(verdict), 'create a SAS with Create + Write and a later expiry; set it as a new version of the secret');
     } else if (expiring.length > 0) {
       // The expiry first: it is what the operator must act on.
       const others = verdict.warnings.filter((w) => w.kind !== 'expiring');

@@ -13,13 +13,12 @@ import { HttpGetter } from '../adapters/auditApi/httpGet';
 import { configId } from '../config/configId';
 import { AUDIT_RETRY_BACKOFF, PAGE_BUFFERS, peerTimeouts, type PeerTimeouts } from '../config/defaults';
 import type { Settings } from '../config/settings';
-import { ExportError } from '../errors';
 import { RotatingLakeWriter } from '../lake/rotatingLakeWriter';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { SecretValue } from '../redact';
 import type { RetryPolicy } from '../retry/retryDecision';
-import { checkConfiguredSas, configuredSasWhere } from '../sas/sasCheck';
+import { checkConfiguredSas, configuredSasWhere, sasInvalid } from '../sas/sasCheck';
 import type { RunDeps } from '../windows/runOptions';
 
 export interface CompositionOptions {
@@ -129,7 +128,7 @@ export class Composition {
     // The SAS is checked before any storage call, and again whenever a rotated version is picked up.
     const check = (value: SecretValue): string[] => {
       const verdict = checkConfiguredSas(s, value.reveal(), this.clock.now());
-      if (verdict.errors.length > 0) throw new ExportError('SasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
+      if (verdict.errors.length > 0) throw sasInvalid(verdict);
       return verdict.warnings.map((w) => w.text);
     };
     const sasWarnings = check(sas.value);

@@ -1,6 +1,7 @@
 import { isLoopbackHost } from '../config/names';
 import type { Settings } from '../config/settings';
 import { normalizeSasToken } from './sasToken';
+import { ExportError } from '../errors';
 
 /** What a SAS token says about itself (fields absent when a stored access policy supplies them). */
 export interface SasFacts {
@@ -94,6 +95,11 @@ export function checkSas(
     warnings.push({ kind: 'plain-http', text: `the SAS in ${where} allows plain HTTP (spr=${facts.protocol}); make it HTTPS only` });
   }
   return { errors, warnings, facts };
+}
+
+/** What a run stops with, and test-connection reports, when the configured SAS cannot be used. */
+export function sasInvalid(verdict: SasVerdict): ExportError {
+  return new ExportError('SasInvalid', verdict.errors.join('; '), { kind: 'permanent' });
 }
 
 /** checkSas for the configured SAS secret: the one place that says how the run and test-connection check it. */
