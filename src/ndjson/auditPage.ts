@@ -28,6 +28,8 @@ function pageOf(answer: AuditAnswer, request: PageRequest): AuditPage {
     // One pass over the bytes validates the page and cuts out each event's line, unchanged: no parse, no re-stringify.
     scanned = scanPage(answer.body, answer.timeKey);
   } catch (error) {
+    // Nothing reads an answer that is not a page: its buffer goes back for the answer asked for next.
+    answer.release?.();
     if (!(error instanceof PageSyntaxError)) throw error;
     throw new ExportError('InvalidPage', `the audit API returned an invalid page at ${whereOf(request)}: ${error.message}`, { kind: 'retryable' });
   }

@@ -53,4 +53,21 @@ describe('readPage: an answer cut into NDJSON lines', () => {
         'hit 0: expected a "quoted" object key; found end of input at byte 20',
     );
   });
+
+  it('hands the buffer of an answer that is not a page back, for the answer asked for next', async () => {
+    const cut = pageOf('cut').slice(0, 20);
+    const source = new PooledSource([cut, pageOf('next')]);
+    const buffers: ArrayBufferLike[] = [];
+    const watched: AuditSource = {
+      fetchAnswer: (r, read) =>
+        source.fetchAnswer(r, (answer) => {
+          buffers.push(answer.body.buffer);
+          return read(answer);
+        }),
+    };
+    await expect(readPage(watched, request, options)).rejects.toMatchObject({ code: 'InvalidPage' });
+    const next = await readPage(watched, request, options);
+    expect(buffers[1]).toBe(buffers[0]);
+    expect(next.describe(0).id).toBe('next');
+  });
 });
