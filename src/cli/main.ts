@@ -87,28 +87,29 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.err(`audit-export: --from, --to and --against-api are options of verify\n\n${HELP}`);
     return 2;
   }
+  const settingsEnv = () => withConfig(parsed.values.config, env);
   try {
-    if (command === 'run') return await run(await withConfig(parsed.values.config, env), io);
+    if (command === 'run') return await run(rootOf(await settingsEnv()), io);
     if (command === 'status') {
-      const root = new Composition(loadSettings(await withConfig(parsed.values.config, env)));
+      const root = rootOf(await settingsEnv());
       io.out(JSON.stringify(await readStatus(root, { abortSignal: AbortSignal.timeout(STATUS_READ_TIMEOUT_MS) }), null, 2));
       return 0;
     }
     if (command === 'checkpoint' && (sub === 'show' || sub === 'reset') && !file) {
-      const root = new Composition(loadSettings(await withConfig(parsed.values.config, env)));
+      const root = rootOf(await settingsEnv());
       const options = { abortSignal: AbortSignal.timeout(CHECKPOINT_COMMAND_TIMEOUT_MS) };
       if (sub === 'show') return await checkpointShow(root, io.out, options);
       return await checkpointReset(root, { start: parsed.values.start, yes: parsed.values.yes }, io, options);
     }
     if (command === 'test-connection') {
-      const settingsEnv = await withConfig(parsed.values.config, env);
-      const report = await testConnection(() => new Composition(loadSettings(settingsEnv)), { abortSignal: AbortSignal.timeout(CONNECTION_TEST_MAX_MS) });
+      const configured = await settingsEnv();
+      const report = await testConnection(() => rootOf(configured), { abortSignal: AbortSignal.timeout(CONNECTION_TEST_MAX_MS) });
       io.out(formatReport(report));
       return report.connectionStatus === 'SUCCESS' ? 0 : 1;
     }
     if (command === 'verify') {
       const { from, to, 'against-api': againstApi } = parsed.values;
-      return await verifyCommand({ from, to, againstApi }, await withConfig(parsed.values.config, env), io);
+      return await verifyCommand({ from, to, againstApi }, await settingsEnv(), io);
     }
     if (command === 'config' && sub === 'validate' && file) {
       parseExportConfig(await readFile(file, 'utf8'), file);
@@ -137,8 +138,10 @@ async function withConfig(configFile: string | undefined, env: Record<string, st
   return configFile ? { ...env, ...exportConfigToEnv(parseExportConfig(await readFile(configFile, 'utf8'), configFile)) } : env;
 }
 
-async function run(env: Record<string, string | undefined>, io: Io): Promise<number> {
-  const root = new Composition(loadSettings(env));
+/** What every command that reaches Azure builds from its settings; bad settings throw here (exit 2). */
+const rootOf = (settingsEnv: Record<string, string | undefined>): Composition => new Composition(loadSettings(settingsEnv));
+
+async function run(root: Composition, io: Io): Promise<number> {
   const logger = redactingLogger((level, line) => (level === 'info' ? io.out(line) : io.err(`${level === 'warn' ? 'warning' : 'error'}: ${line}`)));
   return untilInterrupted(async (abortSignal) => {
     const summary = await runWithAzure(root, { logger, abortSignal, onProgress: progressPrinter(io.err) });
