@@ -211,6 +211,6 @@ describe('audit-export checkpoint show / reset', () => {
     expect(r.stderr).toContain(`warning: drops 1 hour from "noticed": 2 events the audit API counted there are not in the lake (${noticed[1]!.hour}: 2 missing)`);
     expect(r.stdout).toContain(`keeps 1 hour in "noticed", before --start: 4 events not in the lake (${noticed[0]!.hour}: 4 missing)`);
     const shown = JSON.parse((await cli('noticed', 'checkpoint', 'show')).stdout);
-    expect(shown.checkpoint).toEqual({ version: 2, origin: at(2 * HOUR).toISOString(), watermark: at(2 * HOUR).toISOString(), noticed: [noticed[0]], chain: expect.objectContaining({ manifests: 5 }), recent: expect.any(Array) });
+    expect(shown.checkpoint).toEqual({ version: 2, origin: at(2 * HOUR).toISOString(), watermark: at(2 * HOUR).toISOString(), noticed: [noticed[0]], chain: checkpoint.chain, recent: expect.any(Array) });
   });
 });
