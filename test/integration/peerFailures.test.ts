@@ -99,13 +99,12 @@ describe('storage', () => {
     );
   });
 
-  // A refused connection comes back from the SDK as a RestError without a status: StorageError with the socket's code,
-  // not StorageUnreachable (which storageError keeps for errors that are not RestErrors; see storageErrors.test.ts).
-  it('a host storage nothing answers at is StorageError (retryable) with the socket code, naming the storage and its setting', async () => {
+  // A refused connection comes back from the SDK as a RestError without a status; its code names the socket's error.
+  it('a host storage nothing answers at is StorageUnreachable (retryable) with the socket code, naming the storage and its setting', async () => {
     const state = new StateContainer({ connectionString: unreachableStorage() }, { retry: ONE_TRY });
     const blob = state.client.getBlockBlobClient('probe.json');
     const upload = state.upload('write a probe', blob, '{}', opts().abortSignal).catch((e: unknown) => Promise.reject(state.error(e, 'write a probe')));
-    expect(await failure(upload)).toBe(`StorageError/retryable: host storage http://127.0.0.1:${closedPort}/devstoreaccount1 (AzureWebJobsStorage): write a probe: ECONNREFUSED`);
+    expect(await failure(upload)).toBe(`StorageUnreachable/retryable: host storage http://127.0.0.1:${closedPort}/devstoreaccount1 (AzureWebJobsStorage): write a probe: ECONNREFUSED`);
   });
 });
 
@@ -139,7 +138,7 @@ describe('the host', () => {
     const root = new Composition(loadSettings(exporterEnv(stack.info, seeded, { AzureWebJobsStorage: unreachableStorage() })), { timeouts: { hostStorage: ONE_TRY } });
     expect(await statusResponse(() => root)).toEqual({
       status: 500,
-      jsonBody: { error: `host storage http://127.0.0.1:${closedPort}/devstoreaccount1 (AzureWebJobsStorage): load status: ECONNREFUSED`, code: 'StorageError' },
+      jsonBody: { error: `host storage http://127.0.0.1:${closedPort}/devstoreaccount1 (AzureWebJobsStorage): load status: ECONNREFUSED`, code: 'StorageUnreachable' },
     });
   });
 

@@ -149,6 +149,6 @@ describe('storage errors mid-batch leave nothing lost or doubled', () => {
     // The first failed save reached the server (the answer was lost): the checkpoint holds the next batch's intent.
     const left = await exportThrough('save-down', { state: [{ method: 'PUT', pathIncludes: '/checkpoints/', fault: 'reset-after', skip: 6, count: 50 }] });
     expectStoppedAfter(left, 4);
-    expect(left.outcome).toBe(`StorageError/retryable: host storage ${stateEndpoint} (AzureWebJobsStorage): save checkpoint: ECONNRESET`);
+    expect(left.outcome).toBe(`StorageUnreachable/retryable: host storage ${stateEndpoint} (AzureWebJobsStorage): save checkpoint: ECONNRESET`);
   });
 });

@@ -44,9 +44,9 @@ describe('storageError', () => {
     expect(seen(abort)).toBe('Aborted/retryable: host storage (AzureWebJobsStorage): load status: aborted');
   });
 
-  it('a RestError without a status (refused, reset) is StorageError (retryable) with the socket code', () => {
+  it('a RestError without a status (refused, reset) is StorageUnreachable (retryable) with the socket code', () => {
     expect(seen(new RestError('connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }))).toBe(
-      'StorageError/retryable: host storage (AzureWebJobsStorage): load status: ECONNREFUSED',
+      'StorageUnreachable/retryable: host storage (AzureWebJobsStorage): load status: ECONNREFUSED',
     );
   });
 

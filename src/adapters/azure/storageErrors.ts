@@ -31,10 +31,11 @@ export function storageError(error: unknown, what: string): ExportError {
     return new ExportError('StorageUnreachable', `${what}: ${redact(e.message)}`, { kind: 'retryable' });
   }
   const info = restErrorInfo(error);
-  const status = info.status ?? 0;
-  const code = info.code ?? `HTTP${status}`;
   // No status: the request got no answer (refused, reset), and the code says how; another try may get one.
-  const message = status ? `${what}: ${status} ${code}` : `${what}: ${code}`;
+  if (!info.status) return new ExportError('StorageUnreachable', `${what}: ${info.code ?? redact(error.message)}`, { kind: 'retryable' });
+  const status = info.status;
+  const code = info.code ?? `HTTP${status}`;
+  const message = `${what}: ${status} ${code}`;
   if (code === 'InvalidFlushPosition') return new ExportError('FlushPositionMismatch', message, { kind: 'conflict' });
   if (code === 'PathNotFound' || code === 'BlobNotFound') return new ExportError('PathNotFound', message, { kind: 'permanent' });
   if (code === 'FilesystemNotFound' || code === 'ContainerNotFound') {
@@ -42,5 +43,5 @@ export function storageError(error: unknown, what: string): ExportError {
   }
   if (status === 403 || AUTH_CODES.has(code)) return new ExportError('StorageAuthorizationFailed', message, { kind: 'permanent' });
   if (status === 412 || code === 'ConditionNotMet') return new ExportError('ConditionNotMet', message, { kind: 'conflict' });
-  return new ExportError('StorageError', message, { kind: status ? statusKind(status) : 'retryable' });
+  return new ExportError('StorageError', message, { kind: statusKind(status) });
 }

@@ -124,8 +124,7 @@ export class FaultInjector {
 /** The ExportErrors the Azure adapters throw for common failures, for `fail` and `lostResponse` faults. */
 export const storageFaults = {
   /**
-   * A reset or timeout before any answer (retryable), as storageError() reports one that did not come as the SDK's
-   * RestError (a RestError without a status is StorageError, also retryable: the pipeline looks only at the kind).
+   * A refused or reset connection, or a timeout, before any answer (retryable), as storageError() reports it.
    */
   unreachable: (what = 'storage call') =>
     new ExportError('StorageUnreachable', `${what}: the connection was reset (simulated)`, { kind: 'retryable' }),
