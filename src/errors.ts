@@ -95,6 +95,10 @@ export class ExportError extends Error {
 }
 
 export const isExportError = (e: unknown): e is ExportError => e instanceof ExportError;
+/** Whether anything thrown is an ExportError with one of these codes; the one test of a code, narrowing as it goes. */
+export function hasCode<C extends ExportErrorCode>(e: unknown, ...codes: C[]): e is ExportError & { readonly code: C } {
+  return isExportError(e) && (codes as ExportErrorCode[]).includes(e.code);
+}
 /** The code of anything thrown: an ExportError's, else none (Node's 'ENOENT' or a DOMException's number is not ours). */
 export const errorCode = (e: unknown): ExportErrorCode | undefined => (isExportError(e) ? e.code : undefined);
 

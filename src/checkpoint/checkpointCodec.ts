@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExportError, isExportError } from '../errors';
+import { ExportError, hasCode } from '../errors';
 import { MANIFEST_FORMAT } from '../manifest/manifest';
 import type { Checkpoint, Cursor } from './checkpoint';
 
@@ -113,7 +113,7 @@ function upgrade(c: z.infer<ReturnType<typeof schemaOf<typeof cursorV1>>>): Chec
 
 /** What decodeCheckpoint refused, as the store that read it reports it: where it lies, and what an operator can do. */
 export function unreadableAt(error: unknown, path: string): unknown {
-  if (!isExportError(error) || error.code !== 'CheckpointCorrupt') return error;
+  if (!hasCode(error, 'CheckpointCorrupt')) return error;
   return new ExportError('CheckpointCorrupt', `${error.message} (${path}); restore it or delete it to start over`, { kind: 'permanent', cause: error });
 }
 

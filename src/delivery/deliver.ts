@@ -1,6 +1,6 @@
 import { applyIntent, manifestWritten, type Checkpoint, type Intent } from '../checkpoint/checkpoint';
 import { encodeManifest, manifestPath } from '../manifest/manifest';
-import { ExportError } from '../errors';
+import { ExportError, hasCode } from '../errors';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
 import { segmentName, type IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
@@ -38,8 +38,8 @@ export async function prepareFile(start: FileStart, fence: boolean, deps: Delive
     // into bytes we did not record; it drops whatever is staged.
     await deps.lake.flush(path, start.from, opts);
   } catch (error) {
-    if (error instanceof ExportError && error.code === 'FlushPositionMismatch') throw changedFile(start, error);
-    if (error instanceof ExportError && error.code === 'PathNotFound' && !start.create) throw fileVanished(path, error);
+    if (hasCode(error, 'FlushPositionMismatch')) throw changedFile(start, error);
+    if (hasCode(error, 'PathNotFound') && !start.create) throw fileVanished(path, error);
     throw error;
   }
 }
@@ -110,7 +110,7 @@ async function flushes(lake: LakeWriter, path: string, position: number, opts: {
     await lake.flush(path, position, opts);
     return true;
   } catch (error) {
-    if (error instanceof ExportError && error.code === 'FlushPositionMismatch') return false;
+    if (hasCode(error, 'FlushPositionMismatch')) return false;
     throw error;
   }
 }

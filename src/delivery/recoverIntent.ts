@@ -1,5 +1,5 @@
 import { applyIntent, dropIntent } from '../checkpoint/checkpoint';
-import { ExportError } from '../errors';
+import { hasCode } from '../errors';
 import type { Logger } from '../ports/logger';
 import type { StoredCheckpoint, CheckpointStore } from '../ports/checkpointStore';
 import type { LakeWriter } from '../ports/lakeWriter';
@@ -35,8 +35,8 @@ async function probe(lake: LakeWriter, path: string, position: number, abortSign
     await lake.flush(path, position, { abortSignal });
     return 'committed';
   } catch (error) {
-    if (error instanceof ExportError && error.code === 'FlushPositionMismatch') return 'mismatch';
-    if (error instanceof ExportError && error.code === 'PathNotFound') return 'missing';
+    if (hasCode(error, 'FlushPositionMismatch')) return 'mismatch';
+    if (hasCode(error, 'PathNotFound')) return 'missing';
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { ExportError, isExportError } from '../errors';
+import { ExportError, hasCode } from '../errors';
 import type { LakeWriter } from '../ports/lakeWriter';
 import type { Logger } from '../ports/logger';
 import type { Secret, SecretProvider } from '../ports/secretProvider';
@@ -73,7 +73,7 @@ export class RotatingLakeWriter implements LakeWriter {
   }
 }
 
-const isRefused = (e: unknown): e is ExportError => isExportError(e) && e.code === 'StorageAuthorizationFailed';
+const isRefused = (e: unknown): e is ExportError => hasCode(e, 'StorageAuthorizationFailed');
 
 function rejected(error: ExportError, where: string): ExportError {
   return new ExportError(

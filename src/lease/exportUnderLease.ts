@@ -1,6 +1,6 @@
 import { initialCheckpoint, type Checkpoint } from '../checkpoint/checkpoint';
 import { exportStartWarning } from '../config/exportStart';
-import { ExportError } from '../errors';
+import { hasCode } from '../errors';
 import { exportWindows } from '../windows/exportWindows';
 import type { RunDeps, RunOptions } from '../windows/runOptions';
 import type { RunSummary } from '../windows/runSummary';
@@ -34,7 +34,7 @@ export async function exportUnderLease(deps: RunDeps, options: RunOptions): Prom
   try {
     acquired = await deps.store.acquire(initial, opts);
   } catch (error) {
-    if (!(error instanceof ExportError && error.code === 'AnotherRunActive')) throw error;
+    if (!hasCode(error, 'AnotherRunActive')) throw error;
     logger.info('another export run is active; this run exits without changing anything');
     return { status: 'skipped', events: 0, bytes: 0, files: [], windows: 0, watermark: '', startedAt: started.toISOString(), endedAt: clock.now().toISOString(), source: emptySourceReport() };
   }

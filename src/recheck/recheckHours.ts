@@ -1,5 +1,5 @@
 import type { Checkpoint, RecentHour } from '../checkpoint/checkpoint';
-import { ensureError, ExportError } from '../errors';
+import { ensureError, hasCode } from '../errors';
 import { readPage } from '../ndjson/auditPage';
 import { hourFilePath, partOf } from '../lake/layout';
 import { cursorOf, positionOf } from '../pages/cursor';
@@ -139,7 +139,7 @@ async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: C
       }
     }
   } catch (error) {
-    if (!(error instanceof ExportError && error.code === 'WaitBeyondDeadline')) throw error;
+    if (!hasCode(error, 'WaitBeyondDeadline')) throw error;
     deps.logger.warn(error.message);
     if (reached) moveAt(reached);
     return false;

@@ -1,4 +1,4 @@
-import { ExportError } from '../errors';
+import { ExportError, hasCode } from '../errors';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
 import { encodeCheckpoint } from '../checkpoint/checkpointCodec';
 import { planReset, type ResetPlan } from './resetPlan';
@@ -42,7 +42,7 @@ export async function applyReset(store: ResettableStore, { start, root, abortSig
   try {
     acquired = await store.acquire(first.next, { abortSignal });
   } catch (error) {
-    throw error instanceof ExportError && error.code === 'AnotherRunActive' ? leaseHeld(error) : error;
+    throw hasCode(error, 'AnotherRunActive') ? leaseHeld(error) : error;
   }
   const { stored, lease } = acquired;
   try {

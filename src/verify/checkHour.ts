@@ -1,4 +1,4 @@
-import { isExportError } from '../errors';
+import { hasCode } from '../errors';
 import type { Manifest } from '../manifest/manifest';
 import type { AuditSource } from '../ports/auditSource';
 import { apiCountOf } from './apiCount';
@@ -69,7 +69,7 @@ async function checkPart(part: Manifest['parts'][number], file: LakeEntry, manif
     for await (const chunk of deps.reader.chunks(file, { abortSignal: deps.abortSignal })) scan.push(chunk);
   } catch (error) {
     // Gone or changed since the listing: said of the file, and the rest of the hour still checked.
-    if (!isExportError(error) || (error.code !== 'PathNotFound' && error.code !== 'ChangedWhileRead')) throw error;
+    if (!hasCode(error, 'PathNotFound', 'ChangedWhileRead')) throw error;
     result.problems.push(error.code === 'PathNotFound' ? `${part.path}: missing (deleted while verify ran)` : `${part.path}: changed while verify read it`);
     return;
   }

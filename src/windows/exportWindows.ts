@@ -6,7 +6,7 @@ import { cursorOf, positionOf } from '../pages/cursor';
 import { startOf, type Position } from '../pages/position';
 import { prefetch } from '../pages/prefetch';
 import { windowPages, type WindowEnd, type WindowPage } from '../pages/windowPages';
-import { ExportError } from '../errors';
+import { hasCode } from '../errors';
 import type { StoredCheckpoint } from '../ports/checkpointStore';
 import { HOUR_MS, hourOf, windowKey, type Window } from '../time/window';
 import { planWindows } from './planWindows';
@@ -79,7 +79,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
         try {
           item = await current.next();
         } catch (error) {
-          if (!(error instanceof ExportError && error.code === 'WaitBeyondDeadline')) throw error;
+          if (!hasCode(error, 'WaitBeyondDeadline')) throw error;
           // The API asked for a wait that does not fit: stop cleanly where the window stands; the next run goes on.
           logger.warn(error.message);
           warnings.push(error.message);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseExportConfig } from '../../src/config/exportConfig';
 import { parseNcrontab } from '../../src/config/ncrontab';
 import { loadSettings } from '../../src/config/settings';
-import { ExportError, errorCode } from '../../src/errors';
+import { ExportError, errorCode, hasCode } from '../../src/errors';
 import { scanPage } from '../../src/ndjson/pageScanner';
 
 const thrown = async (f: () => unknown): Promise<unknown> => {
@@ -36,5 +36,31 @@ describe('errorCode', () => {
     // @ts-expect-error 'StorageUnavailable' is not an ExportErrorCode: nothing emits it.
     const fake = new ExportError('StorageUnavailable', 'x', { kind: 'retryable' });
     expect(errorCode(fake)).toBe('StorageUnavailable');
+  });
+});
+
+describe('hasCode', () => {
+  const lost = new ExportError('LeaseLost', 'lost', { kind: 'conflict' });
+
+  it('is true for an ExportError with one of the codes asked for, and false for any other code', () => {
+    expect(hasCode(lost, 'LeaseLost')).toBe(true);
+    expect(hasCode(lost, 'PathNotFound', 'LeaseLost')).toBe(true);
+    expect(hasCode(lost, 'PathNotFound', 'ChangedWhileRead')).toBe(false);
+    expect(hasCode(lost)).toBe(false);
+  });
+
+  it('is false for what is not ours, whatever `code` it carries', () => {
+    expect(hasCode(Object.assign(new Error('x'), { code: 'LeaseLost' }), 'LeaseLost')).toBe(false);
+    expect(hasCode({ code: 'LeaseLost' }, 'LeaseLost')).toBe(false);
+    expect(hasCode(undefined, 'LeaseLost')).toBe(false);
+  });
+
+  it('narrows to the codes asked for, and takes no code nothing emits', () => {
+    const error: unknown = lost;
+    if (!hasCode(error, 'LeaseLost', 'AnotherRunActive')) throw new Error('expected LeaseLost');
+    const code: 'LeaseLost' | 'AnotherRunActive' = error.code;
+    expect(code).toBe('LeaseLost');
+    // @ts-expect-error 'StorageUnavailable' is not an ExportErrorCode.
+    expect(hasCode(lost, 'StorageUnavailable')).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import type { BlockBlobClient } from '@azure/storage-blob';
 import type { Checkpoint } from '../../checkpoint/checkpoint';
 import { decodeCheckpoint, encodeCheckpoint, unreadableAt } from '../../checkpoint/checkpointCodec';
 import { SETTING_DEFAULTS } from '../../config/defaults';
-import { ExportError } from '../../errors';
+import { ExportError, hasCode } from '../../errors';
 import type { CheckpointStore, Lease, StoredCheckpoint } from '../../ports/checkpointStore';
 import { systemClock, type Clock } from '../../ports/clock';
 import { BlobLeaseKeeper } from './blobLease';
@@ -124,7 +124,7 @@ export class BlobCheckpointStore implements CheckpointStore {
     try {
       await this.save(initial, undefined, { abortSignal });
     } catch (error) {
-      if (!(error instanceof ExportError && error.code === 'CheckpointConflict')) throw error;
+      if (!hasCode(error, 'CheckpointConflict')) throw error;
     }
   }
 }

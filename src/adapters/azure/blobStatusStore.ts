@@ -1,5 +1,5 @@
 import type { BlockBlobClient } from '@azure/storage-blob';
-import { errorCode } from '../../errors';
+import { hasCode } from '../../errors';
 import type { StatusStore } from '../../status/statusStore';
 import { decodeStatus, type StatusRecord } from '../../status/statusRecord';
 import { readBody, type StateContainer } from './hostStorage';
@@ -25,7 +25,7 @@ export class BlobStatusStore implements StatusStore {
       return decodeStatus(text);
     } catch (error) {
       // None yet, or one this version cannot read: status starts afresh (the next run or test writes a good one).
-      if (restErrorInfo(error).status === 404 || errorCode(error) === 'StatusRecordCorrupt') return undefined;
+      if (restErrorInfo(error).status === 404 || hasCode(error, 'StatusRecordCorrupt')) return undefined;
       throw this.state.error(error, what);
     }
   }
