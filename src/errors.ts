@@ -57,6 +57,7 @@ export type ExportErrorCode =
   | 'FileVanished'
   | 'UnexpectedFileLength'
   | 'ManifestPathTaken'
+  | 'QuarantinePathTaken'
   // The lease, the checkpoint and the id ledger in host storage.
   | 'AnotherRunActive'
   | 'LeaseLost'

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { advanceCheckpoint, applyIntent, type Checkpoint, type Intent, type Next } from '../checkpoint/checkpoint';
+import { advanceCheckpoint, applyIntent, type Checkpoint, type Intent, type Next, type Quarantined } from '../checkpoint/checkpoint';
 import { intentOf, planBatch, type BatchLimits, type BatchStart } from './planBatch';
 import type { PartPool } from './partPool';
 import { linkedSignal, type LinkedSignal } from '../abort/linkedSignal';
@@ -9,8 +9,11 @@ import type { AuditPage } from '../ndjson/auditPage';
 import type { IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
 import { IdDigests } from './idDigests';
-import type { Window } from '../time/window';
-import { commitBatch, prepareFile, writeDueManifests, type DeliverDeps } from '../delivery/deliver';
+import { hourOf, type Window } from '../time/window';
+import { commitBatch, prepareFile, writeDueManifests, writeQuarantineFile, type DeliverDeps } from '../delivery/deliver';
+import { QUARANTINE_WRITES_AT_ONCE } from '../config/defaults';
+import { quarantinePath } from '../lake/layout';
+import { sha256Hex } from '../manifest/manifest';
 
 export interface BatchWriterDeps {
   store: CheckpointStore;
@@ -23,6 +26,12 @@ export interface BatchWriterDeps {
   clock: Clock;
   /** Called once a batch is in the lake (flushed), in order. */
   onDelivered?: (delivered: Delivered) => void;
+}
+
+/** What `quarantine` wrote (or found written by an earlier try: the same bytes). */
+export interface QuarantineWrite {
+  hour: string;
+  path: string;
 }
 
 interface Delivered {
@@ -93,6 +102,11 @@ export class BatchWriter {
   #moved = false;
   /** The open batch's id digests (one batch is open at a time), for the ledger; none when re-checks are off. */
   readonly #ids: IdDigests | undefined;
+  /** Quarantine files written since the last move: the next move lists them, once they are all in the lake. */
+  #quarantined: Quarantined[] = [];
+  #quarantining: Array<Promise<void>> = [];
+  /** Quarantine writes in flight, at most QUARANTINE_WRITES_AT_ONCE. */
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(stored: StoredCheckpoint, limits: BatchLimits, deps: BatchWriterDeps) {
     this.#stored = stored;
@@ -137,13 +151,62 @@ export class BatchWriter {
   }
 
   /**
+   * Keeps event `i` of a page, which cannot be placed, in a quarantine file of the hour of `window` (the file's name
+   * is the sha256 of its line, so the same event served again is the same file, listed once). The write starts now,
+   * a few at a time; the next move lists the file, and is saved only once the file is in the lake, so the checkpoint
+   * never passes an event that is neither in a part file nor in quarantine. Returns the file, or undefined when the
+   * hour already lists it (or the hour before, for an event served again across a window's start).
+   */
+  async quarantine(window: Window, page: Lines, i: number, reason: string): Promise<QuarantineWrite | undefined> {
+    if (this.failed) throw this.#failure!.error;
+    const line = Buffer.from(page.ndjson.subarray(i === 0 ? 0 : page.lineEnds[i - 1]!, page.lineEnds[i]!)); // the page's memory is reused
+    const sha256 = sha256Hex(line);
+    const hour = hourOf(window.start).toISOString();
+    const path = quarantinePath(this.#limits.root, window.start, sha256);
+    if (this.#listed(sha256)) return undefined;
+    while (this.#inFlight.size >= QUARANTINE_WRITES_AT_ONCE) await Promise.race(this.#inFlight);
+    if (this.failed) throw this.#failure!.error;
+    const write = writeQuarantineFile(this.#deps.lake, path, line, { abortSignal: this.#signal.signal });
+    const tracked = write.finally(() => this.#inFlight.delete(tracked));
+    this.#inFlight.add(tracked);
+    tracked.catch((error: unknown) => this.#fail(error));
+    this.#quarantining.push(tracked);
+    this.#quarantined.push({ hour, path, bytes: line.length, events: 1, sha256, reason, window: window.start.toISOString() });
+    return { hour, path };
+  }
+
+  /** Quarantined events of `window` listed so far (the window's count check counts them as exported). */
+  quarantinedIn(window: Window): number {
+    const key = window.start.toISOString();
+    const listed = [...(this.#planned.openHour?.quarantine ?? []), ...this.#quarantined];
+    return listed.reduce((n, q) => n + (q.window === key ? q.events : 0), 0);
+  }
+
+  /** Whether an event of these bytes is in quarantine already: in the hours it can be served again in. */
+  #listed(sha256: string): boolean {
+    const c = this.#planned;
+    const lists = [this.#quarantined, c.openHour?.quarantine, c.recheck?.record.quarantine, c.pendingManifests?.at(-1)?.quarantine, c.recent?.at(-1)?.record.quarantine];
+    return lists.some((list) => list?.some((q) => q.sha256 === sha256));
+  }
+
+  /** The move with the quarantine files written since the last, and those writes (awaited before it is saved). */
+  #withQuarantined(next: Next): { next: Next; writes: Array<Promise<void>> } {
+    if (this.#quarantined.length === 0) return { next, writes: [] };
+    const moved = { next: { ...next, quarantined: [...(next.quarantined ?? []), ...this.#quarantined] }, writes: this.#quarantining };
+    this.#quarantined = [];
+    this.#quarantining = [];
+    return moved;
+  }
+
+  /**
    * Moves the export to `next`: the open batch ends there (its last part is appended, then its intent saved and the
    * file flushed); with no batch open (a window with no more events), the checkpoint just moves.
    */
-  moveTo(next: Next): void {
+  moveTo(to: Next): void {
     this.#moved = true;
-    if (this.#batch) this.#end(this.#batch, next);
-    else this.#advance(next);
+    const { next, writes } = this.#withQuarantined(to);
+    if (this.#batch) this.#end(this.#batch, next, writes);
+    else this.#advance(next, writes);
     if (next.hourDone?.closes || (next.recheck && 'done' in next.recheck)) this.#writeManifests();
   }
 
@@ -162,7 +225,7 @@ export class BatchWriter {
     return { checkpoint, etag: await this.#deps.store.save(checkpoint, etag, { abortSignal: this.#deps.abortSignal }) };
   }
 
-  #end(batch: OpenBatch, next: Next): void {
+  #end(batch: OpenBatch, next: Next, quarantined: Array<Promise<void>>): void {
     this.#batch = undefined;
     if (this.#part && this.#part.used > 0) this.#ship(batch);
     const intent = { ...intentOf(batch.start, batch.bytes, batch.events, next), sha256: batch.hash.digest('hex'), firstId: batch.firstId, lastId: batch.lastId, firstAt: batch.firstAt, lastAt: batch.lastAt };
@@ -171,7 +234,7 @@ export class BatchWriter {
     this.#ids?.reset();
     this.#planned = applyIntent(this.#planned, intent);
     void this.#queue(async (stored) => {
-      await Promise.all(batch.appends);
+      await Promise.all([...batch.appends, ...quarantined]);
       const delivered = await commitBatch(stored, intent, this.#deliver, ids);
       this.#deps.onDelivered?.({ intent, window: batch.start.window, ordinal: batch.ordinal, ms: this.#deps.clock.now().getTime() - batch.began });
       return delivered;
@@ -183,9 +246,12 @@ export class BatchWriter {
     void this.#queue((stored) => writeDueManifests(stored, this.#limits.root, this.#deliver));
   }
 
-  #advance(next: Next): void {
+  #advance(next: Next, quarantined: Array<Promise<void>>): void {
     this.#planned = advanceCheckpoint(this.#planned, next);
-    void this.#queue(async (stored) => ({ checkpoint: advanceCheckpoint(stored.checkpoint, next), etag: stored.etag }));
+    void this.#queue(async (stored) => {
+      await Promise.all(quarantined);
+      return { checkpoint: advanceCheckpoint(stored.checkpoint, next), etag: stored.etag };
+    });
   }
 
   /** Stops everything still in flight (the run is failing for another reason); settled() then throws `reason`. */
@@ -196,7 +262,7 @@ export class BatchWriter {
   /** Waits for every step so far; the checkpoint they leave (saved up to its last intent), or the first failure. */
   async settled(): Promise<StoredCheckpoint> {
     await this.#tail;
-    await Promise.allSettled(this.#batch?.appends ?? []);
+    await Promise.allSettled([...(this.#batch?.appends ?? []), ...this.#inFlight]);
     this.#signal.dispose();
     if (this.#part) {
       this.#deps.parts.give(this.#part.buffer);

@@ -1,21 +1,29 @@
 import { advance } from '../pages/advance';
 import type { Position } from '../pages/position';
-import { NEW } from '../pages/sortAnswer';
+import { NEW, QUARANTINE, refuseUnplaceable } from '../pages/sortAnswer';
+import { unplaceable, type Unplaceable } from '../pages/unplaceable';
 import type { WindowPage } from '../pages/windowPages';
 import type { Window } from '../time/window';
-import type { BatchWriter } from './batchWriter';
+import type { BatchWriter, QuarantineWrite } from './batchWriter';
+
+/** What becomes of an event that cannot be placed (EXPORT_INVALID_EVENTS), and who hears of each one quarantined. */
+export interface InvalidEvents {
+  mode: 'quarantine' | 'stop';
+  onQuarantined?: (event: Unplaceable & QuarantineWrite) => void;
+}
 
 /**
  * Copies an answer's new events into batches, run by run (events already written and copies are left out). When a
  * batch fills part-way through, `moveAt` hands it over with the position reached at that event, so a later run
- * resumes exactly there.
+ * resumes exactly there. An event that cannot be placed goes to quarantine (or, with `stop`, the answer is refused).
  */
-export async function writeAnswer(writer: BatchWriter, window: Window, item: WindowPage, moveAt: (position: Position) => void): Promise<void> {
+export async function writeAnswer(writer: BatchWriter, window: Window, item: WindowPage, moveAt: (position: Position) => void, invalid: InvalidEvents = { mode: 'quarantine' }): Promise<void> {
   const { page, sorted, position, request } = item;
   const { kinds, end } = sorted;
   let ordinal = position.written;
   for (let i = 0; i < end; ) {
     if (kinds[i] !== NEW) {
+      if (kinds[i] === QUARANTINE) await quarantine(writer, window, item, i, invalid);
       i++;
       continue;
     }
@@ -29,4 +37,11 @@ export async function writeAnswer(writer: BatchWriter, window: Window, item: Win
       if (i < run) moveAt(advance(position, page, sorted, i, request));
     }
   }
+}
+
+async function quarantine(writer: BatchWriter, window: Window, item: WindowPage, i: number, invalid: InvalidEvents): Promise<void> {
+  if (invalid.mode === 'stop') refuseUnplaceable(item.page, item.request, item.sorted);
+  const why = unplaceable(item.page, item.request, i);
+  const written = await writer.quarantine(window, item.page, i, why.reason);
+  if (written) invalid.onQuarantined?.({ ...why, ...written });
 }

@@ -1,5 +1,5 @@
-import { recordBatch, recordCount, manifestHash, manifestOf, type HourRecord, type WindowCount } from '../manifest/hourRecord';
-import type { Manifest } from '../manifest/manifest';
+import { recordBatch, recordCount, recordQuarantine, manifestHash, manifestOf, type HourRecord, type WindowCount } from '../manifest/hourRecord';
+import type { Manifest, QuarantineFile } from '../manifest/manifest';
 import { HOUR_MS } from '../time/window';
 
 /**
@@ -119,6 +119,13 @@ export interface Next {
   hourDone?: HourDone;
   /** A step of a re-check: begun, part-way (its cursor), or done (the hour's next manifest revision is due). */
   recheck?: RecheckStep;
+  /** Events passed by this move that could not be placed: each is in its quarantine file, listed by its hour from now on. */
+  quarantined?: Quarantined[];
+}
+
+/** A quarantine file written, and the hour (ISO start) whose record lists it. */
+export interface Quarantined extends QuarantineFile {
+  hour: string;
 }
 
 interface HourDone extends WindowCount {
@@ -146,7 +153,9 @@ export function initialCheckpoint(watermark: Date): Checkpoint {
  * The state once the export stands at `next`: a new watermark, a cursor only if a window is part-way done; a done
  * window's count joins its hour's, and an hour that ends is closed: its manifest joins those due.
  */
-export function advanceCheckpoint(c: Checkpoint, next: Next): Checkpoint {
+export function advanceCheckpoint(from: Checkpoint, next: Next): Checkpoint {
+  // Quarantined events join their hour's record first: a move that closes the hour lists them in its manifest.
+  const c = next.quarantined?.length ? withQuarantined(from, next.quarantined) : from;
   const { cursor: _old, noticed: kept, openHour: open, pendingManifests: due, recent: known, ...rest } = c;
   const noticed = next.noticed ? [...(kept ?? []), next.noticed].slice(-NOTICED_KEPT) : kept;
   let openHour = open;
@@ -172,6 +181,16 @@ export function advanceCheckpoint(c: Checkpoint, next: Next): Checkpoint {
     ...(recent?.length ? { recent } : {}),
   };
   return next.recheck ? recheckMoved(moved, next.recheck) : moved;
+}
+
+/** Each quarantine file listed by its hour: the re-check's, if one is under way on that hour, else the open hour's. */
+function withQuarantined(c: Checkpoint, files: readonly Quarantined[]): Checkpoint {
+  let { openHour, recheck } = c;
+  for (const { hour, ...file } of files) {
+    if (recheck?.hour === hour) recheck = { ...recheck, record: recordQuarantine(recheck.record, hour, file) };
+    else openHour = recordQuarantine(openHour, hour, file);
+  }
+  return { ...c, ...(openHour ? { openHour } : {}), ...(recheck ? { recheck } : {}) };
 }
 
 /** The sha256 the next manifest names as `previous`: the last one due, or the chain's head. */

@@ -20,14 +20,15 @@ const part = z.object({
   path: z.string().min(1), length: count, events: count, firstId: z.string(), lastId: z.string(),
   ranges: z.array(z.object({ from: count, to: count, sha256: z.union([hex, z.literal('')]), firstAt: z.number().optional(), lastAt: z.number().optional() })),
 });
+const quarantineFile = z.object({ path: z.string().min(1), bytes: count, events: count, sha256: hex, reason: z.string(), window: iso.optional() });
 const hourRecord = z.object({
-  hour: iso, parts: z.array(part), apiCount: count.nullable(),
+  hour: iso, parts: z.array(part), quarantine: z.array(quarantineFile).optional(), apiCount: count.nullable(),
   exported: count.optional(), before: count.nullable().optional(), beyond: count.nullable().optional(), from: iso.optional(),
   skipped: z.boolean().optional(),
 });
 const manifest = z.object({
   format: z.literal(MANIFEST_FORMAT), configId: z.string(), hour: iso, revision: z.number().int().min(1),
-  parts: z.array(part), apiCount: count.nullable(), writtenAt: iso, previous: hex.nullable(),
+  parts: z.array(part), quarantine: z.array(quarantineFile).optional(), apiCount: count.nullable(), writtenAt: iso, previous: hex.nullable(),
 });
 const hourDone = z.object({
   hour: iso, apiCount: count.nullable(), closes: z.boolean(), configId: z.string(), writtenAt: iso,
@@ -53,7 +54,7 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
         lastId: z.string().optional(),
         firstAt: z.number().optional(),
         lastAt: z.number().optional(),
-        next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional(), hourDone: hourDone.optional(), recheck: recheckStep(c).optional() }),
+        next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional(), hourDone: hourDone.optional(), recheck: recheckStep(c).optional(), quarantined: z.array(quarantineFile.extend({ hour: iso })).optional() }),
       })
       .refine((i) => i.to > i.from && i.file.length === i.to, 'intent must cover a non-empty byte range ending at the file length')
       .optional(),

@@ -15,6 +15,8 @@ export const SETTING_DEFAULTS = Object.freeze({
   EXPORT_BATCH_MAX_BYTES: 32 * 1024 * 1024,
   EXPORT_LEASE_SECONDS: 60,
   EXPORT_RECHECK_HOURS: 72,
+  // An event that cannot be placed goes to quarantine and the run goes on (`stop`: the answer is refused, as before).
+  EXPORT_INVALID_EVENTS: 'quarantine',
   SAS_EXPIRY_WARNING_DAYS: 7,
 } as const);
 
@@ -47,6 +49,11 @@ export const PAGES_AHEAD_MIN = 2;
 export const PAGE_BUFFERS = PAGES_AHEAD + 3;
 /** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */
 export const MAX_PAGE_BYTES = 512 * 1024 * 1024;
+/**
+ * Quarantine files written at once (EXPORT_INVALID_EVENTS=quarantine): one small file per event that cannot be
+ * placed, so an answer of many is not as many round trips one after another; the answer waits for a free one.
+ */
+export const QUARANTINE_WRITES_AT_ONCE = 8;
 /** Hour counts a re-check asks at once: one request each. */
 export const RECHECK_COUNTS_AT_ONCE = 8;
 

@@ -24,6 +24,7 @@ const FIELD_SETTINGS = {
   exportStart: 'EXPORT_START',
   lagSeconds: 'EXPORT_LAG_SECONDS',
   pageSize: 'AUDIT_PAGE_SIZE',
+  invalidEvents: 'EXPORT_INVALID_EVENTS',
 } as const;
 type Field = keyof typeof FIELD_SETTINGS;
 const FIELD_OF = new Map<string, string>(Object.entries(FIELD_SETTINGS).map(([field, setting]) => [setting, field]));
@@ -49,6 +50,7 @@ const schema = z.strictObject({
   exportStart: text,
   lagSeconds: number,
   pageSize: number,
+  invalidEvents: text,
 });
 
 export type ExportConfig = z.infer<typeof schema>;

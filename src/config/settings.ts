@@ -36,10 +36,16 @@ export interface Settings {
   leaseSeconds: number;
   /** Closed hours re-checked for late events after each caught-up run; 0: none. */
   recheckHours: number;
+  /** An event that cannot be placed (no valid time or id): kept in quarantine and the run goes on, or the run stops. */
+  invalidEvents: InvalidEventsMode;
   sasExpiryWarningDays: number;
   /** Host storage for the exporter's state: a connection string or identity-based settings. */
   stateStorage: { connectionString: string } | { blobServiceUri: string };
 }
+
+/** EXPORT_INVALID_EVENTS's values. */
+const INVALID_EVENTS_MODES = ['quarantine', 'stop'] as const;
+type InvalidEventsMode = (typeof INVALID_EVENTS_MODES)[number];
 
 export class SettingsError extends ExportError {
   constructor(readonly problems: readonly string[]) {
@@ -54,7 +60,7 @@ type Env = Record<string, string | undefined>;
 const ECHOED = new Set([
   'AUDIT_API_URL', 'AUDIT_API_KEY_SECRET_NAME', 'AUDIT_API_KIND', 'AUDIT_API_AUTH', 'EXPORT_INTERVAL', 'EXPORT_SCHEDULE', 'ADLS_ACCOUNT_NAME',
   'ADLS_DFS_ENDPOINT', 'ADLS_FILE_SYSTEM', 'ADLS_PATH', 'KEY_VAULT_URL', 'SAS_SECRET_NAME', 'VERIFY_SAS_SECRET_NAME', 'EXPORT_START',
-  'EXPORT_ENABLED', 'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'AUDIT_REQUEST_TIMEOUT_SECONDS', 'AUDIT_MAX_ATTEMPTS', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS', 'EXPORT_RECHECK_HOURS', 'SAS_EXPIRY_WARNING_DAYS',
+  'EXPORT_ENABLED', 'EXPORT_LAG_SECONDS', 'AUDIT_PAGE_SIZE', 'AUDIT_REQUEST_TIMEOUT_SECONDS', 'AUDIT_MAX_ATTEMPTS', 'EXPORT_TIME_BUDGET_SECONDS', 'EXPORT_FILE_MAX_BYTES', 'EXPORT_BATCH_MAX_BYTES', 'EXPORT_LEASE_SECONDS', 'EXPORT_RECHECK_HOURS', 'EXPORT_INVALID_EVENTS', 'SAS_EXPIRY_WARNING_DAYS',
 ]);
 
 const text = (expects: string) => z.string({ error: `is required: ${expects}` }).trim().min(1, `is empty: ${expects}`);
@@ -101,6 +107,9 @@ const schema = z.object({
   EXPORT_LEASE_SECONDS: int(15, 60, SETTING_DEFAULTS.EXPORT_LEASE_SECONDS, 'seconds'),
   EXPORT_RECHECK_HOURS: int(0, 2160, SETTING_DEFAULTS.EXPORT_RECHECK_HOURS, 'hours'),
   SAS_EXPIRY_WARNING_DAYS: int(0, 365, SETTING_DEFAULTS.SAS_EXPIRY_WARNING_DAYS, 'days'),
+  EXPORT_INVALID_EVENTS: optionalText.pipe(
+    z.enum(INVALID_EVENTS_MODES, { error: 'must be quarantine (an event with no valid time or id is kept in ADLS_PATH/_quarantine and the run goes on) or stop (the run stops at it)' }).optional(),
+  ),
 });
 
 /** One thing wrong with the settings: its text names them; `settings` are the ones it concerns. */
@@ -182,6 +191,7 @@ function settingsOf(v: z.infer<typeof schema>, stateStorage: Settings['stateStor
     batchMaxBytes: v.EXPORT_BATCH_MAX_BYTES,
     leaseSeconds: v.EXPORT_LEASE_SECONDS,
     recheckHours: v.EXPORT_RECHECK_HOURS,
+    invalidEvents: v.EXPORT_INVALID_EVENTS ?? SETTING_DEFAULTS.EXPORT_INVALID_EVENTS,
     sasExpiryWarningDays: v.SAS_EXPIRY_WARNING_DAYS,
     stateStorage,
   });

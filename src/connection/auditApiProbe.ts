@@ -1,7 +1,7 @@
 import { AUDIT_PROBE_RETRY } from '../config/defaults';
 import { ExportError, isExportError } from '../errors';
 import { startOf } from '../pages/position';
-import { sortAnswer } from '../pages/sortAnswer';
+import { QUARANTINE, refuseUnplaceable, sortAnswer } from '../pages/sortAnswer';
 import { readPage, type AuditPage } from '../ndjson/auditPage';
 import type { PageRequest } from '../ports/auditSource';
 import { silentLogger } from '../ports/logger';
@@ -46,13 +46,18 @@ export async function probeAuditApi(root: Composition, options: AuditApiProbeOpt
   }
   const { count, eventTimes } = page;
   // Not asked again: a page refused for what it holds is the API's data, and it would say the same.
+  let unplaceable = 0;
   try {
-    sortAnswer(position, page, request, window);
+    const sorted = sortAnswer(position, page, request, window);
+    // A run stops at an event it cannot place only with EXPORT_INVALID_EVENTS=stop; else it keeps it in quarantine.
+    if (settings.invalidEvents === 'stop') refuseUnplaceable(page, request, sorted);
+    for (let i = 0; i < sorted.end; i++) if (sorted.kinds[i] === QUARANTINE) unplaceable++;
   } finally {
     page.release();
   }
   const counted = count === undefined ? 'without a count' : `${count} events in the last full hour`;
-  return `${settings.auditApiUrl} (${settings.auditApiKind}, auth ${settings.auditApiAuth}) answered: ${counted}; its first page (${eventTimes.length} events) passes the checks a run makes`;
+  const quarantined = unplaceable === 0 ? '' : ` (${unplaceable} of them cannot be placed, with no valid time or id: a run keeps such events in quarantine)`;
+  return `${settings.auditApiUrl} (${settings.auditApiKind}, auth ${settings.auditApiAuth}) answered: ${counted}; its first page (${eventTimes.length} events) passes the checks a run makes${quarantined}`;
 }
 
 function tooLong(error: ExportError, delayMs: number, timeoutMs: number): ExportError {

@@ -82,24 +82,36 @@ export async function writeDueManifests(stored: StoredCheckpoint, root: string, 
   for (let due = checkpoint.pendingManifests ?? []; due.length > 0; due = checkpoint.pendingManifests ?? []) {
     const manifest = due[0]!;
     const path = manifestPath(root, new Date(manifest.hour), manifest.revision);
-    await writeWhole(deps.lake, path, encodeManifest(manifest), opts);
+    await writeWhole(deps.lake, path, encodeManifest(manifest), opts, manifestTaken);
     checkpoint = manifestWritten(checkpoint, path);
     etag = await deps.store.save(checkpoint, etag, opts);
   }
   return { checkpoint, etag };
 }
 
+const manifestTaken = (path: string) =>
+  new ExportError('ManifestPathTaken', `${path} exists and is not the manifest this export writes there; move it aside (manifests are never overwritten) and run again`, { kind: 'permanent' });
+
+const quarantineTaken = (path: string) =>
+  new ExportError('QuarantinePathTaken', `${path} exists and is not the quarantined event this export writes there (its name is the sha256 of the event's bytes); move it aside and run again`, { kind: 'permanent' });
+
+/**
+ * Keeps an event that could not be placed: a new file holding its line. Its name is the sha256 of those bytes, so a
+ * file already there of their length is this very event, kept by an earlier try or run.
+ */
+export function writeQuarantineFile(lake: LakeWriter, path: string, bytes: Buffer, opts: { abortSignal: AbortSignal }): Promise<void> {
+  return writeWhole(lake, path, bytes, opts, quarantineTaken);
+}
+
 /**
  * A new file holding exactly `bytes`. Written again after a crash it is the same file: complete already (a flush at
  * its length succeeds), or created and left empty (a flush at 0 does). Anything else is another writer's file.
  */
-async function writeWhole(lake: LakeWriter, path: string, bytes: Buffer, opts: { abortSignal: AbortSignal }): Promise<void> {
+async function writeWhole(lake: LakeWriter, path: string, bytes: Buffer, opts: { abortSignal: AbortSignal }, taken: (path: string) => ExportError): Promise<void> {
   const { created } = await lake.createFile(path, opts);
   if (!created) {
     if (await flushes(lake, path, bytes.length, opts)) return;
-    if (!(await flushes(lake, path, 0, opts))) {
-      throw new ExportError('ManifestPathTaken', `${path} exists and is not the manifest this export writes there; move it aside (manifests are never overwritten) and run again`, { kind: 'permanent' });
-    }
+    if (!(await flushes(lake, path, 0, opts))) throw taken(path);
   }
   await lake.append(path, bytes, 0, opts);
   await lake.flush(path, bytes.length, opts);

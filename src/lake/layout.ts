@@ -17,6 +17,19 @@ export function hourFilePath(root: string, eventTime: Date, part: number): strin
   return `${prefix}/year=${y}/month=${m}/day=${d}/hour=${hh}/audit-${y}${m}${d}T${hh}-part-${String(part).padStart(4, '0')}.ndjson`;
 }
 
+/**
+ * Where an event that could not be placed is kept: the folder of the hour of the window it was served in, under
+ * `_quarantine`, named by the sha256 of its bytes, so writing it again (a run killed, the page asked again) is the
+ * same file. `{root}/_quarantine/year=YYYY/month=MM/day=DD/hour=HH/event-{sha256}.ndjson`
+ */
+export function quarantinePath(root: string, windowStart: Date, sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new RangeError(`not a sha256: ${sha256}`);
+  const h = hourOf(windowStart);
+  const y = String(h.getUTCFullYear()).padStart(4, '0');
+  const prefix = root.replace(/\/+$/, '');
+  return `${prefix}/_quarantine/year=${y}/month=${two(h.getUTCMonth() + 1)}/day=${two(h.getUTCDate())}/hour=${two(h.getUTCHours())}/event-${sha256}.ndjson`;
+}
+
 /** The part number of an hour file's path. */
 export function partOf(path: string): number {
   const m = /-part-(\d{4})\.ndjson$/.exec(path);

@@ -1,13 +1,15 @@
-import { encodeManifest, MANIFEST_FORMAT, sha256Hex, type Manifest, type ManifestPart } from './manifest';
+import { encodeManifest, MANIFEST_FORMAT, sha256Hex, type Manifest, type ManifestPart, type QuarantineFile } from './manifest';
 
 /** What the export has committed of the hour it is writing, kept in the checkpoint until the hour's manifest is due. */
 export interface HourRecord {
   /** ISO start of the UTC hour. */
   hour: string;
   parts: ManifestPart[];
+  /** Events of the hour that could not be placed, each in its quarantine file; absent when none. */
+  quarantine?: QuarantineFile[];
   /** The audit API's count for the hour so far (summed over its windows); null once a window went uncounted. */
   apiCount: number | null;
-  /** Events exported (written, and copies dropped) for the hour, to compare with the API's count on a re-check. */
+  /** Events exported (written, copies dropped, and quarantined) for the hour, to compare with the API's count on a re-check. */
   exported?: number;
   /** Events of its first window's search range before the hour, and of its last at or past its end (for counts). */
   before?: number | null;
@@ -60,6 +62,17 @@ export function recordBatch(record: HourRecord | undefined, batch: CommittedBatc
   return { ...base, parts };
 }
 
+/**
+ * The hour record once an event that could not be placed is in its quarantine file. A file it lists already is the
+ * same bytes served again (the name is their sha256): listed and counted once.
+ */
+export function recordQuarantine(record: HourRecord | undefined, hour: string, file: QuarantineFile): HourRecord {
+  const base = record ?? { hour, parts: [], apiCount: 0 };
+  if (base.hour !== hour) throw new Error(`a quarantined event of hour ${hour} while hour ${base.hour} is open`);
+  if (base.quarantine?.some((q) => q.path === file.path)) return base;
+  return { ...base, quarantine: [...(base.quarantine ?? []), file], exported: (base.exported ?? 0) + file.events };
+}
+
 /** Adds a window's count to the hour's (null, unknown, once any window had none). */
 export function recordCount(record: HourRecord | undefined, hour: string, w: WindowCount): HourRecord {
   const base = record ?? { hour, parts: [], apiCount: 0 };
@@ -83,6 +96,7 @@ export function manifestOf(record: HourRecord, options: { configId: string; writ
     hour: record.hour,
     revision: options.revision ?? 1,
     parts: record.parts.map((p) => ({ ...p, ranges: [...p.ranges] })),
+    ...(record.quarantine?.length ? { quarantine: record.quarantine.map(({ window: _kept, ...q }) => q) } : {}),
     apiCount: record.apiCount,
     writtenAt: options.writtenAt,
     previous: options.previous,

@@ -26,6 +26,21 @@ export interface ManifestPart {
 }
 
 /**
+ * An event that could not be placed (no valid time or id, a time before what was asked), kept byte for byte, its line
+ * and "\n", in a file of its own named by the sha256 of those bytes, in the folder of the hour it was served in.
+ */
+export interface QuarantineFile {
+  path: string;
+  bytes: number;
+  events: number;
+  sha256: string;
+  /** Why it could not be placed (see pages/unplaceable.ts). */
+  reason: string;
+  /** The start of the window it was served in: the checkpoint keeps it for that window's count check; not written. */
+  window?: string;
+}
+
+/**
  * What an hour of the export holds, written as a new file once the hour's files are committed (and again, as a new
  * revision, whenever a re-check adds to it). Every manifest names the sha256 of the one this export configuration
  * wrote before it, so all of them form one hash chain, whose head the exporter keeps in host storage.
@@ -37,6 +52,8 @@ export interface Manifest {
   hour: string;
   revision: number;
   parts: ManifestPart[];
+  /** Events of the hour that could not be placed, each in a quarantine file; absent when none. */
+  quarantine?: QuarantineFile[];
   /** The audit API's count for the hour when it was last checked; null if it gave none. */
   apiCount: number | null;
   writtenAt: string;
@@ -44,11 +61,12 @@ export interface Manifest {
   previous: string | null;
 }
 
-/** The manifest's bytes: JSON in the field order above, one line, "\n" at the end. */
+/** The manifest's bytes: JSON in the field order above, one line, "\n" at the end (no "quarantine" when there is none). */
 export function encodeManifest(m: Manifest): Buffer {
   const ordered: Manifest = {
     format: m.format, configId: m.configId, hour: m.hour, revision: m.revision,
     parts: m.parts.map((p) => ({ path: p.path, length: p.length, events: p.events, firstId: p.firstId, lastId: p.lastId, ranges: p.ranges.map((r) => ({ from: r.from, to: r.to, sha256: r.sha256 })) })),
+    ...(m.quarantine?.length ? { quarantine: m.quarantine.map((q) => ({ path: q.path, bytes: q.bytes, events: q.events, sha256: q.sha256, reason: q.reason })) } : {}),
     apiCount: m.apiCount, writtenAt: m.writtenAt, previous: m.previous,
   };
   return Buffer.from(`${JSON.stringify(ordered)}\n`, 'utf8');

@@ -1,6 +1,6 @@
 import { ExportError } from '../errors';
 import { whereOf, type AuditAnswer, type AuditSource, type FetchOptions, type PageRequest } from '../ports/auditSource';
-import { scanPage, type ScannedPage } from './pageScanner';
+import { scanPage, type EventText, type ScannedPage } from './pageScanner';
 import { PageSyntaxError } from './tokenReader';
 
 /**
@@ -9,7 +9,7 @@ import { PageSyntaxError } from './tokenReader';
  */
 export interface AuditPage extends Omit<ScannedPage, 'compactHits' | 'describe'> {
   /** Event i's "id" and time as text, for messages; throws once the page is released. */
-  describe(i: number): { id: string; time: string };
+  describe(i: number): EventText;
   /** Lets the source reuse the page's memory once its lines are copied out: nothing may read the page after. */
   release(): void;
 }

@@ -25,7 +25,16 @@ export interface ScannedPage {
   /** How many hits took the fast path for compact hits (the rest took the general one); for tests and profiling. */
   compactHits: number;
   /** Event i's top-level "id" and time as text (JSON-unescaped), parsed from its line on demand, for messages. */
-  describe(i: number): { id: string; time: string };
+  describe(i: number): EventText;
+}
+
+/** An event's "id" and time as text, for messages: the id unescaped (else its JSON), the time as JSON ("undefined" if none). */
+export interface EventText {
+  id: string;
+  time: string;
+  /** The id is a non-empty string; the hit has its time key. */
+  idIsText: boolean;
+  hasTime: boolean;
 }
 
 /** Scans `body`, which it takes over: its bytes are rewritten into the lines. */
@@ -119,10 +128,10 @@ class Scanner extends TokenReader {
       idStarts: this.idStarts,
       idEnds: this.idEnds,
       compactHits: this.compactHits,
-      // Messages only: the line is valid JSON with exactly one top-level "id" (a string) and time key.
+      // Messages only: the line is valid JSON with at most one top-level "id" and time key.
       describe: (i) => {
         const hit = JSON.parse(ndjson.toString('utf8', i === 0 ? 0 : lineEnds[i - 1], lineEnds[i]! - 1)) as Record<string, unknown>;
-        return { id: String(hit.id), time: JSON.stringify(hit[timeKey]) };
+        return { id: typeof hit.id === 'string' ? hit.id : String(JSON.stringify(hit.id)), time: String(JSON.stringify(hit[timeKey])), idIsText: typeof hit.id === 'string' && hit.id !== '', hasTime: timeKey in hit };
       },
     };
   }
@@ -167,6 +176,7 @@ class Scanner extends TokenReader {
     let idEnd = -1;
     let timeAt = -1;
     let time = NaN;
+    let badId = false;
     let i = this.ws(start + 1);
     if (b[i] !== Byte.CloseBrace) {
       for (;;) {
@@ -178,8 +188,12 @@ class Scanner extends TokenReader {
         if (key === HitKey.Id) {
           if (idAt >= 0) this.fail('duplicate "id"', keyAt, false);
           idAt = this.lineAt(i);
-          if (b[i] !== Byte.Quote) this.fail('"id" must be a string', i);
-          i = this.string(i);
+          // An id of another type is the API's data, not a broken page: the event cannot be placed (see unplaceable).
+          if (b[i] === Byte.Quote) i = this.string(i);
+          else {
+            i = this.value(i);
+            badId = true;
+          }
           idEnd = this.lineAt(i);
         } else if (key === HitKey.Time) {
           if (timeAt >= 0) this.fail(`duplicate "${this.timeKey}"`, keyAt, false);
@@ -195,29 +209,29 @@ class Scanner extends TokenReader {
       }
     }
     const end = i + 1;
-    // An empty id is the token "" (escapes always leave at least one character).
-    if (idAt < 0 || idEnd - idAt === 2) this.fail(idAt < 0 ? 'no "id"' : 'empty "id"', start, false);
-    if (timeAt < 0) this.fail(`no "${this.timeKey}"`, start, false);
     this.flush(end); // usually nothing to move
     this.runStart = -1;
+    // No id, an empty one (the token ""; escapes always leave at least one character) or one of another type, or no
+    // time: the event cannot be placed, and a time of NaN says so (sortAnswer's one check for it; see unplaceable.ts).
+    if (idAt < 0) idAt = idEnd = this.outPos - this.outBase;
+    if (badId || idEnd - idAt <= 2) time = NaN;
     this.eventTimes.push(time);
     this.idStarts.push(idAt);
     this.idEnds.push(idEnd);
     return end;
   }
 
-  /** The time key's value at i: a string, or for legacy also a number. Returns its end. */
+  /** The time key's value at i (a string, or for legacy also a number; any other value is no time). Returns its end. */
   private timeToken(i: number): number {
     const c = this.b[i];
     if (this.epoch && (c === Byte.Minus || isDigit(c))) return this.number(i);
-    if (c !== Byte.Quote) this.fail(`"${this.timeKey}" must be ${this.epoch ? 'a number or a string' : 'a string'}`, i);
-    return this.string(i);
+    return c === Byte.Quote ? this.string(i) : this.value(i);
   }
 
-  /** The time token b[start..end), which lands at line position `lineAt`, as epoch ms. */
+  /** The time token b[start..end), which lands at line position `lineAt`, as epoch ms (NaN if it is no time). */
   private timeOf(start: number, end: number, lineAt: number): number {
     const b = this.b;
-    if (b[start] !== Byte.Quote) return epochMsOf(b, start, end);
+    if (b[start] !== Byte.Quote) return this.epoch && (b[start] === Byte.Minus || isDigit(b[start])) ? epochMsOf(b, start, end) : NaN;
     // A U+2028/9 inside the token moved it into its line already, over bytes of the input: read it there.
     const moved = this.runStart > start;
     if (this.epoch) return moved ? NaN : epochMsOf(b, start, end);

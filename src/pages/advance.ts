@@ -1,7 +1,7 @@
 import { idOf, type AuditPage } from '../ndjson/auditPage';
 import type { PageRequest } from '../ports/auditSource';
 import type { Position } from './position';
-import { DUPLICATE, NEW, type SortedAnswer } from './sortAnswer';
+import { DUPLICATE, NEW, QUARANTINE, type SortedAnswer } from './sortAnswer';
 
 /**
  * Where the window stands once the events of an answer before `upto` are handled (those NEW written, DUPLICATE
@@ -25,10 +25,12 @@ export function advance(position: Position, page: AuditPage, sorted: SortedAnswe
   const ids = new Map(at === position.at ? position.ids : []);
   if (last >= 0) {
     let k = last;
-    while (k > 0 && page.eventTimes[k - 1] === at) k--;
+    // Events that cannot be placed are no part of any instant: they neither end it nor join it.
+    while (k > 0 && (page.eventTimes[k - 1] === at || sorted.kinds[k - 1] === QUARANTINE)) k--;
     for (let i = k; i < stop; i++) {
-      if (page.eventTimes[i] !== at) break;
       const kind = sorted.kinds[i];
+      if (kind === QUARANTINE) continue;
+      if (page.eventTimes[i] !== at) break;
       if (kind === NEW) ids.set(idOf(page, i), 1);
       else if (kind === DUPLICATE) {
         const id = idOf(page, i);

@@ -4,13 +4,17 @@ import { whereOf, type PageRequest } from '../ports/auditSource';
 import type { Window } from '../time/window';
 import { isFresh, type Position } from './position';
 
-/** What each event of an answer is to the window: to be written, already written, or another copy of one. */
+/**
+ * What each event of an answer is to the window: to be written, already written, another copy of one, or one that
+ * cannot be placed (no valid time, an id that is no string, a time before what was asked: see unplaceable.ts).
+ */
 export const NEW = 0;
 export const KNOWN = 1;
 export const DUPLICATE = 2;
+export const QUARANTINE = 3;
 
 export interface SortedAnswer {
-  /** NEW, KNOWN or DUPLICATE for each event before `end`. */
+  /** NEW, KNOWN, DUPLICATE or QUARANTINE for each event before `end`. */
   kinds: Uint8Array;
   /** The first event at or after the window's end (the answer's length if none): it and all after it are not ours. */
   end: number;
@@ -24,8 +28,9 @@ export interface SortedAnswer {
 }
 
 /**
- * Sorts an answer's events against where the window stands. Checks what every later step relies on: each time is
- * a valid instant, in time order, not before what was asked; an answer that breaks this is refused whole.
+ * Sorts an answer's events against where the window stands. Checks what every later step relies on: the events
+ * that can be placed are in time order; an answer that breaks this is refused whole. An event that cannot be placed
+ * (no valid time or id, or a time before what was asked) is QUARANTINE, left out of the order check.
  */
 export function sortAnswer(position: Position, page: AuditPage, request: PageRequest, window: Window): SortedAnswer {
   const times = page.eventTimes;
@@ -40,7 +45,13 @@ export function sortAnswer(position: Position, page: AuditPage, request: PageReq
   let previous = -Infinity;
   for (let i = 0; i < n; i++) {
     const t = times[i]!;
-    if (!(t >= previous) || t < from) refuseEvent(page, request, i, t, previous);
+    if (!(t >= previous) || t < from) {
+      if (!(t >= from)) {
+        kinds[i] = QUARANTINE;
+        continue;
+      }
+      refuseEvent(page, request, i, t, previous);
+    }
     previous = t;
     if (t >= stop) {
       end = i;
@@ -51,9 +62,14 @@ export function sortAnswer(position: Position, page: AuditPage, request: PageReq
   // window stands at), so the common answer costs no string per event.
   for (let i = 0; i < end; ) {
     const t = times[i]!;
+    if (kinds[i] === QUARANTINE) {
+      i++;
+      continue;
+    }
     let j = i + 1;
-    while (j < end && times[j] === t) j++;
-    if (t < position.at || t < start) kinds.fill(KNOWN, i, j); // behind: written already (or too late to place; the count check notices)
+    // An unplaceable event amid an instant does not split it (it is skipped below).
+    while (j < end && (times[j] === t || kinds[j] === QUARANTINE)) j++;
+    if (t < position.at || t < start) fillKnown(kinds, i, j); // behind: written already (or too late to place; the count check notices)
     else if (j - i === 1 && t !== position.at) {
       kinds[i] = NEW;
       fresh++;
@@ -73,6 +89,7 @@ function sortInstant(page: AuditPage, kinds: Uint8Array, i: number, j: number, w
   const copies = new Map<string, number>();
   let fresh = 0;
   for (let k = i; k < j; k++) {
+    if (kinds[k] === QUARANTINE) continue;
     const id = idOf(page, k);
     const c = (copies.get(id) ?? 0) + 1;
     copies.set(id, c);
@@ -83,6 +100,11 @@ function sortInstant(page: AuditPage, kinds: Uint8Array, i: number, j: number, w
     } else kinds[k] = c <= had ? KNOWN : DUPLICATE;
   }
   return fresh;
+}
+
+/** Events i..j are KNOWN, but for those that cannot be placed. */
+function fillKnown(kinds: Uint8Array, i: number, j: number): void {
+  for (let k = i; k < j; k++) if (kinds[k] !== QUARANTINE) kinds[k] = KNOWN;
 }
 
 /** A fresh window's first answer starts with the events of the millisecond before the window, if any. */
@@ -96,8 +118,18 @@ function beforeOf(position: Position, page: AuditPage, window: Window, request: 
   return k < times.length || (page.count !== undefined && times.length >= page.count) ? k : undefined;
 }
 
+/**
+ * With EXPORT_INVALID_EVENTS=stop: the answer is refused at its first event that cannot be placed, as it was before
+ * quarantine existed (the next run asks again).
+ */
+export function refuseUnplaceable(page: AuditPage, request: PageRequest, sorted: SortedAnswer): void {
+  const i = sorted.kinds.indexOf(QUARANTINE);
+  if (i >= 0 && i < sorted.end) refuseEvent(page, request, i, page.eventTimes[i]!, -Infinity);
+}
+
 function refuseEvent(page: AuditPage, request: PageRequest, i: number, t: number, previous: number): never {
-  const { id, time } = page.describe(i);
+  const { id, time, idIsText } = page.describe(i);
+  if (!idIsText) invalid(request, `event ${i} has no usable "id" (${id}): it must be a non-empty string`);
   if (Number.isNaN(t)) invalid(request, `event ${i} (id ${id}) has no valid time (${time}): it must be an instant with a zone`);
   if (t < previous) invalid(request, `event ${i} (id ${id}) at ${time} is out of time order`);
   invalid(request, `event ${i} (id ${id}) at ${time} is earlier than the minDate asked for`);

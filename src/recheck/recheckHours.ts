@@ -11,7 +11,7 @@ import type { Clock } from '../ports/clock';
 import type { IdLedger } from '../ports/idLedger';
 import type { Logger } from '../ports/logger';
 import type { BatchWriter } from '../batches/batchWriter';
-import { writeAnswer } from '../batches/writeAnswer';
+import { writeAnswer, type InvalidEvents } from '../batches/writeAnswer';
 import { HOUR_MS, type Window } from '../time/window';
 import { LedgerWindow } from './ledgerWindow';
 import { emptyRecheckReport, type RecheckReport } from './recheckReport';
@@ -24,6 +24,8 @@ export interface RecheckDeps {
   writer: BatchWriter;
   clock: Clock;
   logger: Logger;
+  /** What becomes of an event that cannot be placed (the run's EXPORT_INVALID_EVENTS). */
+  invalid?: InvalidEvents;
 }
 
 export interface RecheckOptions {
@@ -128,7 +130,7 @@ async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: C
     for (let item = await pages.next(); !item.done; item = await pages.next()) {
       const answer = await onlyNotExported(item.value, exported);
       appended += answer.sorted.fresh;
-      await writeAnswer(deps.writer, window, answer, moveAt);
+      await writeAnswer(deps.writer, window, answer, moveAt, deps.invalid);
       answer.page.release();
       reached = answer.after;
       if (deps.writer.failed) return false;

@@ -59,6 +59,8 @@ const schema = z.object({
           duplicatesDropped: z.number().int(), shortPages: z.number().int(), windowsChecked: z.number().int(), windowsUnverified: z.number().int(),
           missing: z.number().int(), removed: z.number().int(),
           hours: z.array(z.object({ hour: iso, missing: z.number().int(), removed: z.number().int() })),
+          quarantined: z.number().int().optional(),
+          quarantinedHours: z.array(z.object({ hour: iso, events: z.number().int() })).optional(),
         })
         .optional(),
       recheck: z

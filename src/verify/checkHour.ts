@@ -1,5 +1,6 @@
 import { hasCode } from '../errors';
-import type { Manifest } from '../manifest/manifest';
+import { createHash } from 'node:crypto';
+import type { Manifest, QuarantineFile } from '../manifest/manifest';
 import type { AuditSource } from '../ports/auditSource';
 import { apiCountOf } from './apiCount';
 import { manifestProblems } from './checkManifest';
@@ -34,7 +35,7 @@ export interface HourDeps {
 export async function checkHour(files: HourFiles, deps: HourDeps): Promise<HourResult> {
   const result: HourResult = { hour: files.hour, problems: [], files: 0, bytes: 0 };
   const problems = result.problems;
-  const hourFiles = [...files.data.keys(), ...files.strays.map((s) => s.path)].sort();
+  const hourFiles = [...files.data.keys(), ...files.quarantine.keys(), ...files.strays.map((s) => s.path)].sort();
   const revision = Math.max(0, ...files.manifests.keys());
   const entry = files.manifests.get(revision);
   if (!entry) {
@@ -54,8 +55,16 @@ export async function checkHour(files: HourFiles, deps: HourDeps): Promise<HourR
     if (!file) problems.push(`${part.path}: missing (listed in ${entry.path})`);
     else await checkPart(part, file, entry.path, deps, result);
   }
-  const listed = new Set(m.parts.map((p) => p.path));
-  for (const path of hourFiles) if (!listed.has(path)) problems.push(`${path}: not listed in ${entry.path}`);
+  for (const q of m.quarantine ?? []) {
+    const file = files.quarantine.get(q.path);
+    if (!file) problems.push(`${q.path}: missing (listed in ${entry.path})`);
+    else await checkQuarantined(q, file, deps, result);
+  }
+  const listed = new Set([...m.parts.map((p) => p.path), ...(m.quarantine ?? []).map((q) => q.path)]);
+  for (const path of hourFiles) {
+    if (listed.has(path)) continue;
+    problems.push(files.quarantine.has(path) ? `${path}: a quarantine file no manifest lists (not written by this export, or forged)` : `${path}: not listed in ${entry.path}`);
+  }
   if (deps.api) problems.push(...(await countProblems(m, entry.path, files.hour, deps.api, deps.abortSignal)));
   return result;
 }
@@ -79,8 +88,35 @@ async function checkPart(part: Manifest['parts'][number], file: LakeEntry, manif
   result.problems.push(...partProblems(listed, scanned));
 }
 
+/** A quarantine file read whole: its size, sha256 and events (lines) as its hour's manifest lists them. */
+async function checkQuarantined(q: QuarantineFile, file: LakeEntry, deps: HourDeps, result: HourResult): Promise<void> {
+  const hash = createHash('sha256');
+  let length = 0;
+  let lines = 0;
+  try {
+    for await (const chunk of deps.reader.chunks(file, { abortSignal: deps.abortSignal })) {
+      hash.update(chunk);
+      length += chunk.length;
+      for (let at = chunk.indexOf(NL); at >= 0; at = chunk.indexOf(NL, at + 1)) lines++;
+    }
+  } catch (error) {
+    if (!hasCode(error, 'PathNotFound', 'ChangedWhileRead')) throw error;
+    result.problems.push(error.code === 'PathNotFound' ? `${q.path}: missing (deleted while verify ran)` : `${q.path}: changed while verify read it`);
+    return;
+  }
+  result.files += 1;
+  result.bytes += length;
+  const sha256 = hash.digest('hex');
+  if (length !== q.bytes) result.problems.push(`${q.path}: ${length} bytes, the manifest says ${q.bytes}`);
+  if (sha256 !== q.sha256) result.problems.push(`${q.path}: its bytes differ from the manifest (sha256 ${sha256.slice(0, 12)}…, manifest ${q.sha256.slice(0, 12)}…)`);
+  if (lines !== q.events) result.problems.push(`${q.path}: ${lines} events (lines), the manifest says ${q.events}`);
+}
+
+const NL = 0x0a;
+
 async function countProblems(m: Manifest, manifestPath: string, hour: number, api: AuditSource, abortSignal: AbortSignal): Promise<string[]> {
-  const events = m.parts.reduce((n, p) => n + p.events, 0);
+  // The API counts the events put in quarantine too.
+  const events = m.parts.reduce((n, p) => n + p.events, 0) + (m.quarantine ?? []).reduce((n, q) => n + q.events, 0);
   const count = await apiCountOf(api, hour, { abortSignal });
   if (count === undefined) return ['the audit API gave no count for the hour, so it could not be compared'];
   return count === events ? [] : [`the audit API counts ${count} events for the hour now, ${manifestPath} lists ${events}`];

@@ -23,5 +23,12 @@ export function manifestProblems(m: Manifest, at: ManifestPlace): string[] {
     if (seen.has(part.path)) out.push(`${at.path}: lists ${part.path} twice`);
     seen.add(part.path);
   }
+  for (const q of m.quarantine ?? []) {
+    const place = classifyPath(at.root, q.path);
+    if (place.kind !== 'quarantine' || place.hour !== at.hour) out.push(`${at.path}: lists ${q.path}, which is not a quarantine file of hour ${hourLabel(at.hour)}`);
+    else if (place.sha256 !== q.sha256) out.push(`${at.path}: lists ${q.path} with sha256 ${q.sha256.slice(0, 12)}…, which is not the one its name says`);
+    if (seen.has(q.path)) out.push(`${at.path}: lists ${q.path} twice`);
+    seen.add(q.path);
+  }
   return out;
 }

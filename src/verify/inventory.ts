@@ -8,6 +8,8 @@ export interface HourFiles {
   data: Map<string, LakeEntry>;
   /** Manifests by revision. */
   manifests: Map<number, LakeEntry>;
+  /** Quarantine files (events that could not be placed) by path. */
+  quarantine: Map<string, LakeEntry>;
   /** Other files in the hour's folders. */
   strays: LakeEntry[];
 }
@@ -28,7 +30,7 @@ export async function takeInventory(root: string, listing: AsyncIterable<LakeEnt
   const hourOf = (hour: number) => {
     let h = hours.get(hour);
     if (!h) {
-      h = { hour, data: new Map(), manifests: new Map(), strays: [] };
+      h = { hour, data: new Map(), manifests: new Map(), quarantine: new Map(), strays: [] };
       hours.set(hour, h);
     }
     return h;
@@ -36,6 +38,7 @@ export async function takeInventory(root: string, listing: AsyncIterable<LakeEnt
   for await (const entry of listing) {
     const place = classifyPath(root, entry.path);
     if (place.kind === 'data') hourOf(place.hour).data.set(entry.path, entry);
+    else if (place.kind === 'quarantine') hourOf(place.hour).quarantine.set(entry.path, entry);
     else if (place.kind === 'manifest') {
       hourOf(place.hour).manifests.set(place.revision, entry);
       manifests.push(entry);

@@ -2,6 +2,8 @@
 export type LakePath =
   | { kind: 'data'; hour: number; part: number }
   | { kind: 'manifest'; hour: number; revision: number }
+  /** An event that could not be placed, kept in the folder of the hour it was served in (named by its sha256). */
+  | { kind: 'quarantine'; hour: number; sha256: string }
   /** Some other file inside an hour's folder: it belongs to that hour, and no manifest lists it. */
   | { kind: 'stray'; hour: number }
   /** The connection test's file: ignored. */
@@ -11,7 +13,8 @@ export type LakePath =
 const HOUR_DIR = 'year=(\\d{4})/month=(\\d{2})/day=(\\d{2})/hour=(\\d{2})';
 const DATA = new RegExp(`^${HOUR_DIR}/audit-(\\d{4})(\\d{2})(\\d{2})T(\\d{2})-part-(\\d{4})\\.ndjson$`);
 const MANIFEST = new RegExp(`^_manifests/${HOUR_DIR}/manifest-r(\\d{4})\\.json$`);
-const IN_HOUR = new RegExp(`^(?:_manifests/)?${HOUR_DIR}/`);
+const QUARANTINE = new RegExp(`^_quarantine/${HOUR_DIR}/event-([0-9a-f]{64})\\.ndjson$`);
+const IN_HOUR = new RegExp(`^(?:_manifests/|_quarantine/)?${HOUR_DIR}/`);
 
 /** Classifies `path` (relative to the file system) under `root`. */
 export function classifyPath(root: string, path: string): LakePath {
@@ -30,6 +33,11 @@ export function classifyPath(root: string, path: string): LakePath {
     const hour = hourMs(manifest[1]!, manifest[2]!, manifest[3]!, manifest[4]!);
     const revision = Number(manifest[5]);
     if (hour !== undefined && revision >= 1) return { kind: 'manifest', hour, revision };
+  }
+  const quarantined = QUARANTINE.exec(rel);
+  if (quarantined) {
+    const hour = hourMs(quarantined[1]!, quarantined[2]!, quarantined[3]!, quarantined[4]!);
+    if (hour !== undefined) return { kind: 'quarantine', hour, sha256: quarantined[5]! };
   }
   const folder = IN_HOUR.exec(rel);
   const hour = folder ? hourMs(folder[1]!, folder[2]!, folder[3]!, folder[4]!) : undefined;

@@ -18,6 +18,7 @@ const schema = z.object({
       ranges: z.array(z.object({ from: count, to: count, sha256: sha })),
     }),
   ),
+  quarantine: z.array(z.object({ path: z.string().min(1), bytes: count, events: count, sha256: sha, reason: z.string() })).optional(),
   apiCount: count.nullable(),
   writtenAt: z.iso.datetime(),
   previous: sha.nullable(),

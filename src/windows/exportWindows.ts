@@ -1,7 +1,7 @@
 import { NEXT_WINDOW_READY, PARTS, PART_BYTES, SETTING_DEFAULTS } from '../config/defaults';
 import { PartPool } from '../batches/partPool';
 import type { Checkpoint, Next } from '../checkpoint/checkpoint';
-import { checkCount } from '../pages/countCheck';
+import { checkCount, type CountCheck } from '../pages/countCheck';
 import { cursorOf, positionOf } from '../pages/cursor';
 import { startOf, type Position } from '../pages/position';
 import { prefetch } from '../pages/prefetch';
@@ -14,8 +14,8 @@ import { BatchWriter } from '../batches/batchWriter';
 import { recover } from '../delivery/recoverIntent';
 import type { RunDeps, RunOptions } from './runOptions';
 import type { RunSummary } from './runSummary';
-import { addWindow, emptySourceReport } from './sourceReport';
-import { writeAnswer } from '../batches/writeAnswer';
+import { addQuarantined, addWindow, emptySourceReport } from './sourceReport';
+import { writeAnswer, type InvalidEvents } from '../batches/writeAnswer';
 import { recheckHours } from '../recheck/recheckHours';
 import type { RecheckReport } from '../recheck/recheckReport';
 
@@ -52,6 +52,14 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       logger.info('batch written', { window: windowKey(window), ordinal, events: intent.events, bytes: intent.to - intent.from, file: intent.file.path, ms });
     },
   });
+  const invalid: InvalidEvents = {
+    mode: options.invalidEvents ?? SETTING_DEFAULTS.EXPORT_INVALID_EVENTS,
+    onQuarantined: ({ hour, reason, id, time, path }) => {
+      addQuarantined(source, hour);
+      // The id and time are the API's text: printed as JSON strings, so nothing in them reads as part of the record.
+      logger.warn('an event that cannot be placed was put in quarantine', { hour, reason, id: JSON.stringify(id), time: JSON.stringify(time), file: path });
+    },
+  };
   const hand = (next: Next) => writer.moveTo(next);
   const outOfTime = () => clock.now().getTime() >= stopAt;
   const plan = windowsToExport(recovered.checkpoint, until, options.maxWindows);
@@ -91,7 +99,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
         if (first) upcoming = open(k + 1);
         const answer = item.value;
         last = answer;
-        await writeAnswer(writer, window, answer, (at) => hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, at) }));
+        await writeAnswer(writer, window, answer, (at) => hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, at) }), invalid);
         // Every line is copied into the append buffers by now.
         answer.page.release();
         // A failed append or commit ends the run (settled() below throws it); nothing more is fetched for it.
@@ -105,7 +113,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       }
       upcoming ??= open(k + 1);
       const end = item.value;
-      const check = checkCount(end);
+      const check = withQuarantined(checkCount(end), writer.quarantinedIn(window));
       addWindow(source, window, end, position.dropped, check);
       const hour = hourOf(window.start).toISOString();
       if (check.missing > 0 || check.removed > 0) {
@@ -130,7 +138,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
     // Caught up: closed hours are re-checked for late events with the time left (new windows always come first).
     if (rechecking && status === 'caught-up' && !writer.failed) {
       recheck = await recheckHours(
-        { source: deps.source, ledger: deps.ledger!, writer, clock, logger },
+        { source: deps.source, ledger: deps.ledger!, writer, clock, logger, invalid },
         { root: options.root, configId: options.configId, pageSize: options.pageSize, abortSignal, deadline: stopAt },
       );
     }
@@ -147,6 +155,8 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   // Hours this run found short and a re-check did not complete stay noticed: the run is not caught up with them.
   const stillMissing = (checkpoint.noticed ?? []).some((n) => Date.parse(n.noticedAt) >= started.getTime());
   if (stillMissing && status === 'caught-up') status = 'incomplete';
+  // Events put in quarantine are not in the hour files: the run says so until an operator has seen them.
+  if ((source.quarantined ?? 0) > 0 && status === 'caught-up') status = 'incomplete';
   return {
     status,
     events: summary.events,
@@ -160,6 +170,13 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
     ...(recheck ? { recheck } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** The count check with the window's quarantined events counted as exported: the API counts them, and they are kept. */
+function withQuarantined(check: CountCheck, quarantined: number): CountCheck {
+  if (!check.verified || quarantined === 0 || check.held === undefined) return check;
+  const exported = check.held - check.missing + check.removed + quarantined;
+  return { ...check, missing: Math.max(0, check.held - exported), removed: Math.max(0, exported - check.held) };
 }
 
 /** Resumes a part-done window exactly where it stood, then plans hour windows up to `until`. */

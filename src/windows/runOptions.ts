@@ -33,6 +33,8 @@ export interface RunOptions {
   maxWindows?: number;
   /** Closed hours re-checked for late events (EXPORT_RECHECK_HOURS); 0 or absent: none. */
   recheckHours?: number;
+  /** An event that cannot be placed goes to quarantine, or stops the run (EXPORT_INVALID_EVENTS); default quarantine. */
+  invalidEvents?: 'quarantine' | 'stop';
   abortSignal: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
 }

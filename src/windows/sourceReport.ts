@@ -17,6 +17,9 @@ export interface SourceReport {
   removed: number;
   /** The hours with missing or removed events. */
   hours: Array<{ hour: string; missing: number; removed: number }>;
+  /** Events that could not be placed (no valid time or id), kept in quarantine files instead; and their hours. */
+  quarantined?: number;
+  quarantinedHours?: Array<{ hour: string; events: number }>;
 }
 
 /** Hours listed in one run's report; the totals stay exact beyond it. */
@@ -24,6 +27,15 @@ const HOURS_LISTED = 100;
 
 export function emptySourceReport(): SourceReport {
   return { duplicatesDropped: 0, shortPages: 0, windowsChecked: 0, windowsUnverified: 0, missing: 0, removed: 0, hours: [] };
+}
+
+/** Counts an event put in quarantine in `hour`. */
+export function addQuarantined(report: SourceReport, hour: string): void {
+  report.quarantined = (report.quarantined ?? 0) + 1;
+  const hours = (report.quarantinedHours ??= []);
+  const listed = hours.find((h) => h.hour === hour);
+  if (listed) listed.events++;
+  else if (hours.length < HOURS_LISTED) hours.push({ hour, events: 1 });
 }
 
 /** Adds a finished window. Duplicates count from where this run took the window up. */

@@ -21,6 +21,8 @@ export interface Hostility {
   /** When each event becomes visible (epoch ms), against `now`: a late event is not served before then. */
   visibleAt?: (e: StoredEvent) => number;
   now?: () => number;
+  /** How an event is served, from the JSON it would be: e.g. unreadable (a leap second, a numeric id), sorted by its `t`. */
+  serve?: (e: StoredEvent, json: Record<string, unknown>) => Record<string, unknown>;
   /** Called before each answer is built, with the request number (1-based): may change the events. */
   beforeAnswer?: (n: number, events: StoredEvent[], request: PageRequest) => void;
 }
@@ -52,7 +54,7 @@ export class HostileSource implements AuditSource {
     if (h.unstableTies) matching = shuffleTies(matching, this.rand);
     const size = Math.min(request.size, h.pageCap ?? Infinity);
     const hits = matching.slice(request.offset, request.offset + size);
-    const body = JSON.stringify({ ...(h.noCount ? {} : { count: matching.length }), hits: hits.map((e) => eventJson(e, h.legacy)) });
+    const body = JSON.stringify({ ...(h.noCount ? {} : { count: matching.length }), hits: hits.map((e) => (h.serve ? h.serve(e, eventJson(e, h.legacy) as Record<string, unknown>) : eventJson(e, h.legacy))) });
     return read({ body: Buffer.from(body), timeKey: h.legacy ? 'dateTime' : 'eventTimestamp' });
   }
 }

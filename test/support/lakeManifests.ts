@@ -40,11 +40,19 @@ export function checkLakeManifests(lake: MemoryLake): { chain: Array<{ manifest:
       const id = (line: string | undefined) => (line ? (JSON.parse(line) as { id: string }).id : '');
       if (id(lines[0]) !== part.firstId || id(lines.at(-1)) !== part.lastId) problems.push(`${part.path}: first or last id differs`);
     }
+    for (const q of manifest.quarantine ?? []) {
+      if (listed.has(q.path)) problems.push(`${path}: ${q.path} is listed twice`);
+      listed.add(q.path);
+      const bytes = lake.read(q.path);
+      if (!bytes) problems.push(`${path}: ${q.path} is missing`);
+      else if (bytes.length !== q.bytes || sha(bytes) !== q.sha256 || bytes.toString('utf8').split('\n').length - 1 !== q.events) problems.push(`${q.path}: not what ${path} lists`);
+      if (!q.path.includes(`/_quarantine/year=${manifest.hour.slice(0, 4)}/month=${manifest.hour.slice(5, 7)}/day=${manifest.hour.slice(8, 10)}/hour=${manifest.hour.slice(11, 13)}/`)) problems.push(`${path}: ${q.path} is not in its hour's folder`);
+    }
   }
   return { chain, problems: [...problems, ...unlisted(lake, listed, found.map((f) => f.manifest.hour))] };
 }
 
-/** Data files of a manifested hour that no manifest lists. */
+/** Data and quarantine files of a manifested hour that no manifest lists. */
 function unlisted(lake: MemoryLake, listed: Set<string>, hours: string[]): string[] {
   const closed = new Set(hours.map((h) => h.slice(0, 13)));
   return lake

@@ -6,7 +6,8 @@ import { advance } from '../../src/pages/advance';
 import { checkCount } from '../../src/pages/countCheck';
 import { cursorOf, positionOf } from '../../src/pages/cursor';
 import { startOf, type Position } from '../../src/pages/position';
-import { NEW } from '../../src/pages/sortAnswer';
+import { NEW, QUARANTINE, refuseUnplaceable } from '../../src/pages/sortAnswer';
+import { unplaceable } from '../../src/pages/unplaceable';
 import { windowPages, type WindowEnd } from '../../src/pages/windowPages';
 import { idOf } from '../../src/ndjson/auditPage';
 import type { AuditAnswer, PageRequest } from '../../src/ports/auditSource';
@@ -150,13 +151,20 @@ describe('windowPages: keyset paging that no misbehaving API can make lose or do
     if (!inserts) expect(check.removed).toBe(removedWritten);
   });
 
-  it('refuses a time without a zone, naming the event, rather than reading it as local time', async () => {
+  it('never reads a time without a zone as local time: the event cannot be placed (quarantine), or with stop the answer is refused naming it', async () => {
     const source = {
       fetchAnswer: async <T>(_request: PageRequest, read: (answer: AuditAnswer) => T) => {
         const body = JSON.stringify({ count: 1, hits: [{ id: 'local-1', eventTimestamp: '2026-03-01T10:30:00' }] });
         return read({ body: Buffer.from(body), timeKey: 'eventTimestamp' });
       },
     };
-    await expect(windowPages(source, window, startOf(window), { size: 10, abortSignal: signal }).next()).rejects.toThrow(/event 0 \(id local-1\) has no valid time \("2026-03-01T10:30:00"\)/);
+    const first = await windowPages(source, window, startOf(window), { size: 10, abortSignal: signal }).next();
+    if (first.done) throw new Error('no answer');
+    const { page, request, sorted, after } = first.value;
+    expect([...sorted.kinds]).toEqual([QUARANTINE]);
+    expect(sorted.fresh).toBe(0);
+    expect(after.written).toBe(0);
+    expect(unplaceable(page, request, 0)).toEqual({ reason: 'time', id: 'local-1', time: '"2026-03-01T10:30:00"' });
+    expect(() => refuseUnplaceable(page, request, sorted)).toThrow(/event 0 \(id local-1\) has no valid time \("2026-03-01T10:30:00"\)/);
   });
 });

@@ -1,0 +1,245 @@
+// Events that cannot be placed (a leap second, a numeric or empty id, a time without a zone, no time) on the
+// in-memory pair: each is kept byte for byte in a quarantine file of the hour of the window it was served in, listed
+// once in that hour's manifest, and the run goes on and ends `incomplete`; killed at every storage step, the runs
+// that follow leave every readable event exactly once in the hour files and every unreadable one exactly once in
+// quarantine. With EXPORT_INVALID_EVENTS=stop the answer is refused, as before.
+import { createHash } from 'node:crypto';
+import { FaultInjector, SimulatedCrash } from '../../src/adapters/memory/faults';
+import { ManualClock } from '../../src/adapters/memory/manualClock';
+import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpointBlob';
+import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpointStore';
+import { MemoryLake } from '../../src/adapters/memory/memoryLake';
+import { decodeCheckpoint } from '../../src/checkpoint/checkpointCodec';
+import { QUARANTINE_WRITES_AT_ONCE } from '../../src/config/defaults';
+import { hasCode } from '../../src/errors';
+import { exportUnderLease } from '../../src/lease/exportUnderLease';
+import type { Manifest } from '../../src/manifest/manifest';
+import type { LakeWriter } from '../../src/ports/lakeWriter';
+import type { Logger } from '../../src/ports/logger';
+import type { RunOptions } from '../../src/windows/runOptions';
+import type { RunSummary } from '../../src/windows/runSummary';
+import { seededRandom } from '../../dev/seededRandom';
+import { checkLakeManifests } from '../support/lakeManifests';
+import { HostileSource, eventJson, eventsAt, type Hostility, type StoredEvent } from '../support/hostileSource';
+
+const T0 = Date.parse('2026-06-01T00:00:00Z');
+const NOW = new Date(T0 + 3.5 * 3600_000);
+const CLOSED_HOURS = [0, 1, 2].map((h) => new Date(T0 + h * 3600_000).toISOString());
+const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** How each unreadable event is served: the reasons a manifest gives for them. */
+const UNREADABLE: Record<string, [string, (json: Record<string, unknown>) => Record<string, unknown>]> = {
+  e00011: ['leap-second', (j) => ({ ...j, eventTimestamp: String(j.eventTimestamp).replace(/:\d\d\.\d{3}Z$/, ':60Z') })],
+  // Amid an instant (ties of two): its neighbour at the same time is written, once.
+  e00040: ['id', (j) => ({ ...j, id: 40 })],
+  e00101: ['time', (j) => ({ ...j, eventTimestamp: String(j.eventTimestamp).replace(/Z$/, '') })],
+  // Two at one instant, near the end of the second hour; one at the first hour's last instant.
+  e00150: ['no-time', ({ eventTimestamp: _gone, ...j }) => j],
+  e00151: ['id', (j) => ({ ...j, id: '' })],
+  e00074: ['no-time', ({ eventTimestamp: _gone, ...j }) => j],
+};
+
+const serve = (e: StoredEvent, json: Record<string, unknown>) => UNREADABLE[e.id]?.[1](json) ?? json;
+
+function population(): StoredEvent[] {
+  return eventsAt(T0, 3 * 3600_000, 225, 2).sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
+}
+
+interface World {
+  clock: ManualClock;
+  blob: MemoryCheckpointBlob;
+  lake: MemoryLake;
+  source: HostileSource;
+}
+
+const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
+  root: 'audit',
+  configId: 'test',
+  pageSize: 10,
+  lagSeconds: 300,
+  exportStart: new Date(T0),
+  fileMaxBytes: 4096,
+  batchMaxBytes: 600,
+  timeBudgetMs: 3600_000,
+  abortSignal: new AbortController().signal,
+  ...extra,
+});
+
+function world(hostility: Hostility = {}, events = population()): World {
+  const clock = new ManualClock(NOW);
+  return { clock, blob: new MemoryCheckpointBlob(clock), lake: new MemoryLake(), source: new HostileSource(events, { serve, ...hostility }, seededRandom(3)) };
+}
+
+async function runOnce(w: World, faults: FaultInjector, extra: Partial<RunOptions> = {}, wrap?: (lake: LakeWriter) => LakeWriter): Promise<RunSummary | SimulatedCrash> {
+  const connected = w.lake.connect({ faults });
+  const lake = wrap ? wrap(connected) : connected;
+  const store = new MemoryCheckpointStore({ clock: w.clock, blob: w.blob, faults });
+  try {
+    return await exportUnderLease({ source: w.source, lake, store, clock: w.clock, logger: quiet }, options(extra));
+  } catch (error) {
+    if (error instanceof SimulatedCrash) return error;
+    throw error;
+  }
+}
+
+async function exportWithCrash(w: World, crashAt: number, after: boolean): Promise<{ crashed: boolean; summaries: RunSummary[] }> {
+  let crashed = false;
+  const summaries: RunSummary[] = [];
+  for (let run = 0; run < 20; run++) {
+    const faults = new FaultInjector();
+    if (run === 0) faults.failNext(crashAt, { type: 'crash', after });
+    const outcome = await runOnce(w, faults);
+    if (outcome instanceof SimulatedCrash) {
+      crashed = true;
+      await w.clock.advance(61_000);
+      continue;
+    }
+    summaries.push(outcome);
+    if (outcome.status === 'caught-up' || outcome.status === 'incomplete') return { crashed, summaries };
+  }
+  throw new Error('not caught up after 20 runs');
+}
+
+const exported = (w: World) => w.source.events.filter((e) => e.t < NOW.getTime() - 300_000);
+const expectedLines = (w: World) => exported(w).filter((e) => !UNREADABLE[e.id]).map((e) => JSON.stringify(eventJson(e))).sort();
+const expectedQuarantine = (w: World) => exported(w).filter((e) => UNREADABLE[e.id]).map((e) => `${JSON.stringify(serve(e, eventJson(e) as Record<string, unknown>))}\n`).sort();
+
+function linesIn(lake: MemoryLake): string[] {
+  return lake.paths().filter((p) => !p.includes('/_manifests/') && !p.includes('/_quarantine/')).sort().flatMap((p) => {
+    const text = lake.read(p)!.toString('utf8');
+    return text === '' ? [] : text.slice(0, -1).split('\n');
+  });
+}
+
+function quarantineIn(lake: MemoryLake): string[] {
+  return lake.paths().filter((p) => p.includes('/_quarantine/')).map((p) => lake.read(p)!.toString('utf8')).sort();
+}
+
+function manifestsOf(lake: MemoryLake): Manifest[] {
+  return lake.paths().filter((p) => p.includes('/_manifests/')).map((p) => JSON.parse(lake.read(p)!.toString('utf8')) as Manifest);
+}
+
+describe('events that cannot be placed go to quarantine, exactly once', () => {
+  it('a clean run: readable events in the hour files, each unreadable one in a quarantine file its hour lists, the run incomplete', async () => {
+    const w = world();
+    const summary = await runOnce(w, new FaultInjector());
+    if (summary instanceof SimulatedCrash) throw summary;
+    expect(summary.status).toBe('incomplete');
+    expect(summary.source).toMatchObject({ quarantined: 6, missing: 0, removed: 0 });
+    expect(summary.source.quarantinedHours).toEqual([
+      { hour: CLOSED_HOURS[0], events: 3 },
+      { hour: CLOSED_HOURS[1], events: 3 },
+    ]);
+    expect(linesIn(w.lake).sort()).toEqual(expectedLines(w));
+    expect(quarantineIn(w.lake)).toEqual(expectedQuarantine(w));
+    const { problems } = checkLakeManifests(w.lake);
+    expect(problems).toEqual([]);
+    // Each file named by the sha256 of its bytes, listed with its reason by the hour of the window that served it.
+    const listed = manifestsOf(w.lake).flatMap((m) => (m.quarantine ?? []).map((q) => ({ hour: m.hour, ...q })));
+    expect(listed).toHaveLength(6);
+    for (const q of listed) {
+      const bytes = w.lake.read(q.path)!;
+      expect(q.path).toBe(`audit/_quarantine/year=2026/month=06/day=01/hour=${q.hour.slice(11, 13)}/event-${sha(bytes)}.ndjson`);
+      expect(q).toMatchObject({ bytes: bytes.length, events: 1, sha256: sha(bytes) });
+      const served = w.source.events.find((e) => `${JSON.stringify(serve(e, eventJson(e) as Record<string, unknown>))}\n` === bytes.toString('utf8'))!;
+      expect(q.reason).toBe(UNREADABLE[served.id]![0]);
+    }
+    // The API counts them, and they are kept: no hour is short, and the counts in the records include them.
+    expect(decodeCheckpoint(w.blob.read()!).noticed).toBeUndefined();
+
+    // Seen once: the next run has nothing new and is caught up.
+    await w.clock.advance(60_000);
+    const again = await runOnce(w, new FaultInjector());
+    expect(again).toMatchObject({ status: 'caught-up' });
+    expect(quarantineIn(w.lake)).toEqual(expectedQuarantine(w));
+  });
+
+  it('SIGKILLed at every storage step, before it or just after it took effect: each event once, in the hour files or in quarantine', async () => {
+    const clean = world();
+    const faults = new FaultInjector();
+    expect(await runOnce(clean, faults)).toMatchObject({ status: 'incomplete' });
+    const steps = faults.log.length;
+    expect(faults.log.filter((op) => op.path?.includes('/_quarantine/')).length).toBeGreaterThanOrEqual(6);
+    let crashes = 0;
+    for (let at = 1; at <= steps; at++) {
+      for (const after of [false, true]) {
+        const w = world();
+        const { crashed, summaries } = await exportWithCrash(w, at, after);
+        if (crashed) crashes++;
+        const lines = linesIn(w.lake);
+        expect({ at, after, lines: [...lines].sort() }).toEqual({ at, after, lines: expectedLines(w) });
+        expect({ at, after, quarantine: quarantineIn(w.lake) }).toEqual({ at, after, quarantine: expectedQuarantine(w) });
+        const { chain, problems } = checkLakeManifests(w.lake);
+        expect({ at, after, problems }).toEqual({ at, after, problems: [] });
+        expect(chain.map((c) => c.manifest.hour)).toEqual(CLOSED_HOURS);
+        expect(chain.flatMap((c) => c.manifest.quarantine ?? [])).toHaveLength(6);
+        for (const s of summaries) expect(s.source.missing).toBe(0);
+        // Never counted twice over the runs that kept them (a run killed after its last save told only its log).
+        const told = summaries.reduce((n, s) => n + (s.source.quarantined ?? 0), 0);
+        expect({ at, after, told: told <= 6 }).toEqual({ at, after, told: true });
+      }
+    }
+    expect(crashes).toBeGreaterThan(steps);
+  });
+
+  it('with EXPORT_INVALID_EVENTS=stop, the answer is refused (retryable) and nothing passes the event', async () => {
+    const w = world();
+    const refused = runOnce(w, new FaultInjector(), { invalidEvents: 'stop' });
+    await expect(refused).rejects.toMatchObject({ code: 'InvalidPage', kind: 'retryable' });
+    await expect(refused).rejects.toThrow(/event \d+ \(id e00011\) has no valid time \("2026-06-01T00:\d\d:60Z"\)/);
+    expect(quarantineIn(w.lake)).toEqual([]);
+    const stored = w.blob.read();
+    const watermark = stored ? Date.parse(decodeCheckpoint(stored).watermark) : T0;
+    expect(watermark).toBeLessThanOrEqual(w.source.events.find((e) => e.id === 'e00011')!.t);
+    expect(linesIn(w.lake).map((l) => (JSON.parse(l) as { id: string }).id)).not.toContain('e00012');
+  });
+
+  it('with stop, a numeric id is refused naming the id as the problem', async () => {
+    const w = world({ serve: (e, j) => (e.id === 'e00003' ? { ...j, id: 3 } : j) });
+    await expect(runOnce(w, new FaultInjector(), { invalidEvents: 'stop' })).rejects.toThrow(/event \d+ has no usable "id" \(3\): it must be a non-empty string/);
+  });
+
+  it('an answer of many unreadable events writes a few at a time, all of them, each once', async () => {
+    const events = eventsAt(T0, 3600_000, 120, 1);
+    const w = world({ serve: (e, j) => (Number(e.id.slice(1)) % 3 === 0 ? j : { ...j, id: Number(e.id.slice(1)) }) }, events);
+    let inFlight = 0;
+    let most = 0;
+    const wrap = (lake: LakeWriter): LakeWriter => ({
+      createFile: async (path, opts) => {
+        if (!path.includes('/_quarantine/')) return lake.createFile(path, opts);
+        most = Math.max(most, ++inFlight);
+        try {
+          await new Promise((resolve) => setImmediate(resolve));
+          return await lake.createFile(path, opts);
+        } finally {
+          inFlight--;
+        }
+      },
+      append: (path, data, position, opts) => lake.append(path, data, position, opts),
+      flush: (path, position, opts) => lake.flush(path, position, opts),
+    });
+    const summary = await runOnce(w, new FaultInjector(), { pageSize: 100 }, wrap);
+    if (summary instanceof SimulatedCrash) throw summary;
+    expect(summary.source.quarantined).toBe(80);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(QUARANTINE_WRITES_AT_ONCE);
+    expect(quarantineIn(w.lake)).toHaveLength(80);
+    expect(linesIn(w.lake)).toHaveLength(40);
+    expect(checkLakeManifests(w.lake).problems).toEqual([]);
+  });
+
+  it('a quarantine file that exists with other bytes stops the run, naming it', async () => {
+    const w = world();
+    const e = w.source.events.find((x) => x.id === 'e00011')!;
+    const bytes = Buffer.from(`${JSON.stringify(serve(e, eventJson(e) as Record<string, unknown>))}\n`);
+    const path = `audit/_quarantine/year=2026/month=06/day=01/hour=00/event-${sha(bytes)}.ndjson`;
+    const foreign = w.lake.connect();
+    await foreign.createFile(path, { abortSignal: new AbortController().signal });
+    await foreign.append(path, Buffer.from('forged\n'), 0, { abortSignal: new AbortController().signal });
+    await foreign.flush(path, 7, { abortSignal: new AbortController().signal });
+    const error = await runOnce(w, new FaultInjector()).then(() => undefined, (e: unknown) => e);
+    expect(hasCode(error, 'QuarantinePathTaken')).toBe(true);
+    expect((error as Error).message).toContain(path);
+  });
+});
