@@ -114,7 +114,12 @@ export class FaultState {
   }
 
   shape(page: number): PageShape {
-    return { duplicatesEvery: this.faults.duplicates?.every, tieRequest: this.faults.unstableTies ? page : undefined };
+    return { duplicatesEvery: this.faults.duplicates?.every, tieRequest: this.faults.unstableTies ? page : undefined, unreadable: this.faults.unreadable };
+  }
+
+  /** The unreadable fault, for what the API holds as served (eventsJson). */
+  unreadable(): AuditFaults['unreadable'] {
+    return this.faults.unreadable;
   }
 
   hasCount(): boolean {

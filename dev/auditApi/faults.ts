@@ -1,6 +1,7 @@
 // Fault switches: validation of the configuration, from JSON (PUT /_admin/faults, --faults) or code.
 // Each message names the setting and what it takes. faultState.ts holds the live state.
-import type { AuditFaults, DateBound } from './types';
+import type { AuditFaults, DateBound, UnreadableKind } from './types';
+import { UNREADABLE_KINDS } from './unreadable';
 
 export class InvalidFaults extends Error {}
 
@@ -33,7 +34,7 @@ const MAX_MUTATED = 100_000;
 export function parseFaults(value: unknown): AuditFaults {
   const f = object(value, 'faults', [
     'rateLimit', 'serverErrors', 'delayMs', 'malformed', 'truncated', 'reset', 'late',
-    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount',
+    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount', 'unreadable',
   ]);
   const out: AuditFaults = {};
   if (f.rateLimit !== undefined) {
@@ -68,6 +69,15 @@ export function parseFaults(value: unknown): AuditFaults {
     out.bounds = { minDate: bound(o, 'minDate', 'inclusive'), maxDate: bound(o, 'maxDate', 'exclusive') };
   }
   if (f.duplicates !== undefined) out.duplicates = { every: num(object(f.duplicates, 'duplicates', ['every']), 'every', 'duplicates', { min: 1, integer: true })! };
+  if (f.unreadable !== undefined) {
+    const o = object(f.unreadable, 'unreadable', ['every', 'kinds']);
+    const every = num(o, 'every', 'unreadable', { min: 1, integer: true })!;
+    const kinds = o.kinds;
+    if (kinds !== undefined && (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((k) => !UNREADABLE_KINDS.includes(k as UnreadableKind)))) {
+      throw new InvalidFaults(`unreadable.kinds must be a non-empty array of ${UNREADABLE_KINDS.join(', ')}`);
+    }
+    out.unreadable = { every, ...(kinds ? { kinds: [...(kinds as UnreadableKind[])] } : {}) };
+  }
   if (f.mutate !== undefined) {
     const o = object(f.mutate, 'mutate', ['insert', 'remove', 'afterRequests']);
     const changed = { min: 0, max: MAX_MUTATED, integer: true, optional: true };

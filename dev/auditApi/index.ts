@@ -61,7 +61,7 @@ export async function startAuditApi(options: AuditApiStartOptions): Promise<Audi
     mutations: () => changes.snapshot(),
     eventsJson: (range = {}) => ({
       [Symbol.iterator]: () =>
-        stream.all(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness()),
+        stream.all(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness(), faults.unreadable()),
     }),
     get totalEvents() {
       return timeline.total + changes.delta;

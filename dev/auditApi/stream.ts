@@ -9,6 +9,8 @@ import { createRenderer, type EventRenderer } from './renderer';
 import { lowerBound, mergeUnique } from './sorted';
 import { tiePermutation } from './ties';
 import type { Timeline } from './timeline';
+import type { AuditFaults } from './types';
+import { unreadableJson } from './unreadable';
 import { RangeView } from './view';
 import { VisibilityIndex, lagMs, type Lateness } from './visibility';
 
@@ -27,7 +29,11 @@ export interface PageShape {
   duplicatesEvery?: number;
   /** unstableTies: this request's number, which seeds the order within each tie. */
   tieRequest?: number;
+  /** Every Nth generated event served unreadable (see unreadable.ts). */
+  unreadable?: Unreadable;
 }
+
+type Unreadable = NonNullable<AuditFaults['unreadable']>;
 
 export interface Page {
   /** Events in the range, visible now (duplicate copies included). */
@@ -52,9 +58,10 @@ export class EventStream {
   }
 
   /** JSON text of generated event i; receivedTimestamp depends on the `late` fault. */
-  generatedJson(i: number, late: Lateness | undefined): string {
+  generatedJson(i: number, late: Lateness | undefined, unreadable?: Unreadable): string {
     const eventMs = this.timeline.timestamp(i);
-    return this.renderer.json(i, eventMs, eventMs + lagMs(this.timeline.key, i, late));
+    const json = this.renderer.json(i, eventMs, eventMs + lagMs(this.timeline.key, i, late));
+    return unreadable ? unreadableJson(json, i, unreadable) : json;
   }
 
   /** The events in [minMs, maxMs) visible at nowMs, as served to one request. */
@@ -68,7 +75,7 @@ export class EventStream {
 
   page(req: PageRequest, nowMs: number, late: Lateness | undefined, shape: PageShape = {}): Page {
     const view = this.view(req.minMs, req.maxMs, nowMs, late, shape.duplicatesEvery);
-    const out = new PageChunks((from, to) => this.generatedRun(from, to, late));
+    const out = new PageChunks((from, to) => this.generatedRun(from, to, late, shape.unreadable));
     const take = Math.max(0, Math.min(req.size, view.count - req.offset));
     const c = view.cursor(req.offset);
     if (shape.tieRequest === undefined) {
@@ -102,9 +109,9 @@ export class EventStream {
   }
 
   /** Every stored event in [minMs, maxMs), each once, regardless of the clock, in order, lazily. */
-  *all(minMs: number, maxMs: number, late: Lateness | undefined): Generator<string> {
+  *all(minMs: number, maxMs: number, late: Lateness | undefined, unreadable?: Unreadable): Generator<string> {
     const c = this.view(minMs, maxMs, Infinity, late).cursor(0);
-    while (c.next()) yield c.extra ? c.extra.json : this.generatedJson(c.index, late);
+    while (c.next()) yield c.extra ? c.extra.json : this.generatedJson(c.index, late, unreadable);
   }
 
   /** Visible extras (caller-supplied and inserted, not removed) in [minMs, maxMs), in order. */
@@ -120,10 +127,10 @@ export class EventStream {
   }
 
   /** Generated events [from, to) joined by ","; the lateness fault changes their bytes, so it renders anew. */
-  private generatedRun(from: number, to: number, late: Lateness | undefined): Buffer {
-    if (this.rendered && late === undefined) return this.rendered.run(from, to);
+  private generatedRun(from: number, to: number, late: Lateness | undefined, unreadable?: Unreadable): Buffer {
+    if (this.rendered && late === undefined && unreadable === undefined) return this.rendered.run(from, to);
     const json: string[] = [];
-    for (let i = from; i < to; i++) json.push(this.generatedJson(i, late));
+    for (let i = from; i < to; i++) json.push(this.generatedJson(i, late, unreadable));
     return Buffer.from(json.join(','));
   }
 }

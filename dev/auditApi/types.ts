@@ -60,7 +60,12 @@ export interface AuditFaults {
   mutate?: { insert?: number; remove?: number; afterRequests?: number };
   /** Answers have no `count` field. */
   noCount?: boolean;
+  /** Every Nth generated event is served unreadable, `kinds` in turn (default all): see unreadable.ts. */
+  unreadable?: { every: number; kinds?: UnreadableKind[] };
 }
+
+/** How an unreadable event is served: a leap second, a numeric id, a time without a zone, or no time. */
+export type UnreadableKind = 'leap-second' | 'numeric-id' | 'no-zone' | 'no-time';
 
 /** What the mutate fault changed: ground truth for tests. */
 export interface AuditMutations {
