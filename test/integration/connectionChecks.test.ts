@@ -100,15 +100,24 @@ describe('test-connection: the host storage, transient answers, an expiring SAS,
     expect(h.stack.auditApi.stats().byStatus).toEqual({ '429': 1 });
   });
 
-  it('audit-api: a page a run would refuse FAILs the check, for the reason the run gives', async () => {
+  it('audit-api: with EXPORT_INVALID_EVENTS=stop, a page a run would refuse FAILs the check, for the reason the run gives', async () => {
     const later = new Date(NOW + 2 * DAY);
     h.stack.auditApi.setNow(later); // the event without a zone has arrived
-    const r = await connection();
+    const r = await connection({ EXPORT_INVALID_EVENTS: 'stop' });
     expect(check(r, 'audit-api')).toMatchObject({
       result: 'FAIL',
       detail: expect.stringMatching(/^the audit API returned an invalid page at window .*: event \d+ \(id no-zone-1\) has no valid time \(.*\): it must be an instant with a zone$/),
     });
-    await expect(h.run(later, { ADLS_PATH: 'refused' })).rejects.toThrow(/\(id no-zone-1\) has no valid time/);
+    await expect(h.run(later, { ADLS_PATH: 'refused', EXPORT_INVALID_EVENTS: 'stop' })).rejects.toThrow(/\(id no-zone-1\) has no valid time/);
+  });
+
+  it('audit-api: by default such an event PASSes the check, which says a run keeps it in quarantine; the run does, and ends incomplete', async () => {
+    const later = new Date(NOW + 2 * DAY);
+    h.stack.auditApi.setNow(later);
+    const r = await connection();
+    expect(check(r, 'audit-api')).toMatchObject({ result: 'PASS', detail: expect.stringMatching(/\(1 of them cannot be placed, with no valid time or id: a run keeps such events in quarantine\)$/) });
+    const summary = await h.run(later, { ADLS_PATH: 'quarantined' });
+    expect(summary).toMatchObject({ status: 'incomplete', source: { quarantined: 1 } });
   });
 
   it('sas: a SAS that works but expires soon is a WARN; the connection is a SUCCESS, exit 0, and status carries the warning', async () => {
