@@ -58,6 +58,7 @@ export type ExportErrorCode =
   | 'UnexpectedFileLength'
   | 'ManifestPathTaken'
   | 'QuarantinePathTaken'
+  | 'QuarantineFull'
   // The lease, the checkpoint and the id ledger in host storage.
   | 'AnotherRunActive'
   | 'LeaseLost'

@@ -11,7 +11,8 @@ import type { LakeWriter } from '../ports/lakeWriter';
 import { IdDigests } from './idDigests';
 import { hourOf, type Window } from '../time/window';
 import { commitBatch, prepareFile, writeDueManifests, writeQuarantineFile, type DeliverDeps } from '../delivery/deliver';
-import { QUARANTINE_WRITES_AT_ONCE } from '../config/defaults';
+import { QUARANTINE_MAX_PER_HOUR, QUARANTINE_WRITES_AT_ONCE } from '../config/defaults';
+import { ExportError } from '../errors';
 import { quarantinePath } from '../lake/layout';
 import { sha256Hex } from '../manifest/manifest';
 
@@ -63,6 +64,14 @@ interface OpenBatch {
 }
 
 type Step = (stored: StoredCheckpoint) => Promise<StoredCheckpoint>;
+
+function quarantineFull(hour: string, reason: string): ExportError {
+  return new ExportError(
+    'QuarantineFull',
+    `more than ${QUARANTINE_MAX_PER_HOUR} events of hour ${hour} cannot be placed (the latest: ${reason}): that is no bad event but an audit API this exporter does not read; check AUDIT_API_KIND and the API's event format (see ADLS_PATH/_quarantine), then run again`,
+    { kind: 'permanent' },
+  );
+}
 
 /** A page's lines and its events' id tokens (as AuditPage has them). */
 export type Lines = Pick<AuditPage, 'ndjson' | 'lineEnds' | 'idStarts' | 'idEnds' | 'eventTimes'>;
@@ -164,6 +173,7 @@ export class BatchWriter {
     const hour = hourOf(window.start).toISOString();
     const path = quarantinePath(this.#limits.root, window.start, sha256);
     if (this.#listed(sha256)) return undefined;
+    if (this.#listedIn(hour) >= QUARANTINE_MAX_PER_HOUR) throw quarantineFull(hour, reason);
     while (this.#inFlight.size >= QUARANTINE_WRITES_AT_ONCE) await Promise.race(this.#inFlight);
     if (this.failed) throw this.#failure!.error;
     const write = writeQuarantineFile(this.#deps.lake, path, line, { abortSignal: this.#signal.signal });
@@ -187,6 +197,13 @@ export class BatchWriter {
     const c = this.#planned;
     const lists = [this.#quarantined, c.openHour?.quarantine, c.recheck?.record.quarantine, c.pendingManifests?.at(-1)?.quarantine, c.recent?.at(-1)?.record.quarantine];
     return lists.some((list) => list?.some((q) => q.sha256 === sha256));
+  }
+
+  /** Quarantine files the hour lists so far, those of this move included. */
+  #listedIn(hour: string): number {
+    const c = this.#planned;
+    const record = c.recheck?.hour === hour ? c.recheck.record : c.openHour?.hour === hour ? c.openHour : undefined;
+    return (record?.quarantine?.length ?? 0) + this.#quarantined.filter((q) => q.hour === hour).length;
   }
 
   /** The move with the quarantine files written since the last, and those writes (awaited before it is saved). */

@@ -54,6 +54,11 @@ export const MAX_PAGE_BYTES = 512 * 1024 * 1024;
  * placed, so an answer of many is not as many round trips one after another; the answer waits for a free one.
  */
 export const QUARANTINE_WRITES_AT_ONCE = 8;
+/**
+ * Quarantined events one hour may list: each is a line of the checkpoint (saved with every batch) and of the hour's
+ * manifest. More is no longer a bad event but an API this exporter does not read: the run stops, saying so.
+ */
+export const QUARANTINE_MAX_PER_HOUR = 1000;
 /** Hour counts a re-check asks at once: one request each. */
 export const RECHECK_COUNTS_AT_ONCE = 8;
 

@@ -10,7 +10,7 @@ import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpoint
 import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpointStore';
 import { MemoryLake } from '../../src/adapters/memory/memoryLake';
 import { decodeCheckpoint } from '../../src/checkpoint/checkpointCodec';
-import { QUARANTINE_WRITES_AT_ONCE } from '../../src/config/defaults';
+import { QUARANTINE_MAX_PER_HOUR, QUARANTINE_WRITES_AT_ONCE } from '../../src/config/defaults';
 import { hasCode } from '../../src/errors';
 import { exportUnderLease } from '../../src/lease/exportUnderLease';
 import type { Manifest } from '../../src/manifest/manifest';
@@ -227,6 +227,17 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
     expect(quarantineIn(w.lake)).toHaveLength(80);
     expect(linesIn(w.lake)).toHaveLength(40);
     expect(checkLakeManifests(w.lake).problems).toEqual([]);
+  });
+
+  it('more unreadable events in one hour than QUARANTINE_MAX_PER_HOUR: an API this exporter does not read; the run stops, saying so', async () => {
+    const events = eventsAt(T0, 3600_000, QUARANTINE_MAX_PER_HOUR + 20, 1);
+    const w = world({ serve: (e, j) => ({ ...j, id: Number(e.id.slice(1)) }) }, events);
+    const error = await runOnce(w, new FaultInjector(), { pageSize: 200 }).then(() => undefined, (e: unknown) => e);
+    expect(hasCode(error, 'QuarantineFull')).toBe(true);
+    expect((error as Error).message).toMatch(/^more than 1000 events of hour 2026-06-01T00:00:00.000Z cannot be placed \(the latest: id\): .* check AUDIT_API_KIND/);
+    // Stuck loudly, never past them: the next run stops at the same place.
+    const stored = w.blob.read();
+    expect(stored ? decodeCheckpoint(stored).watermark : new Date(T0).toISOString()).toBe(new Date(T0).toISOString());
   });
 
   it('a quarantine file that exists with other bytes stops the run, naming it', async () => {
