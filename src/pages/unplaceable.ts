@@ -10,7 +10,7 @@ import type { PageRequest } from '../ports/auditSource';
  * - `time`: a time that is not an instant with a zone (or, for legacy, epoch milliseconds);
  * - `before-range`: a valid time earlier than the minDate asked for.
  */
-export type UnplaceableReason = 'id' | 'no-time' | 'leap-second' | 'time' | 'before-range';
+type UnplaceableReason = 'id' | 'no-time' | 'leap-second' | 'time' | 'before-range';
 
 /** A quarantined event as the log names it: why, its id (as text, or the JSON of what stood there) and its time (JSON). */
 export interface Unplaceable {
