@@ -8,6 +8,7 @@ import { FaultInjector, SimulatedCrash } from '../../src/adapters/memory/faults'
 import { ManualClock } from '../../src/adapters/memory/manualClock';
 import { MemoryCheckpointBlob } from '../../src/adapters/memory/memoryCheckpointBlob';
 import { MemoryCheckpointStore } from '../../src/adapters/memory/memoryCheckpointStore';
+import { MemoryIdLedger } from '../../src/adapters/memory/memoryIdLedger';
 import { MemoryLake } from '../../src/adapters/memory/memoryLake';
 import { decodeCheckpoint } from '../../src/checkpoint/checkpointCodec';
 import { QUARANTINE_MAX_PER_HOUR, QUARANTINE_WRITES_AT_ONCE } from '../../src/config/defaults';
@@ -252,5 +253,74 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
     const error = await runOnce(w, new FaultInjector()).then(() => undefined, (e: unknown) => e);
     expect(hasCode(error, 'QuarantinePathTaken')).toBe(true);
     expect((error as Error).message).toContain(path);
+  });
+});
+
+describe('quarantine and the re-check of closed hours', () => {
+  const FIRST = new Date(T0 + 3.5 * 3600_000);
+  const LATER = new Date(T0 + 6 * 3600_000);
+  const events = eventsAt(T0, 3 * 3600_000, 200);
+  const late = new Set(events.filter((_, i) => i % 10 === 3).map((e) => e.id));
+  // Unreadable: two visible at once, and two late ones (found by the re-check).
+  const bad = new Set(['e00010', 'e00120', 'e00153', 'e00173']);
+  const serveBad = (e: StoredEvent, j: Record<string, unknown>) => (bad.has(e.id) ? { ...j, id: Number(e.id.slice(1)) } : j);
+  const served = (e: StoredEvent) => JSON.stringify(serveBad(e, eventJson(e) as Record<string, unknown>));
+
+  function lateWorld() {
+    const clock = new ManualClock(FIRST);
+    const source = new HostileSource(events, { serve: serveBad, visibleAt: (e) => (late.has(e.id) ? e.t + 2 * 3600_000 : e.t), now: () => clock.now().getTime() });
+    return { clock, source, blob: new MemoryCheckpointBlob(clock), lake: new MemoryLake(), ledger: new MemoryIdLedger() };
+  }
+  type LateWorld = ReturnType<typeof lateWorld>;
+  async function lateRun(w: LateWorld, faults = new FaultInjector()): Promise<RunSummary | SimulatedCrash> {
+    try {
+      return await exportUnderLease(
+        { source: w.source, lake: w.lake.connect({ faults }), store: new MemoryCheckpointStore({ clock: w.clock, blob: w.blob, faults }), ledger: w.ledger.connect({ faults }), clock: w.clock, logger: quiet },
+        options({ pageSize: 15, fileMaxBytes: 1 << 20, batchMaxBytes: 900, recheckHours: 72 }),
+      );
+    } catch (error) {
+      if (error instanceof SimulatedCrash) return error;
+      throw error;
+    }
+  }
+
+  it('the re-check keeps a late unreadable event in quarantine once, lists the earlier ones once in the new revision, SIGKILLed anywhere or not', async () => {
+    const goodLines = events.filter((e) => !bad.has(e.id)).map(served).sort();
+    const badFiles = events.filter((e) => bad.has(e.id)).map((e) => `${served(e)}\n`).sort();
+    const prepared = async () => {
+      const w = lateWorld();
+      expect(await lateRun(w)).toMatchObject({ status: 'incomplete', source: { quarantined: 2, missing: 0 } });
+      await w.clock.advance(LATER.getTime() - FIRST.getTime());
+      return w;
+    };
+    const clean = await prepared();
+    const faults = new FaultInjector();
+    const second = await lateRun(clean, faults);
+    if (second instanceof SimulatedCrash) throw second;
+    expect(second).toMatchObject({ status: 'incomplete', source: { quarantined: 2 } });
+    expect(second.recheck!.lateFound).toBeGreaterThan(5);
+    expect(linesIn(clean.lake).sort()).toEqual(goodLines);
+    expect(quarantineIn(clean.lake)).toEqual(badFiles);
+    const steps = faults.log.length;
+    for (let at = 1; at <= steps; at++) {
+      for (const after of [false, true]) {
+        const w = await prepared();
+        const f = new FaultInjector();
+        f.failNext(at, { type: 'crash', after });
+        for (let run = 0, outcome = await lateRun(w, f); run < 10; run++) {
+          if (!(outcome instanceof SimulatedCrash)) break;
+          await w.clock.advance(61_000);
+          outcome = await lateRun(w);
+        }
+        expect({ at, after, lines: linesIn(w.lake).sort() }).toEqual({ at, after, lines: goodLines });
+        expect({ at, after, quarantine: quarantineIn(w.lake) }).toEqual({ at, after, quarantine: badFiles });
+        const { chain, problems } = checkLakeManifests(w.lake);
+        expect({ at, after, problems }).toEqual({ at, after, problems: [] });
+        // The latest revision of each hour lists its quarantined events, each once, all four in all.
+        const latest = new Map<string, Manifest>();
+        for (const { manifest } of chain) latest.set(manifest.hour, manifest);
+        expect({ at, after, listed: [...latest.values()].flatMap((m) => m.quarantine ?? []).length }).toEqual({ at, after, listed: 4 });
+      }
+    }
   });
 });

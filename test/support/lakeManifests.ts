@@ -40,8 +40,10 @@ export function checkLakeManifests(lake: MemoryLake): { chain: Array<{ manifest:
       const id = (line: string | undefined) => (line ? (JSON.parse(line) as { id: string }).id : '');
       if (id(lines[0]) !== part.firstId || id(lines.at(-1)) !== part.lastId) problems.push(`${part.path}: first or last id differs`);
     }
+    const own = new Set<string>();
     for (const q of manifest.quarantine ?? []) {
-      if (listed.has(q.path)) problems.push(`${path}: ${q.path} is listed twice`);
+      if (own.has(q.path)) problems.push(`${path}: ${q.path} is listed twice`);
+      own.add(q.path);
       listed.add(q.path);
       const bytes = lake.read(q.path);
       if (!bytes) problems.push(`${path}: ${q.path} is missing`);
