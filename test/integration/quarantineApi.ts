@@ -2,7 +2,8 @@
 // a leap second, a numeric id, a time without a zone, no time): the CLI run keeps each such event in a quarantine file
 // of its hour, listed by the hour's manifest, writes every other event exactly once, ends `incomplete` (exit 3) and
 // says so in its summary, log and status; verify checks the quarantine files like parts; the next run is caught up.
-// With EXPORT_INVALID_EVENTS=stop the run is refused at the first such event, as before.
+// With EXPORT_INVALID_EVENTS=stop the run is refused at the first such event, as before. Each kind runs in a test
+// file of its own (one local stack per file).
 import { createHash } from 'node:crypto';
 import { exporterEnv } from '../../dev/exporterEnv';
 import { adminClient } from '../../dev/sas';
@@ -17,7 +18,18 @@ const HOUR = 3600_000;
 const START = new Date(hourOf(new Date()).getTime() - 4 * HOUR);
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-describe('events the API serves unreadable go to quarantine, end to end', () => {
+/** Whether the API served this event so that it can be placed. */
+function readableOf(kind: 'immuta-uam' | 'immuta-legacy'): (json: string) => boolean {
+  return (json) => {
+    const e = JSON.parse(json) as { id?: unknown; eventTimestamp?: unknown; dateTime?: unknown };
+    if (typeof e.id !== 'string') return false;
+    if (kind === 'immuta-legacy') return typeof e.dateTime === 'number' || (typeof e.dateTime === 'string' && /^\d+$/.test(e.dateTime));
+    return typeof e.eventTimestamp === 'string' && /(Z|[+-]\d\d:\d\d)$/.test(e.eventTimestamp) && !/:60(\.\d+)?(Z|[+-])/.test(e.eventTimestamp);
+  };
+}
+
+export function describeQuarantine(kind: 'immuta-uam' | 'immuta-legacy'): void {
+describe(`events a ${kind} API serves unreadable go to quarantine, end to end`, () => {
   let h: Harness;
   const printed: string[] = [];
   const env = (root: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
@@ -42,7 +54,7 @@ describe('events the API serves unreadable go to quarantine, end to end', () => 
   const quarantined = (all: Map<string, Buffer>, root: string) => [...all].filter(([p]) => p.startsWith(`${root}/_quarantine/`));
 
   beforeAll(async () => {
-    h = await startHarness({ count: 240, start: START, spanSeconds: 3 * 3600, seed: 29, sameInstant: 2 });
+    h = await startHarness({ count: 240, start: START, spanSeconds: 3 * 3600, seed: 29, sameInstant: 2, kind });
     h.stack.auditApi.setFaults({ unreadable: { every: 20 } });
   });
   afterAll(() => h?.stop());
@@ -54,10 +66,7 @@ describe('events the API serves unreadable go to quarantine, end to end', () => 
 
   it('each unreadable event once in quarantine, every other once in its hour file; incomplete (exit 3); verify OK; the next run caught up', async () => {
     const served = h.apiEvents();
-    const readable = (json: string) => {
-      const e = JSON.parse(json) as { id?: unknown; eventTimestamp?: unknown };
-      return typeof e.id === 'string' && typeof e.eventTimestamp === 'string' && /(Z|[+-]\d\d:\d\d)$/.test(e.eventTimestamp) && !/:60(\.\d+)?(Z|[+-])/.test(e.eventTimestamp);
-    };
+    const readable = readableOf(kind);
     const bad = served.filter((j) => !readable(j));
     expect(bad).toHaveLength(12);
 
@@ -122,3 +131,4 @@ describe('events the API serves unreadable go to quarantine, end to end', () => 
     expect(quarantined(all, 'q-stop')).toEqual([]);
   });
 });
+}

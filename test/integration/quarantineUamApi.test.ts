@@ -1,0 +1,3 @@
+import { describeQuarantine } from './quarantineApi';
+
+describeQuarantine('immuta-uam');
