@@ -31,6 +31,8 @@ export interface Checkpoint {
   recent?: RecentHour[];
   /** A re-check appending late events to a closed hour, part-way done. */
   recheck?: Recheck;
+  /** Events put in quarantine that no run has reported yet: the next run that is caught up ends `incomplete`. */
+  quarantineUnseen?: number;
 }
 
 export interface RecentHour {
@@ -121,6 +123,8 @@ export interface Next {
   recheck?: RecheckStep;
   /** Events passed by this move that could not be placed: each is in its quarantine file, listed by its hour from now on. */
   quarantined?: Quarantined[];
+  /** The run reports the events put in quarantine so far (its status is `incomplete`): quarantineUnseen is cleared. */
+  seen?: boolean;
 }
 
 /** A quarantine file written, and the hour (ISO start) whose record lists it. */
@@ -156,7 +160,7 @@ export function initialCheckpoint(watermark: Date): Checkpoint {
 export function advanceCheckpoint(from: Checkpoint, next: Next): Checkpoint {
   // Quarantined events join their hour's record first: a move that closes the hour lists them in its manifest.
   const c = next.quarantined?.length ? withQuarantined(from, next.quarantined) : from;
-  const { cursor: _old, noticed: kept, openHour: open, pendingManifests: due, recent: known, ...rest } = c;
+  const { cursor: _old, noticed: kept, openHour: open, pendingManifests: due, recent: known, quarantineUnseen: unseen, ...rest } = c;
   const noticed = next.noticed ? [...(kept ?? []), next.noticed].slice(-NOTICED_KEPT) : kept;
   let openHour = open;
   let pendingManifests = due;
@@ -179,6 +183,7 @@ export function advanceCheckpoint(from: Checkpoint, next: Next): Checkpoint {
     ...(openHour ? { openHour } : {}),
     ...(pendingManifests?.length ? { pendingManifests } : {}),
     ...(recent?.length ? { recent } : {}),
+    ...(unseen && !next.seen ? { quarantineUnseen: unseen } : {}),
   };
   return next.recheck ? recheckMoved(moved, next.recheck) : moved;
 }
@@ -186,11 +191,16 @@ export function advanceCheckpoint(from: Checkpoint, next: Next): Checkpoint {
 /** Each quarantine file listed by its hour: the re-check's, if one is under way on that hour, else the open hour's. */
 function withQuarantined(c: Checkpoint, files: readonly Quarantined[]): Checkpoint {
   let { openHour, recheck } = c;
+  let added = 0;
   for (const { hour, ...file } of files) {
-    if (recheck?.hour === hour) recheck = { ...recheck, record: recordQuarantine(recheck.record, hour, file) };
-    else openHour = recordQuarantine(openHour, hour, file);
+    const before = recheck?.hour === hour ? recheck.record : openHour;
+    const after = recordQuarantine(before, hour, file);
+    if (after !== before) added += file.events;
+    if (recheck?.hour === hour) recheck = { ...recheck, record: after };
+    else openHour = after;
   }
-  return { ...c, ...(openHour ? { openHour } : {}), ...(recheck ? { recheck } : {}) };
+  const unseen = (c.quarantineUnseen ?? 0) + added;
+  return { ...c, ...(openHour ? { openHour } : {}), ...(recheck ? { recheck } : {}), ...(unseen > 0 ? { quarantineUnseen: unseen } : {}) };
 }
 
 /** The sha256 the next manifest names as `previous`: the last one due, or the chain's head. */

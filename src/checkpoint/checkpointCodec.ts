@@ -54,7 +54,7 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
         lastId: z.string().optional(),
         firstAt: z.number().optional(),
         lastAt: z.number().optional(),
-        next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional(), hourDone: hourDone.optional(), recheck: recheckStep(c).optional(), quarantined: z.array(quarantineFile.extend({ hour: iso })).optional() }),
+        next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional(), hourDone: hourDone.optional(), recheck: recheckStep(c).optional(), quarantined: z.array(quarantineFile.extend({ hour: iso })).optional(), seen: z.boolean().optional() }),
       })
       .refine((i) => i.to > i.from && i.file.length === i.to, 'intent must cover a non-empty byte range ending at the file length')
       .optional(),
@@ -64,6 +64,7 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
     pendingManifests: z.array(manifest).optional(),
     recent: z.array(z.object({ record: hourRecord, revision: z.number().int().min(1) })).optional(),
     recheck: z.object({ hour: iso, file: openFile, record: hourRecord, revision: z.number().int().min(1), apiCount: count, cursor: c.optional() }).optional(),
+    quarantineUnseen: count.optional(),
   });
 const recheckStep = <C extends z.ZodType>(c: C) =>
   z.union([

@@ -44,13 +44,9 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
       windows: summary.windows, watermark: summary.watermark, ms: Date.parse(summary.endedAt) - Date.parse(summary.startedAt),
       duplicatesDropped: source.duplicatesDropped, shortPages: source.shortPages, windowsUnverified: source.windowsUnverified,
       missing: source.missing, removed: source.removed, quarantined: source.quarantined ?? 0,
+      ...(source.quarantinedHours?.length ? { quarantinedHours: source.quarantinedHours.map((h) => `${h.hour}:${h.events}`).join(' ') } : {}),
       ...(summary.recheck ? { hoursRechecked: summary.recheck.hoursChecked, lateFound: summary.recheck.lateFound, lateAppended: summary.recheck.lateAppended, hoursCountDown: summary.recheck.countDown.length } : {}),
     });
-    if (source.quarantined) {
-      options.logger.error('events that cannot be placed (no valid time or id) were put in quarantine, not in the hour files: see ADLS_PATH/_quarantine and the hours\' manifests', {
-        quarantined: source.quarantined, hours: (source.quarantinedHours ?? []).map((h) => `${h.hour}:${h.events}`).join(' '),
-      });
-    }
     if (summary.status === 'incomplete' && source.missing > 0) {
       options.logger.error('the audit API counts events of exported hours that are not in the lake: they became visible too late to place', {
         missing: source.missing, hours: source.hours.filter((h) => h.missing > 0).map((h) => `${h.hour}:${h.missing}`).join(' '),

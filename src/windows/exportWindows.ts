@@ -142,6 +142,17 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
         { root: options.root, configId: options.configId, pageSize: options.pageSize, abortSignal, deadline: stopAt },
       );
     }
+    // Events put in quarantine since a run last reported them (this run's, or a run's that stopped on its time budget
+    // or was killed): a caught-up run reports them, once, as incomplete.
+    const unseen = writer.planned.quarantineUnseen ?? 0;
+    if (status === 'caught-up' && unseen > 0 && !writer.failed) {
+      status = 'incomplete';
+      const planned = writer.planned;
+      hand({ watermark: planned.watermark, ...(planned.cursor ? { cursor: planned.cursor } : {}), seen: true });
+      const message = `${unseen} event${unseen === 1 ? '' : 's'} could not be placed (no valid time or id) and ${unseen === 1 ? 'is' : 'are'} kept in ADLS_PATH/_quarantine, listed in ${unseen === 1 ? 'its hour\'s manifest' : 'their hours\' manifests'}, not in the hour files`;
+      logger.error(message, { quarantined: unseen });
+      warnings.push(message);
+    }
   } catch (error) {
     // Nothing may still be writing once the run returns (its lease is released then).
     writer.abort(error);
@@ -155,8 +166,6 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   // Hours this run found short and a re-check did not complete stay noticed: the run is not caught up with them.
   const stillMissing = (checkpoint.noticed ?? []).some((n) => Date.parse(n.noticedAt) >= started.getTime());
   if (stillMissing && status === 'caught-up') status = 'incomplete';
-  // Events put in quarantine are not in the hour files: the run says so until an operator has seen them.
-  if ((source.quarantined ?? 0) > 0 && status === 'caught-up') status = 'incomplete';
   return {
     status,
     events: summary.events,

@@ -148,6 +148,8 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
     }
     // The API counts them, and they are kept: no hour is short, and the counts in the records include them.
     expect(decodeCheckpoint(w.blob.read()!).noticed).toBeUndefined();
+    expect(summary.warnings).toEqual(['6 events could not be placed (no valid time or id) and are kept in ADLS_PATH/_quarantine, listed in their hours\' manifests, not in the hour files']);
+    expect(decodeCheckpoint(w.blob.read()!).quarantineUnseen).toBeUndefined();
 
     // Seen once: the next run has nothing new and is caught up.
     await w.clock.advance(60_000);
@@ -161,6 +163,8 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
     const faults = new FaultInjector();
     expect(await runOnce(clean, faults)).toMatchObject({ status: 'incomplete' });
     const steps = faults.log.length;
+    // The run's last checkpoint save: the one that records it has reported what it kept in quarantine.
+    const lastSave = faults.log.map((op) => op.name).lastIndexOf('save') + 1;
     expect(faults.log.filter((op) => op.path?.includes('/_quarantine/')).length).toBeGreaterThanOrEqual(6);
     let crashes = 0;
     for (let at = 1; at <= steps; at++) {
@@ -176,12 +180,29 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
         expect(chain.map((c) => c.manifest.hour)).toEqual(CLOSED_HOURS);
         expect(chain.flatMap((c) => c.manifest.quarantine ?? [])).toHaveLength(6);
         for (const s of summaries) expect(s.source.missing).toBe(0);
-        // Never counted twice over the runs that kept them (a run killed after its last save told only its log).
+        // Never counted twice over the runs that kept them; and the run that is caught up reports all six, even those
+        // a killed run kept and recorded (unless that run was killed only in its very last save, once it had logged them).
         const told = summaries.reduce((n, s) => n + (s.source.quarantined ?? 0), 0);
         expect({ at, after, told: told <= 6 }).toEqual({ at, after, told: true });
+        if (at >= lastSave && (after || at > lastSave)) continue;
+        expect({ at, after, status: summaries.at(-1)!.status, warnings: summaries.at(-1)!.warnings }).toEqual({
+          at, after, status: 'incomplete', warnings: [expect.stringMatching(/^6 events could not be placed \(no valid time or id\) and are kept in ADLS_PATH\/_quarantine/)],
+        });
+        expect(decodeCheckpoint(w.blob.read()!).quarantineUnseen).toBeUndefined();
       }
     }
     expect(crashes).toBeGreaterThan(steps);
+  });
+
+  it('a run that stops before it is caught up keeps the count; the run that catches up reports them all, once', async () => {
+    const w = world();
+    const first = await runOnce(w, new FaultInjector(), { maxWindows: 1 });
+    expect(first).toMatchObject({ status: 'window-limit', source: { quarantined: 3 } });
+    expect(decodeCheckpoint(w.blob.read()!).quarantineUnseen).toBe(3);
+    const second = await runOnce(w, new FaultInjector());
+    expect(second).toMatchObject({ status: 'incomplete', source: { quarantined: 3 }, warnings: [expect.stringMatching(/^6 events could not be placed/)] });
+    expect(decodeCheckpoint(w.blob.read()!).quarantineUnseen).toBeUndefined();
+    expect(await runOnce(w, new FaultInjector())).toMatchObject({ status: 'caught-up' });
   });
 
   it('with EXPORT_INVALID_EVENTS=stop, the answer is refused (retryable) and nothing passes the event', async () => {
