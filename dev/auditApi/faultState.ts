@@ -117,8 +117,12 @@ export class FaultState {
     return { duplicatesEvery: this.faults.duplicates?.every, tieRequest: this.faults.unstableTies ? page : undefined };
   }
 
-  hasCount(): boolean {
-    return this.faults.noCount !== true;
+  /** The `count` an answer carries for a range that holds `count`: none with noCount, else as countOffset and countCap say. */
+  reportedCount(count: number): number | undefined {
+    const { noCount, countOffset, countCap } = this.faults;
+    if (noCount) return undefined;
+    const shifted = countOffset ? Math.max(0, count + countOffset.by) : count;
+    return countCap ? Math.min(shifted, countCap.max) : shifted;
   }
 
   /** The mutate fault's numbers, once: after the page it names. */

@@ -28,12 +28,14 @@ function num(o: Obj, key: string, path: string, opts: { min: number; max?: numbe
 const count = { min: 0, integer: true };
 /** Inserted events are held in memory. */
 const MAX_MUTATED = 100_000;
+/** More than any range can hold (2^32 generated events at most), so the offset is never cut. */
+const MAX_COUNT_OFFSET = 2 ** 32;
 
 /** Validates faults from JSON (PUT /_admin/faults, --faults) or code; returns a clean copy with defaults filled in. */
 export function parseFaults(value: unknown): AuditFaults {
   const f = object(value, 'faults', [
     'rateLimit', 'serverErrors', 'delayMs', 'malformed', 'truncated', 'reset', 'late',
-    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount',
+    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount', 'countCap', 'countOffset',
   ]);
   const out: AuditFaults = {};
   if (f.rateLimit !== undefined) {
@@ -76,6 +78,11 @@ export function parseFaults(value: unknown): AuditFaults {
       remove: num(o, 'remove', 'mutate', changed) ?? 0,
       afterRequests: num(o, 'afterRequests', 'mutate', { min: 1, integer: true, optional: true }) ?? 1,
     };
+  }
+  if (f.countCap !== undefined) out.countCap = { max: num(object(f.countCap, 'countCap', ['max']), 'max', 'countCap', count)! };
+  if (f.countOffset !== undefined) {
+    const by = { min: -MAX_COUNT_OFFSET, max: MAX_COUNT_OFFSET, integer: true };
+    out.countOffset = { by: num(object(f.countOffset, 'countOffset', ['by']), 'by', 'countOffset', by)! };
   }
   return out;
 }

@@ -60,6 +60,10 @@ export interface AuditFaults {
   mutate?: { insert?: number; remove?: number; afterRequests?: number };
   /** Answers have no `count` field. */
   noCount?: boolean;
+  /** `count` says at most `max` (Elasticsearch's hits.total, capped at 10,000 unless track_total_hits); the hits are not capped. */
+  countCap?: { max: number };
+  /** `count` says `by` more than the range holds (fewer if negative; never below 0); applied before countCap. */
+  countOffset?: { by: number };
 }
 
 /** What the mutate fault changed: ground truth for tests. */
