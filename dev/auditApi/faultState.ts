@@ -114,7 +114,8 @@ export class FaultState {
   }
 
   shape(page: number): PageShape {
-    return { duplicatesEvery: this.faults.duplicates?.every, tieRequest: this.faults.unstableTies ? page : undefined };
+    const { duplicates, unstableTies, escapedIds } = this.faults;
+    return { duplicatesEvery: duplicates?.every, tieRequest: unstableTies ? page : undefined, escapeIds: escapedIds !== undefined && page % escapedIds.every === 0 };
   }
 
   /** The `count` an answer carries for a range that holds `count`: none with noCount, else as countOffset and countCap say. */

@@ -36,6 +36,7 @@ export function parseFaults(value: unknown): AuditFaults {
   const f = object(value, 'faults', [
     'rateLimit', 'serverErrors', 'delayMs', 'malformed', 'truncated', 'reset', 'late',
     'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount', 'countCap', 'countOffset',
+    'escapedIds',
   ]);
   const out: AuditFaults = {};
   if (f.rateLimit !== undefined) {
@@ -69,7 +70,9 @@ export function parseFaults(value: unknown): AuditFaults {
     const o = object(f.bounds, 'bounds', ['minDate', 'maxDate']);
     out.bounds = { minDate: bound(o, 'minDate', 'inclusive'), maxDate: bound(o, 'maxDate', 'exclusive') };
   }
-  if (f.duplicates !== undefined) out.duplicates = { every: num(object(f.duplicates, 'duplicates', ['every']), 'every', 'duplicates', { min: 1, integer: true })! };
+  for (const name of ['duplicates', 'escapedIds'] as const) {
+    if (f[name] !== undefined) out[name] = { every: num(object(f[name], name, ['every']), 'every', name, { min: 1, integer: true })! };
+  }
   if (f.mutate !== undefined) {
     const o = object(f.mutate, 'mutate', ['insert', 'remove', 'afterRequests']);
     const changed = { min: 0, max: MAX_MUTATED, integer: true, optional: true };

@@ -2,14 +2,16 @@
 // inserted events, minus removed and not-yet-visible ones, cut into pages. A page costs O(log n + extras
 // in range + size) plus the visibility window (see visibility.ts); nothing proportional to the total.
 import { StoreChanges } from './changes';
+import { generatedId } from './eventIds';
 import { mergeExtras, type ExtraEvent } from './extraEvent';
 import { PageChunks } from './pageChunks';
 import { RenderedEvents } from './rendered';
+import { withEscapedId } from './escapes';
 import { createRenderer, type EventRenderer } from './renderer';
 import { lowerBound, mergeUnique } from './sorted';
 import { tiePermutation } from './ties';
 import type { Timeline } from './timeline';
-import { RangeView } from './view';
+import { RangeView, type Cursor } from './view';
 import { VisibilityIndex, lagMs, type Lateness } from './visibility';
 
 export interface PageRequest {
@@ -27,6 +29,8 @@ export interface PageShape {
   duplicatesEvery?: number;
   /** unstableTies: this request's number, which seeds the order within each tie. */
   tieRequest?: number;
+  /** escapedIds: this answer spells every id with JSON escapes. */
+  escapeIds?: boolean;
 }
 
 export interface Page {
@@ -71,11 +75,14 @@ export class EventStream {
     const out = new PageChunks((from, to) => this.generatedRun(from, to, late));
     const take = Math.max(0, Math.min(req.size, view.count - req.offset));
     const c = view.cursor(req.offset);
+    const escape = shape.escapeIds === true;
+    const emit = (at: Cursor) => {
+      if (at.extra) out.extra(escape ? withEscapedId(at.extra.json, at.extra.id) : at.extra.json);
+      else if (escape) out.extra(withEscapedId(this.generatedJson(at.index, late), generatedId(this.timeline.key, at.index)));
+      else out.generated(at.index);
+    };
     if (shape.tieRequest === undefined) {
-      for (let k = 0; k < take && c.next(); k++) {
-        if (c.extra) out.extra(c.extra.json);
-        else out.generated(c.index);
-      }
+      for (let k = 0; k < take && c.next(); k++) emit(c);
       return { count: view.count, hits: out.hits, chunks: out.finish() };
     }
     // Each position is served the event at a permuted position of its own tie group.
@@ -95,8 +102,7 @@ export class EventStream {
         at = view.cursor(q);
         at.next();
       }
-      if (at.extra) out.extra(at.extra.json);
-      else out.generated(at.index);
+      emit(at);
     }
     return { count: view.count, hits: out.hits, chunks: out.finish() };
   }

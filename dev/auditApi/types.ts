@@ -64,6 +64,9 @@ export interface AuditFaults {
   countCap?: { max: number };
   /** `count` says `by` more than the range holds (fewer if negative; never below 0); applied before countCap. */
   countOffset?: { by: number };
+  /** Every Nth answer (the Nth, 2Nth, … answered GET /audit) spells every id with JSON escapes: "/" as "\/" and the
+   * first letter as \u00XX (the first character if the id has no letter); the same string by value. */
+  escapedIds?: { every: number };
 }
 
 /** What the mutate fault changed: ground truth for tests. */

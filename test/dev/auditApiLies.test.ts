@@ -1,6 +1,7 @@
 // Fault switches for what a hostile upstream does (issue 22), over loopback HTTP against the real server: counts
-// that lie, and their validation.
+// that lie, ids spelled two ways, and their validation.
 import { startAuditApi, type AuditApi } from '../../dev/auditApi';
+import { escapedIdToken } from '../../dev/auditApi/escapes';
 import { adminCall, bearer, getPage, pageByOffset } from '../support/auditHttp';
 
 const START = new Date('2024-05-01T00:00:00.000Z');
@@ -75,5 +76,85 @@ describe('counts that lie', () => {
   test('count switches read back as set', async () => {
     const faults = { countCap: { max: 10_000 }, countOffset: { by: -3 } };
     expect(await adminCall(api, 'PUT', 'faults', faults)).toEqual({ status: 200, body: faults });
+  });
+});
+
+describe('escapedIds', () => {
+  const EXTRAS = [
+    { id: 'tenant/0018', eventTimestamp: '2024-05-01T00:30:00.000Z', n: 1 },
+    { n: 2, id: '0019', eventTimestamp: '2024-05-01T00:31:00.000Z' },
+  ];
+  let api: AuditApi;
+  let auth: string;
+  beforeAll(async () => {
+    api = await startAuditApi({ events: { count: 40, start: START, spanSeconds: 3600, seed: 6, extraEvents: EXTRAS } });
+    auth = bearer(api.apiKey);
+  });
+  afterAll(() => api.stop());
+  afterEach(() => api.resetFaults());
+  /** Each hit's own id token (nested objects never start with "id"; the second extra has "n" first). */
+  const idTokens = (text: string) => [...text.matchAll(/[[,]\{(?:"n":\d+,)?"id":("(?:[^"\\]|\\.)*"|\d+)/g)].map((m) => m[1]!);
+
+  test('the token spells the same string by value: slashes as \\/, the first letter (else first character) as \\u00XX', () => {
+    expect(escapedIdToken('tenant/0018')).toBe('"\\u0074enant\\/0018"');
+    expect(escapedIdToken('0019')).toBe('"\\u0030019"');
+    expect(escapedIdToken('12/34')).toBe('"\\u00312\\/34"');
+    for (const id of ['tenant/0018', '0019', 'a"b\\c/d', '\\n/', 'é', '\u2028x', '😀', '', 'ABC']) {
+      const token = escapedIdToken(id);
+      expect(JSON.parse(token)).toBe(id);
+      if (id !== '') expect(token).not.toBe(JSON.stringify(id));
+    }
+  });
+
+  test('every Nth answer spells every id with escapes; the other answers as stored; by value the same events', async () => {
+    api.setFaults({ escapedIds: { every: 2 } });
+    const plain = [...api.eventsJson()];
+    const answers: string[] = [];
+    for (let n = 0; n < 4; n++) answers.push((await getPage(api, { ...HOUR, size: 100 }, auth)).text);
+    expect(answers[0]).toBe(answers[2]);
+    expect(answers[1]).toBe(answers[3]);
+    expect(answers[0]).toBe(`{"count":42,"hits":[${plain.join(',')}]}`);
+    const escaped = idTokens(answers[1]!);
+    expect(escaped).toHaveLength(42);
+    for (const token of escaped) expect(token).toMatch(/\\u00[0-9a-f]{2}/);
+    expect(escaped).toContain('"\\u0074enant\\/0018"');
+    expect(escaped).toContain('"\\u0030019"');
+    expect(JSON.parse(answers[1]!)).toEqual(JSON.parse(answers[0]!));
+    // Only the ids changed: the rest of each event is byte for byte as stored.
+    expect(answers[1]!.replace(/"id":"(?:[^"\\]|\\.)*"/g, 'ID')).toBe(answers[0]!.replace(/"id":"(?:[^"\\]|\\.)*"/g, 'ID'));
+  });
+
+  test('paged by offset, one event can come with its id spelled both ways on either side of a boundary', async () => {
+    api.setFaults({ escapedIds: { every: 2 } });
+    const pages = (await pageByOffset(api, HOUR, 5, auth)).pages;
+    expect(pages.flat().map((t) => JSON.parse(t))).toEqual([...api.eventsJson()].map((t) => JSON.parse(t)));
+    // Overlapping pages, as a pager reading ahead asks them: the shared event in two spellings.
+    api.setFaults({ escapedIds: { every: 2 } });
+    const a = (await getPage(api, { ...HOUR, offset: 0, size: 5 }, auth)).text;
+    const b = (await getPage(api, { ...HOUR, offset: 4, size: 5 }, auth)).text;
+    const [lastOfA, firstOfB] = [idTokens(a).at(-1)!, idTokens(b)[0]!];
+    expect(firstOfB).not.toBe(lastOfA);
+    expect(JSON.parse(firstOfB)).toBe(JSON.parse(lastOfA));
+  });
+
+  test('legacy records too; every: 1 escapes every answer', async () => {
+    const legacy = await startAuditApi({ events: { count: 10, start: START, spanSeconds: 60, kind: 'immuta-legacy' }, faults: { escapedIds: { every: 1 } } });
+    try {
+      const { text, body } = await getPage(legacy, { ...HOUR, size: 100 }, legacy.apiKey);
+      expect(idTokens(text).every((t) => t.includes('\\u00'))).toBe(true);
+      expect(body.hits).toEqual([...legacy.eventsJson()].map((t) => JSON.parse(t)));
+    } finally {
+      await legacy.stop();
+    }
+  });
+
+  test.each([
+    [{ escapedIds: { every: 0 } }, /escapedIds.every must be an integer ≥ 1/],
+    [{ escapedIds: true }, /escapedIds must be an object/],
+    [{ escapedIds: { every: 2, style: 'u' } }, /escapedIds.style is not a known setting; known: every/],
+  ] as const)('PUT /_admin/faults refuses %j with a message naming it', async (faults, message) => {
+    const res = await adminCall(api, 'PUT', 'faults', faults);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(message);
   });
 });
