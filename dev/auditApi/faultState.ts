@@ -27,8 +27,8 @@ export class FaultState {
   private pages = 0;
   private mutated = false;
 
-  /** onSet runs whenever the faults are replaced (the stream undoes an earlier mutation). */
-  constructor(private readonly key: number, private readonly onSet: () => void = () => {}) {
+  /** onSet runs whenever the faults are replaced (the stream undoes an earlier mutation and takes what is stored). */
+  constructor(private readonly key: number, private readonly onSet: (faults: AuditFaults) => void = () => {}) {
     this.rng = new Rng(hash32(key, 0, SALT_ERRORS));
   }
 
@@ -38,7 +38,7 @@ export class FaultState {
     this.rng = new Rng(hash32(this.key, 0, SALT_ERRORS));
     this.pages = 0;
     this.mutated = false;
-    this.onSet();
+    this.onSet(this.faults);
   }
 
   reset(): void {

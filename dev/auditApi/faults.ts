@@ -1,6 +1,7 @@
 // Fault switches: validation of the configuration, from JSON (PUT /_admin/faults, --faults) or code.
 // Each message names the setting and what it takes. faultState.ts holds the live state.
-import type { AuditFaults, DateBound } from './types';
+import type { AuditFaults, DateBound, UnreadableKind } from './types';
+import { UNREADABLE_KINDS } from './unreadable';
 
 export class InvalidFaults extends Error {}
 
@@ -36,7 +37,7 @@ export function parseFaults(value: unknown): AuditFaults {
   const f = object(value, 'faults', [
     'rateLimit', 'serverErrors', 'delayMs', 'malformed', 'truncated', 'reset', 'late',
     'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount', 'countCap', 'countOffset',
-    'escapedIds',
+    'escapedIds', 'unreadable',
   ]);
   const out: AuditFaults = {};
   if (f.rateLimit !== undefined) {
@@ -87,7 +88,20 @@ export function parseFaults(value: unknown): AuditFaults {
     const by = { min: -MAX_COUNT_OFFSET, max: MAX_COUNT_OFFSET, integer: true };
     out.countOffset = { by: num(object(f.countOffset, 'countOffset', ['by']), 'by', 'countOffset', by)! };
   }
+  if (f.unreadable !== undefined) {
+    const o = object(f.unreadable, 'unreadable', ['every', 'kinds']);
+    out.unreadable = { every: num(o, 'every', 'unreadable', { min: 1, integer: true })! };
+    if (o.kinds !== undefined) out.unreadable.kinds = kinds(o.kinds);
+  }
   return out;
+}
+
+function kinds(value: unknown): UnreadableKind[] {
+  const known = (k: unknown): k is UnreadableKind => UNREADABLE_KINDS.includes(k as UnreadableKind);
+  if (!Array.isArray(value) || value.length === 0 || !value.every(known) || new Set(value).size !== value.length) {
+    throw new InvalidFaults(`unreadable.kinds must be a non-empty list of distinct kinds from: ${UNREADABLE_KINDS.join(', ')}`);
+  }
+  return [...value];
 }
 
 function bool(o: Obj, key: string): boolean {

@@ -15,7 +15,7 @@ import { TokenStore } from './tokens';
 import type { AuditApi, AuditApiStartOptions } from './types';
 
 export type {
-  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, TimestampStyle,
+  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, AuditUnreadable, TimestampStyle, UnreadableKind,
 } from './types';
 export { AUTH_MODES } from './auth';
 export { parseFaults } from './faults';
@@ -37,7 +37,10 @@ export async function startAuditApi(options: AuditApiStartOptions): Promise<Audi
 
   const changes = new StoreChanges();
   const stream = new EventStream(timeline, { prerender: options.events.prerender, renderer, changes });
-  const faults = new FaultState(timeline.key, () => changes.clear());
+  const faults = new FaultState(timeline.key, (set) => {
+    changes.clear();
+    stream.configure(set);
+  });
   if (options.faults) faults.set(options.faults);
   const clock = new Clock();
   const tokens = new TokenStore(clock, ttl * 1000);
@@ -59,6 +62,7 @@ export async function startAuditApi(options: AuditApiStartOptions): Promise<Audi
     resetStats: () => stats.reset(),
     expireTokens: () => tokens.expireAll(),
     mutations: () => changes.snapshot(),
+    unreadable: (range = {}) => [...stream.unreadable(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness())],
     eventsJson: (range = {}) => ({
       [Symbol.iterator]: () =>
         stream.all(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness()),

@@ -10,10 +10,8 @@ import { InvalidFaults } from './faults';
 import { readJson, sendError } from './httpJson';
 import { mutate } from './mutation';
 import { BadRequest, parseAuditQuery } from './query';
-import type { EventStream } from './stream';
 
 export interface AuditServerState extends AdminState {
-  stream: EventStream;
   auth: Authenticator;
 }
 
@@ -116,7 +114,7 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
     if (url.pathname.startsWith('/_admin/')) {
       if (!isLoopback(req.socket.remoteAddress)) return sendError(res, 403, 'admin routes answer loopback clients only');
       try {
-        return await admin(state, req, res, url.pathname);
+        return await admin(state, req, res, url.pathname, url.searchParams);
       } catch (e) {
         if (e instanceof BadRequest || e instanceof InvalidFaults) return sendError(res, 400, e.message);
         throw e;

@@ -7,10 +7,13 @@ import { mergeExtras, type ExtraEvent } from './extraEvent';
 import { PageChunks } from './pageChunks';
 import { RenderedEvents } from './rendered';
 import { withEscapedId } from './escapes';
+import { isoString } from './isoTime';
 import { createRenderer, type EventRenderer } from './renderer';
 import { lowerBound, mergeUnique } from './sorted';
 import { tiePermutation } from './ties';
 import type { Timeline } from './timeline';
+import type { AuditFaults, AuditUnreadable } from './types';
+import { unreadableJson, unreadableKind } from './unreadable';
 import { RangeView, type Cursor } from './view';
 import { VisibilityIndex, lagMs, type Lateness } from './visibility';
 
@@ -22,6 +25,9 @@ export interface PageRequest {
   offset: number;
   size: number;
 }
+
+/** Faults that change what is stored: the same on every request, and in eventsJson(). */
+export type StoredFaults = Pick<AuditFaults, 'unreadable'>;
 
 /** Faults that change which events a page holds, or their order. */
 export interface PageShape {
@@ -47,12 +53,25 @@ export class EventStream {
   readonly changes: StoreChanges;
   private readonly visibility: VisibilityIndex;
   private readonly rendered: RenderedEvents | undefined;
+  private stored: StoredFaults = {};
 
   constructor(readonly timeline: Timeline, options: { prerender?: boolean; renderer?: EventRenderer; changes?: StoreChanges } = {}) {
     this.renderer = options.renderer ?? createRenderer(timeline.key);
     this.changes = options.changes ?? new StoreChanges();
     this.visibility = new VisibilityIndex(timeline);
     this.rendered = options.prerender ? new RenderedEvents(timeline.count, (i) => this.generatedJson(i, undefined)) : undefined;
+  }
+
+  /** Takes the faults that change what is stored (the fault state calls this whenever faults are set). */
+  configure(faults: StoredFaults): void {
+    this.stored = { unreadable: faults.unreadable };
+  }
+
+  /** JSON text of generated event i as stored: generatedJson, unless the unreadable fault spoils it. */
+  storedJson(i: number, late: Lateness | undefined): string {
+    const how = unreadableKind(this.stored.unreadable, i);
+    const json = this.generatedJson(i, late);
+    return how === undefined ? json : unreadableJson(this.renderer.kind, how, json, i);
   }
 
   /** JSON text of generated event i; receivedTimestamp depends on the `late` fault. */
@@ -76,9 +95,11 @@ export class EventStream {
     const take = Math.max(0, Math.min(req.size, view.count - req.offset));
     const c = view.cursor(req.offset);
     const escape = shape.escapeIds === true;
+    const { unreadable } = this.stored;
     const emit = (at: Cursor) => {
       if (at.extra) out.extra(escape ? withEscapedId(at.extra.json, at.extra.id) : at.extra.json);
-      else if (escape) out.extra(withEscapedId(this.generatedJson(at.index, late), generatedId(this.timeline.key, at.index)));
+      else if (escape) out.extra(withEscapedId(this.storedJson(at.index, late), generatedId(this.timeline.key, at.index)));
+      else if (unreadable !== undefined && unreadableKind(unreadable, at.index) !== undefined) out.extra(this.storedJson(at.index, late));
       else out.generated(at.index);
     };
     if (shape.tieRequest === undefined) {
@@ -110,7 +131,21 @@ export class EventStream {
   /** Every stored event in [minMs, maxMs), each once, regardless of the clock, in order, lazily. */
   *all(minMs: number, maxMs: number, late: Lateness | undefined): Generator<string> {
     const c = this.view(minMs, maxMs, Infinity, late).cursor(0);
-    while (c.next()) yield c.extra ? c.extra.json : this.generatedJson(c.index, late);
+    while (c.next()) yield c.extra ? c.extra.json : this.storedJson(c.index, late);
+  }
+
+  /** The generated events the unreadable fault spoils whose instant is in [minMs, maxMs) (removed ones aside), in order. */
+  *unreadable(minMs: number, maxMs: number, late: Lateness | undefined): Generator<AuditUnreadable> {
+    const fault = this.stored.unreadable;
+    if (fault === undefined) return;
+    const t = this.timeline;
+    const removed = this.changes.removedGenerated;
+    const lo = t.firstAtOrAfter(minMs);
+    // The spoiled indices are every-1, 2·every-1, …: the first of them at or after lo, then every `every`.
+    for (let i = lo + ((fault.every - 1 - (lo % fault.every)) % fault.every), end = t.firstAtOrAfter(maxMs); i < end; i += fault.every) {
+      if (removed[lowerBound(removed, i)] === i) continue;
+      yield { id: generatedId(t.key, i), kind: unreadableKind(fault, i)!, at: isoString(t.timestamp(i)), json: this.storedJson(i, late) };
+    }
   }
 
   /** Visible extras (caller-supplied and inserted, not removed) in [minMs, maxMs), in order. */

@@ -39,6 +39,9 @@ export interface AuditEventsOptions {
 
 export type DateBound = 'inclusive' | 'exclusive';
 
+/** How an event is unreadable: a leap second (…T20:59:60Z), an id that is a number, a time without a zone, no time. */
+export type UnreadableKind = 'leapSecond' | 'numericId' | 'noZone' | 'noTime';
+
 export interface AuditFaults {
   rateLimit?: { count: number; retryAfterSeconds: number };
   serverErrors?: { count?: number; rate?: number; status?: number };
@@ -67,6 +70,20 @@ export interface AuditFaults {
   /** Every Nth answer (the Nth, 2Nth, … answered GET /audit) spells every id with JSON escapes: "/" as "\/" and the
    * first letter as \u00XX (the first character if the id has no letter); the same string by value. */
   escapedIds?: { every: number };
+  /** Every Nth generated event is stored unreadable, `kinds` (default all) in turn; the same on every request.
+   * Legacy records carry the leap second or the zoneless time as an ISO string in `dateTime`. See AuditApi.unreadable(). */
+  unreadable?: { every: number; kinds?: UnreadableKind[] };
+}
+
+/** An event the unreadable fault spoiled: ground truth for tests. */
+export interface AuditUnreadable {
+  /** Its id as generated (a numericId event is served with a number instead). */
+  id: string;
+  kind: UnreadableKind;
+  /** Its instant as generated, which decides where it is served: ISO-8601 UTC. */
+  at: string;
+  /** The exact JSON text served. */
+  json: string;
 }
 
 /** What the mutate fault changed: ground truth for tests. */
@@ -124,6 +141,8 @@ export interface AuditApi {
   expireTokens(): number;
   /** What the mutate fault inserted and removed. */
   mutations(): AuditMutations;
+  /** The events the unreadable fault spoils in a range (by their instant as generated), in order. */
+  unreadable(range?: { minDate?: Date; maxDate?: Date }): AuditUnreadable[];
   /** The stored events in (time, id) order, each once, as the exact JSON text served (for tests and the demo's
    * verification); reflects mutations; lazy, O(1) memory. */
   eventsJson(range?: { minDate?: Date; maxDate?: Date }): Iterable<string>;

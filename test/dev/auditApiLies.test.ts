@@ -1,6 +1,6 @@
 // Fault switches for what a hostile upstream does (issue 22), over loopback HTTP against the real server: counts
-// that lie, ids spelled two ways, and their validation.
-import { startAuditApi, type AuditApi } from '../../dev/auditApi';
+// that lie, ids spelled two ways, unreadable events, and their validation and ground truth.
+import { startAuditApi, type AuditApi, type AuditUnreadable } from '../../dev/auditApi';
 import { escapedIdToken } from '../../dev/auditApi/escapes';
 import { adminCall, bearer, getPage, pageByOffset } from '../support/auditHttp';
 
@@ -152,6 +152,143 @@ describe('escapedIds', () => {
     [{ escapedIds: { every: 0 } }, /escapedIds.every must be an integer ≥ 1/],
     [{ escapedIds: true }, /escapedIds must be an object/],
     [{ escapedIds: { every: 2, style: 'u' } }, /escapedIds.style is not a known setting; known: every/],
+  ] as const)('PUT /_admin/faults refuses %j with a message naming it', async (faults, message) => {
+    const res = await adminCall(api, 'PUT', 'faults', faults);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(message);
+  });
+});
+
+describe('unreadable', () => {
+  let api: AuditApi;
+  let auth: string;
+  beforeAll(async () => {
+    api = await startAuditApi({ events: { count: 60, start: START, spanSeconds: 3600, seed: 7 } });
+    auth = bearer(api.apiKey);
+  });
+  afterAll(() => api.stop());
+  afterEach(() => api.resetFaults());
+  const hour = (iso: string) => iso.slice(0, 13);
+
+  test('every Nth event is served unreadable, the kinds in turn, in its place; the same bytes on every request', async () => {
+    const stored = [...api.eventsJson()];
+    api.setFaults({ unreadable: { every: 5 } });
+    const { text, body } = await getPage(api, { ...HOUR, size: 100 }, auth);
+    expect(body.count).toBe(60);
+    expect((await getPage(api, { ...HOUR, size: 100 }, auth)).text).toBe(text);
+    expect((await pageByOffset(api, HOUR, 7, auth)).hits).toEqual(body.hits.map((h: unknown) => JSON.stringify(h)));
+    const truth: AuditUnreadable[] = api.unreadable();
+    expect(truth.map((u) => u.kind)).toEqual(Array.from({ length: 12 }, (_, k) => ['leapSecond', 'numericId', 'noZone', 'noTime'][k % 4]));
+    expect((await adminCall(api, 'GET', 'unreadable')).body).toEqual(truth);
+    const served = [...api.eventsJson()];
+    expect(text).toBe(`{"count":60,"hits":[${served.join(',')}]}`);
+    for (let i = 0; i < 60; i++) {
+      const u = truth.find((x) => x.json === served[i]);
+      if ((i + 1) % 5 !== 0) {
+        expect({ i, json: served[i] }).toEqual({ i, json: stored[i] });
+        continue;
+      }
+      expect(u).toBeDefined();
+      const was = JSON.parse(stored[i]!);
+      const is = JSON.parse(served[i]!);
+      expect(u!).toMatchObject({ id: was.id, at: was.eventTimestamp });
+      switch (u!.kind) {
+        case 'leapSecond':
+          expect(is.eventTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:59:60\.\d{3}Z$/);
+          expect(hour(is.eventTimestamp)).toBe(hour(was.eventTimestamp));
+          expect(Number.isNaN(Date.parse(is.eventTimestamp))).toBe(true);
+          expect({ ...is, eventTimestamp: was.eventTimestamp }).toEqual(was);
+          break;
+        case 'numericId':
+          expect(is.id).toBe(i);
+          expect({ ...is, id: was.id }).toEqual(was);
+          break;
+        case 'noZone':
+          expect([is.eventTimestamp, is.receivedTimestamp]).toEqual([was.eventTimestamp.slice(0, -1), was.receivedTimestamp.slice(0, -1)]);
+          break;
+        case 'noTime': {
+          expect(is).not.toHaveProperty('eventTimestamp');
+          expect(is).not.toHaveProperty('receivedTimestamp');
+          const { eventTimestamp, receivedTimestamp, ...rest } = was;
+          expect(is).toEqual(rest);
+        }
+      }
+    }
+  });
+
+  test('kinds chooses the ways; the truth is listed by range; a range without any lists none', async () => {
+    api.setFaults({ unreadable: { every: 3, kinds: ['numericId', 'noTime'] } });
+    const first20 = { minDate: HOUR.minDate, maxDate: '2024-05-01T00:20:00.000Z' };
+    const listed = api.unreadable({ minDate: new Date(first20.minDate), maxDate: new Date(first20.maxDate) });
+    expect(listed.length).toBeGreaterThan(3);
+    expect(listed.every((u) => u.at >= first20.minDate && u.at < first20.maxDate)).toBe(true);
+    expect(new Set(listed.map((u) => u.kind))).toEqual(new Set(['numericId', 'noTime']));
+    expect((await adminCall(api, 'GET', `unreadable?${new URLSearchParams(first20)}`)).body).toEqual(listed);
+    const { body } = await getPage(api, { ...first20, size: 100 }, auth);
+    expect(body.hits.filter((h: any) => typeof h.id === 'number' || h.eventTimestamp === undefined)).toHaveLength(listed.length);
+    expect(api.unreadable({ minDate: new Date('2024-06-01T00:00:00.000Z') })).toEqual([]);
+    api.resetFaults();
+    expect(api.unreadable()).toEqual([]);
+    expect((await getPage(api, { ...HOUR, size: 100 }, auth)).body.hits.every((h: any) => typeof h.id === 'string' && h.eventTimestamp)).toBe(true);
+  });
+
+  test('an answer that escapes ids still serves the numeric id as a number', async () => {
+    api.setFaults({ unreadable: { every: 2, kinds: ['numericId'] }, escapedIds: { every: 1 } });
+    const { text, body } = await getPage(api, { ...HOUR, size: 100 }, auth);
+    expect(body.hits.filter((h: any) => typeof h.id === 'number')).toHaveLength(30);
+    expect(text).toContain('{"id":1,');
+    expect(text).toContain('\\u00');
+  });
+
+  test('offset timestamps keep their zone on a leap second and lose it without a zone', async () => {
+    const zoned = await startAuditApi({ events: { count: 8, start: START, spanSeconds: 600, timestampStyle: 'offset-micros' }, faults: { unreadable: { every: 1, kinds: ['leapSecond', 'noZone'] } } });
+    try {
+      const hits = (await getPage(zoned, { ...HOUR, size: 100 }, bearer(zoned.apiKey))).body.hits;
+      expect(hits[0].eventTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:59:60\.\d{6}[+-]\d\d:\d\d$/);
+      expect(hits[1].eventTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+      expect(hits[1].receivedTimestamp).toMatch(/\.\d{6}$/);
+    } finally {
+      await zoned.stop();
+    }
+  });
+
+  test('legacy records: an unreadable dateTime (an ISO text with a leap second or no zone, or none), or a numeric id', async () => {
+    const legacy = await startAuditApi({ events: { count: 8, start: START, spanSeconds: 600, kind: 'immuta-legacy' }, faults: { unreadable: { every: 2 } } });
+    try {
+      const { body } = await getPage(legacy, { ...HOUR, size: 100 }, legacy.apiKey);
+      const truth = legacy.unreadable();
+      expect(truth.map((u) => u.kind)).toEqual(['leapSecond', 'numericId', 'noZone', 'noTime']);
+      const [leap, numeric, zoneless, timeless] = [1, 3, 5, 7].map((i) => body.hits[i]);
+      expect(leap.dateTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:59:60\.\d{3}Z$/);
+      expect(numeric).toMatchObject({ id: 3, dateTime: Date.parse(truth[1]!.at) });
+      expect(zoneless.dateTime).toBe(truth[2]!.at.slice(0, -1));
+      expect(timeless).not.toHaveProperty('dateTime');
+      expect(timeless.id).toBe(truth[3]!.id);
+      expect(body.hits.map((h: unknown) => JSON.stringify(h))).toEqual([...legacy.eventsJson()]);
+    } finally {
+      await legacy.stop();
+    }
+  });
+
+  test('GET /_admin/unreadable refuses a bad range and a list longer than it answers', async () => {
+    expect(await adminCall(api, 'GET', 'unreadable?minDate=yesterday')).toMatchObject({ status: 400, body: { message: expect.stringMatching(/minDate must be an ISO-8601 date-time/) } });
+    const many = await startAuditApi({ events: { count: 10_001, start: START, spanSeconds: 3600 }, faults: { unreadable: { every: 1 } } });
+    try {
+      expect(await adminCall(many, 'GET', 'unreadable')).toMatchObject({ status: 400, body: { message: expect.stringMatching(/more than 10000 unreadable events in this range; ask with a narrower/) } });
+      expect((await adminCall(many, 'GET', `unreadable?maxDate=2024-05-01T00:30:00.000Z`)).body.length).toBeGreaterThan(4000);
+    } finally {
+      await many.stop();
+    }
+  });
+
+  test.each([
+    [{ unreadable: { every: 0 } }, /unreadable.every must be an integer ≥ 1/],
+    [{ unreadable: {} }, /unreadable.every must be an integer/],
+    [{ unreadable: { every: 2, kinds: [] } }, /unreadable.kinds must be a non-empty list of distinct kinds from: leapSecond, numericId, noZone, noTime/],
+    [{ unreadable: { every: 2, kinds: ['leap'] } }, /unreadable.kinds must be/],
+    [{ unreadable: { every: 2, kinds: ['noTime', 'noTime'] } }, /unreadable.kinds must be/],
+    [{ unreadable: { every: 2, kinds: 'noTime' } }, /unreadable.kinds must be/],
+    [{ unreadable: { every: 2, kind: 'noTime' } }, /unreadable.kind is not a known setting; known: every, kinds/],
   ] as const)('PUT /_admin/faults refuses %j with a message naming it', async (faults, message) => {
     const res = await adminCall(api, 'PUT', 'faults', faults);
     expect(res.status).toBe(400);
