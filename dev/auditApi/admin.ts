@@ -1,5 +1,5 @@
 // Loopback-only /_admin/* routes: faults, stats, the server clock, tokens, and the ground truth of faults that change
-// what is stored (what the mutate fault changed, which events are unreadable).
+// what is stored (what the mutate fault changed, which events are unreadable, which are re-stamped).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http/server';
 import type { StoreChanges } from './changes';
@@ -20,7 +20,7 @@ export interface AdminState {
   stream: EventStream;
 }
 
-const PATHS = ['/_admin/faults', '/_admin/stats', '/_admin/clock', '/_admin/tokens/expire', '/_admin/mutations', '/_admin/unreadable'];
+const PATHS = ['/_admin/faults', '/_admin/stats', '/_admin/clock', '/_admin/tokens/expire', '/_admin/mutations', '/_admin/unreadable', '/_admin/restamped'];
 const BODY_LIMIT = 1024 * 1024;
 /** Ground-truth lists answer at most this many entries: a larger range must be asked in parts. */
 const LIST_LIMIT = 10_000;
@@ -80,6 +80,10 @@ export async function admin(state: AdminState, req: IncomingMessage, res: Server
     case 'GET /_admin/unreadable': {
       const { minMs, maxMs } = listRange(params);
       return sendJson(res, 200, bounded(state.stream.unreadable(minMs, maxMs, faults.lateness()), 'unreadable events'));
+    }
+    case 'GET /_admin/restamped': {
+      const { minMs, maxMs } = listRange(params);
+      return sendJson(res, 200, bounded(state.stream.restamped(minMs, maxMs, faults.lateness()), 're-stamped copies'));
     }
   }
   if (PATHS.includes(path)) return sendError(res, 405, `${req.method} is not supported on ${path}`);

@@ -37,7 +37,7 @@ export function parseFaults(value: unknown): AuditFaults {
   const f = object(value, 'faults', [
     'rateLimit', 'serverErrors', 'delayMs', 'malformed', 'truncated', 'reset', 'late',
     'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount', 'countCap', 'countOffset',
-    'escapedIds', 'unreadable',
+    'escapedIds', 'unreadable', 'restampIds',
   ]);
   const out: AuditFaults = {};
   if (f.rateLimit !== undefined) {
@@ -71,7 +71,7 @@ export function parseFaults(value: unknown): AuditFaults {
     const o = object(f.bounds, 'bounds', ['minDate', 'maxDate']);
     out.bounds = { minDate: bound(o, 'minDate', 'inclusive'), maxDate: bound(o, 'maxDate', 'exclusive') };
   }
-  for (const name of ['duplicates', 'escapedIds'] as const) {
+  for (const name of ['duplicates', 'escapedIds', 'restampIds'] as const) {
     if (f[name] !== undefined) out[name] = { every: num(object(f[name], name, ['every']), 'every', name, { min: 1, integer: true })! };
   }
   if (f.mutate !== undefined) {

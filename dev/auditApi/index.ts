@@ -15,7 +15,7 @@ import { TokenStore } from './tokens';
 import type { AuditApi, AuditApiStartOptions } from './types';
 
 export type {
-  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, AuditUnreadable, TimestampStyle, UnreadableKind,
+  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, AuditRestamped, AuditUnreadable, TimestampStyle, UnreadableKind,
 } from './types';
 export { AUTH_MODES } from './auth';
 export { parseFaults } from './faults';
@@ -62,13 +62,14 @@ export async function startAuditApi(options: AuditApiStartOptions): Promise<Audi
     resetStats: () => stats.reset(),
     expireTokens: () => tokens.expireAll(),
     mutations: () => changes.snapshot(),
+    restamped: (range = {}) => [...stream.restamped(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness())],
     unreadable: (range = {}) => [...stream.unreadable(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness())],
     eventsJson: (range = {}) => ({
       [Symbol.iterator]: () =>
         stream.all(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness()),
     }),
     get totalEvents() {
-      return timeline.total + changes.delta;
+      return timeline.total + changes.delta + stream.restampedTotal;
     },
     stop: async () => {
       abortWaits();

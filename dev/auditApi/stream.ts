@@ -3,7 +3,7 @@
 // in range + size) plus the visibility window (see visibility.ts); nothing proportional to the total.
 import { StoreChanges } from './changes';
 import { generatedId } from './eventIds';
-import { mergeExtras, type ExtraEvent } from './extraEvent';
+import { extraOrder, mergeExtras, type ExtraEvent } from './extraEvent';
 import { PageChunks } from './pageChunks';
 import { RenderedEvents } from './rendered';
 import { withEscapedId } from './escapes';
@@ -12,10 +12,20 @@ import { createRenderer, type EventRenderer } from './renderer';
 import { lowerBound, mergeUnique } from './sorted';
 import { tiePermutation } from './ties';
 import type { Timeline } from './timeline';
-import type { AuditFaults, AuditUnreadable } from './types';
+import type { AuditFaults, AuditRestamped, AuditUnreadable } from './types';
 import { unreadableJson, unreadableKind } from './unreadable';
 import { RangeView, type Cursor } from './view';
+import { hash32 } from './random';
 import { VisibilityIndex, lagMs, type Lateness } from './visibility';
+
+const SALT_RESTAMP = 0x2e57;
+/** A re-stamped copy comes at most this much after the event's first instant: in the same or the next hour. */
+const RESTAMP_MAX_MS = 3_600_000;
+
+/** The first index at or after lo that is every-1 modulo every: the every-th, 2·every-th, … generated event. */
+function firstEvery(lo: number, every: number): number {
+  return lo + ((every - 1 - (lo % every)) % every);
+}
 
 export interface PageRequest {
   /** Inclusive. */
@@ -27,7 +37,7 @@ export interface PageRequest {
 }
 
 /** Faults that change what is stored: the same on every request, and in eventsJson(). */
-export type StoredFaults = Pick<AuditFaults, 'unreadable'>;
+export type StoredFaults = Pick<AuditFaults, 'unreadable' | 'restampIds'>;
 
 /** Faults that change which events a page holds, or their order. */
 export interface PageShape {
@@ -54,6 +64,8 @@ export class EventStream {
   private readonly visibility: VisibilityIndex;
   private readonly rendered: RenderedEvents | undefined;
   private stored: StoredFaults = {};
+  private restampKey = '';
+  private restampCache: ExtraEvent[] = [];
 
   constructor(readonly timeline: Timeline, options: { prerender?: boolean; renderer?: EventRenderer; changes?: StoreChanges } = {}) {
     this.renderer = options.renderer ?? createRenderer(timeline.key);
@@ -64,7 +76,15 @@ export class EventStream {
 
   /** Takes the faults that change what is stored (the fault state calls this whenever faults are set). */
   configure(faults: StoredFaults): void {
-    this.stored = { unreadable: faults.unreadable };
+    this.stored = { unreadable: faults.unreadable, restampIds: faults.restampIds };
+    this.restampKey = '';
+    this.restampCache = [];
+  }
+
+  /** Stored re-stamped copies, removed ones included: one per every-th generated event. */
+  get restampedTotal(): number {
+    const every = this.stored.restampIds?.every;
+    return every === undefined ? 0 : Math.floor(this.timeline.count / every);
   }
 
   /** JSON text of generated event i as stored: generatedJson, unless the unreadable fault spoils it. */
@@ -86,7 +106,7 @@ export class EventStream {
     const { lo, end, hidden } = this.visibility.visibleGenerated(t.firstAtOrAfter(minMs), t.firstAtOrAfter(maxMs), nowMs, late);
     const removed = this.changes.removedGenerated;
     const excluded = removed.length === 0 ? hidden : mergeUnique(hidden, removed.slice(lowerBound(removed, lo), lowerBound(removed, end)));
-    return new RangeView(t, lo, end, excluded, this.extrasIn(minMs, maxMs, nowMs), duplicatesEvery);
+    return new RangeView(t, lo, end, excluded, this.extrasIn(minMs, maxMs, nowMs, late), duplicatesEvery);
   }
 
   page(req: PageRequest, nowMs: number, late: Lateness | undefined, shape: PageShape = {}): Page {
@@ -142,14 +162,47 @@ export class EventStream {
     const removed = this.changes.removedGenerated;
     const lo = t.firstAtOrAfter(minMs);
     // The spoiled indices are every-1, 2·every-1, …: the first of them at or after lo, then every `every`.
-    for (let i = lo + ((fault.every - 1 - (lo % fault.every)) % fault.every), end = t.firstAtOrAfter(maxMs); i < end; i += fault.every) {
+    for (let i = firstEvery(lo, fault.every), end = t.firstAtOrAfter(maxMs); i < end; i += fault.every) {
       if (removed[lowerBound(removed, i)] === i) continue;
       yield { id: generatedId(t.key, i), kind: unreadableKind(fault, i)!, at: isoString(t.timestamp(i)), json: this.storedJson(i, late) };
     }
   }
 
-  /** Visible extras (caller-supplied and inserted, not removed) in [minMs, maxMs), in order. */
-  private extrasIn(minMs: number, maxMs: number, nowMs: number): ExtraEvent[] {
+  /** The re-stamped copies whose new instant is in [minMs, maxMs), in the order of their first instant. */
+  *restamped(minMs: number, maxMs: number, late: Lateness | undefined): Generator<AuditRestamped> {
+    for (const { copy, firstMs } of this.restampedCopies(minMs, maxMs, late)) {
+      yield { id: copy.id, at: isoString(firstMs), restampedAt: isoString(copy.eventMs), json: copy.json };
+    }
+  }
+
+  /** Each every-th generated event again, at a later instant up to RESTAMP_MAX_MS after its own, if that is in range. */
+  private *restampedCopies(minMs: number, maxMs: number, late: Lateness | undefined): Generator<{ copy: ExtraEvent; firstMs: number }> {
+    const every = this.stored.restampIds?.every;
+    if (every === undefined) return;
+    const t = this.timeline;
+    for (let i = firstEvery(t.firstAtOrAfter(minMs - RESTAMP_MAX_MS), every), end = t.firstAtOrAfter(maxMs); i < end; i += every) {
+      const firstMs = t.timestamp(i);
+      const eventMs = firstMs + 1 + (hash32(t.key, i, SALT_RESTAMP) % RESTAMP_MAX_MS);
+      if (eventMs < minMs || eventMs >= maxMs) continue;
+      const id = generatedId(t.key, i);
+      const receivedMs = eventMs + lagMs(t.key, i, late);
+      yield { copy: { json: this.renderer.json(i, eventMs, receivedMs, id), id, eventMs, visibleMs: receivedMs, rank: t.rankOf({ eventMs, id }) }, firstMs };
+    }
+  }
+
+  /** restampedCopies in extra order; the last range asked is kept, since a window's pages ask the same one. */
+  private restampedIn(minMs: number, maxMs: number, late: Lateness | undefined): ExtraEvent[] {
+    if (this.stored.restampIds === undefined) return [];
+    const key = `${minMs},${maxMs},${late ? `${late.fraction}/${late.delayMs}` : ''}`;
+    if (key !== this.restampKey) {
+      this.restampCache = [...this.restampedCopies(minMs, maxMs, late)].map((c) => c.copy).sort(extraOrder);
+      this.restampKey = key;
+    }
+    return this.restampCache;
+  }
+
+  /** Visible extras (caller-supplied, inserted and re-stamped; not removed) in [minMs, maxMs), in order. */
+  private extrasIn(minMs: number, maxMs: number, nowMs: number, late: Lateness | undefined): ExtraEvent[] {
     const t = this.timeline;
     const gone = this.changes.removedExtraIds;
     const given: ExtraEvent[] = [];
@@ -157,7 +210,9 @@ export class EventStream {
       if (t.extras[j].visibleMs <= nowMs && !gone.has(t.extras[j].id)) given.push(t.extras[j]);
     }
     const inserted = this.changes.inserted.filter((e) => e.eventMs >= minMs && e.eventMs < maxMs && e.visibleMs <= nowMs);
-    return inserted.length === 0 ? given : mergeExtras(given, inserted);
+    const restamped = this.restampedIn(minMs, maxMs, late).filter((e) => e.visibleMs <= nowMs && !gone.has(e.id));
+    const merged = inserted.length === 0 ? given : mergeExtras(given, inserted);
+    return restamped.length === 0 ? merged : mergeExtras(merged, restamped);
   }
 
   /** Generated events [from, to) joined by ","; the lateness fault changes their bytes, so it renders anew. */

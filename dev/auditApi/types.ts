@@ -73,6 +73,20 @@ export interface AuditFaults {
   /** Every Nth generated event is stored unreadable, `kinds` (default all) in turn; the same on every request.
    * Legacy records carry the leap second or the zoneless time as an ISO string in `dateTime`. See AuditApi.unreadable(). */
   unreadable?: { every: number; kinds?: UnreadableKind[] };
+  /** Every Nth generated event is stored a second time, re-stamped: same id, the same body rendered at a later instant
+   * (up to an hour later: the same or the next hour), a stored event of its own. See AuditApi.restamped(). */
+  restampIds?: { every: number };
+}
+
+/** A re-stamped copy the restampIds fault stores: ground truth for tests. */
+export interface AuditRestamped {
+  id: string;
+  /** The first instant (the event as generated), ISO-8601 UTC. */
+  at: string;
+  /** The copy's instant, later, in the same or the next hour. */
+  restampedAt: string;
+  /** The copy's exact JSON text as served. */
+  json: string;
 }
 
 /** An event the unreadable fault spoiled: ground truth for tests. */
@@ -143,10 +157,12 @@ export interface AuditApi {
   mutations(): AuditMutations;
   /** The events the unreadable fault spoils in a range (by their instant as generated), in order. */
   unreadable(range?: { minDate?: Date; maxDate?: Date }): AuditUnreadable[];
+  /** The re-stamped copies whose new instant is in a range, in the order of their first instant. */
+  restamped(range?: { minDate?: Date; maxDate?: Date }): AuditRestamped[];
   /** The stored events in (time, id) order, each once, as the exact JSON text served (for tests and the demo's
    * verification); reflects mutations; lazy, O(1) memory. */
   eventsJson(range?: { minDate?: Date; maxDate?: Date }): Iterable<string>;
-  /** How many distinct events are stored now. */
+  /** How many distinct events are stored now (a re-stamped copy is one of its own). */
   readonly totalEvents: number;
   stop(): Promise<void>;
 }

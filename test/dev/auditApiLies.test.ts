@@ -1,6 +1,6 @@
 // Fault switches for what a hostile upstream does (issue 22), over loopback HTTP against the real server: counts
-// that lie, ids spelled two ways, unreadable events, and their validation and ground truth.
-import { startAuditApi, type AuditApi, type AuditUnreadable } from '../../dev/auditApi';
+// that lie, ids spelled two ways, unreadable events, ids re-stamped, and their validation and ground truth.
+import { startAuditApi, type AuditApi, type AuditRestamped, type AuditUnreadable } from '../../dev/auditApi';
 import { escapedIdToken } from '../../dev/auditApi/escapes';
 import { adminCall, bearer, getPage, pageByOffset } from '../support/auditHttp';
 
@@ -289,6 +289,87 @@ describe('unreadable', () => {
     [{ unreadable: { every: 2, kinds: ['noTime', 'noTime'] } }, /unreadable.kinds must be/],
     [{ unreadable: { every: 2, kinds: 'noTime' } }, /unreadable.kinds must be/],
     [{ unreadable: { every: 2, kind: 'noTime' } }, /unreadable.kind is not a known setting; known: every, kinds/],
+  ] as const)('PUT /_admin/faults refuses %j with a message naming it', async (faults, message) => {
+    const res = await adminCall(api, 'PUT', 'faults', faults);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(message);
+  });
+});
+
+describe('restampIds', () => {
+  let api: AuditApi;
+  let auth: string;
+  beforeAll(async () => {
+    api = await startAuditApi({ events: { count: 60, start: START, spanSeconds: 3600, seed: 9 } });
+    auth = bearer(api.apiKey);
+  });
+  afterAll(() => api.stop());
+  afterEach(() => {
+    api.resetFaults();
+    api.setNow(null);
+  });
+  const parsed = (texts: string[]) => texts.map((t) => JSON.parse(t));
+
+  test('every Nth event is stored a second time, same id, at a later instant in the same or the next hour, in time order', async () => {
+    const before = [...api.eventsJson()];
+    api.setFaults({ restampIds: { every: 10 } });
+    const truth: AuditRestamped[] = api.restamped();
+    expect(truth).toHaveLength(6);
+    expect((await adminCall(api, 'GET', 'restamped')).body).toEqual(truth);
+    expect(api.totalEvents).toBe(66);
+    const { body } = await getPage(api, { ...TWO_HOURS, size: 1000 }, auth);
+    expect(body.count).toBe(66);
+    const served = body.hits.map((h: unknown) => JSON.stringify(h));
+    expect(served).toEqual([...api.eventsJson()]);
+    expect((await pageByOffset(api, TWO_HOURS, 7, auth)).hits).toEqual(served);
+    const times = body.hits.map((h: any) => Date.parse(h.eventTimestamp));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(served.filter((t: string) => !before.includes(t))).toEqual(expect.arrayContaining(truth.map((r) => r.json)));
+    for (const r of truth) {
+      const [first, copy] = body.hits.filter((h: any) => h.id === r.id);
+      expect(first.eventTimestamp).toBe(r.at);
+      expect(copy.eventTimestamp).toBe(r.restampedAt);
+      const [at, again] = [Date.parse(r.at), Date.parse(r.restampedAt)];
+      expect(again).toBeGreaterThan(at);
+      expect(Math.floor(again / 3_600_000) - Math.floor(at / 3_600_000)).toBeLessThanOrEqual(1);
+      // The same event: only its times (and the session, which is per hour) differ.
+      const same = (e: any) => ({ ...e, eventTimestamp: 0, receivedTimestamp: 0, sessionId: 0 });
+      expect(same(copy)).toEqual(same(first));
+    }
+    expect(new Set(parsed(before).map((e) => e.id))).toEqual(new Set(body.hits.map((h: any) => h.id)));
+  });
+
+  test('the truth by range is by the copy\'s instant; a copy is served only once the clock reaches it', async () => {
+    api.setFaults({ restampIds: { every: 4 } });
+    const all = api.restamped();
+    const second = { minDate: new Date('2024-05-01T01:00:00.000Z'), maxDate: new Date('2024-05-01T02:00:00.000Z') };
+    const late = api.restamped(second);
+    expect(late.length).toBeGreaterThan(0);
+    expect(late).toEqual(all.filter((r) => r.restampedAt >= '2024-05-01T01:00:00.000Z'));
+    expect((await adminCall(api, 'GET', `restamped?minDate=2024-05-01T01:00:00.000Z`)).body).toEqual(late);
+    expect((await getPage(api, { minDate: '2024-05-01T01:00:00.000Z', maxDate: TWO_HOURS.maxDate, size: 100 }, auth)).body.hits.map((h: any) => h.id).sort()).toEqual(late.map((r) => r.id).sort());
+    const now = new Date('2024-05-01T01:00:00.000Z');
+    api.setNow(now);
+    const ids = (await getPage(api, { ...TWO_HOURS, size: 1000 }, auth)).body.hits.map((h: any) => h.id);
+    for (const r of all) expect(ids.filter((id: string) => id === r.id)).toHaveLength(Date.parse(JSON.parse(r.json).receivedTimestamp) <= now.getTime() ? 2 : 1);
+  });
+
+  test('legacy records are re-stamped in dateTime', async () => {
+    const legacy = await startAuditApi({ events: { count: 10, start: START, spanSeconds: 600, kind: 'immuta-legacy' }, faults: { restampIds: { every: 5 } } });
+    try {
+      const { body } = await getPage(legacy, { ...TWO_HOURS, size: 100 }, legacy.apiKey);
+      expect(body.count).toBe(12);
+      for (const r of legacy.restamped()) {
+        expect(body.hits.filter((h: any) => h.id === r.id).map((h: any) => h.dateTime)).toEqual([Date.parse(r.at), Date.parse(r.restampedAt)]);
+      }
+    } finally {
+      await legacy.stop();
+    }
+  });
+
+  test.each([
+    [{ restampIds: { every: 0 } }, /restampIds.every must be an integer ≥ 1/],
+    [{ restampIds: { every: 3, within: 60 } }, /restampIds.within is not a known setting; known: every/],
   ] as const)('PUT /_admin/faults refuses %j with a message naming it', async (faults, message) => {
     const res = await adminCall(api, 'PUT', 'faults', faults);
     expect(res.status).toBe(400);
