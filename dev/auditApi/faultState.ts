@@ -114,8 +114,13 @@ export class FaultState {
   }
 
   shape(page: number): PageShape {
-    const { duplicates, unstableTies, escapedIds } = this.faults;
-    return { duplicatesEvery: duplicates?.every, tieRequest: unstableTies ? page : undefined, escapeIds: escapedIds !== undefined && page % escapedIds.every === 0 };
+    const { duplicates, unstableTies, escapedIds, sortWithinPagesOnly } = this.faults;
+    return {
+      duplicatesEvery: duplicates?.every,
+      tieRequest: unstableTies ? page : undefined,
+      escapeIds: escapedIds !== undefined && page % escapedIds.every === 0,
+      shardedPages: sortWithinPagesOnly === true,
+    };
   }
 
   /** The `count` an answer carries for a range that holds `count`: none with noCount, else as countOffset and countCap say. */

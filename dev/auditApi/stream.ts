@@ -19,12 +19,20 @@ import { hash32 } from './random';
 import { VisibilityIndex, lagMs, type Lateness } from './visibility';
 
 const SALT_RESTAMP = 0x2e57;
+const SALT_SHARD = 0x54a2;
 /** A re-stamped copy comes at most this much after the event's first instant: in the same or the next hour. */
 const RESTAMP_MAX_MS = 3_600_000;
 
 /** The first index at or after lo that is every-1 modulo every: the every-th, 2·every-th, … generated event. */
 function firstEvery(lo: number, every: number): number {
   return lo + ((every - 1 - (lo % every)) % every);
+}
+
+/** sortWithinPagesOnly: the shard (0 or 1) a caller-supplied or re-stamped event is stored on, by a hash of its id. */
+function shardOfId(id: string): number {
+  let h = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 24) & 1;
 }
 
 export interface PageRequest {
@@ -47,6 +55,8 @@ export interface PageShape {
   tieRequest?: number;
   /** escapedIds: this answer spells every id with JSON escapes. */
   escapeIds?: boolean;
+  /** sortWithinPagesOnly: pages are cut from the two shards in turn, and only each page is sorted. */
+  shardedPages?: boolean;
 }
 
 export interface Page {
@@ -122,30 +132,61 @@ export class EventStream {
       else if (unreadable !== undefined && unreadableKind(unreadable, at.index) !== undefined) out.extra(this.storedJson(at.index, late));
       else out.generated(at.index);
     };
-    if (shape.tieRequest === undefined) {
+    const positions = shape.shardedPages ? this.shardedPositions(view, req.offset, take) : undefined;
+    if (shape.tieRequest === undefined && positions === undefined) {
       for (let k = 0; k < take && c.next(); k++) emit(c);
       return { count: view.count, hits: out.hits, chunks: out.finish() };
     }
-    // Each position is served the event at a permuted position of its own tie group.
+    // Each position is served the event at a permuted position of its own tie group (unstableTies); the positions
+    // are consecutive unless sortWithinPagesOnly picked them.
     let groupMs = NaN;
     let groupStart = 0;
     let permute = (k: number) => k;
-    for (let p = req.offset; p < req.offset + take && c.next(); p++) {
-      const ms = c.extra ? c.extra.eventMs : this.timeline.timestamp(c.index);
-      if (ms !== groupMs) {
-        groupMs = ms;
-        groupStart = view.positionOfTime(ms);
-        permute = tiePermutation(this.timeline.key, shape.tieRequest, ms, view.positionOfTime(ms + 1) - groupStart);
-      }
-      const q = groupStart + permute(p - groupStart);
-      let at = c;
-      if (q !== p) {
-        at = view.cursor(q);
-        at.next();
+    let read = c;
+    let next = req.offset;
+    for (let k = 0; k < take; k++) {
+      const p = positions ? positions[k]! : req.offset + k;
+      if (p !== next) read = view.cursor(p);
+      if (!read.next()) break;
+      next = p + 1;
+      let at = read;
+      if (shape.tieRequest !== undefined) {
+        const ms = read.extra ? read.extra.eventMs : this.timeline.timestamp(read.index);
+        if (ms !== groupMs) {
+          groupMs = ms;
+          groupStart = view.positionOfTime(ms);
+          permute = tiePermutation(this.timeline.key, shape.tieRequest, ms, view.positionOfTime(ms + 1) - groupStart);
+        }
+        const q = groupStart + permute(p - groupStart);
+        if (q !== p) {
+          at = view.cursor(q);
+          at.next();
+        }
       }
       emit(at);
     }
     return { count: view.count, hits: out.hits, chunks: out.finish() };
+  }
+
+  /**
+   * sortWithinPagesOnly: the view's events live on two shards (by a hash of the id, so neither follows time), each in
+   * (time, id) order. The answer's order is the shards' events taken in turn (one from each, then the rest of the
+   * longer one); a page is [offset, offset + take) of that order, sorted by (time, id). Each shard applies the range
+   * itself, so asking again from the last instant seen does not help: the lagging shard's events before it are gone.
+   * Returns the page's positions in the view, ascending. O(events in range).
+   */
+  private shardedPositions(view: RangeView, offset: number, take: number): number[] {
+    const shards: [number[], number[]] = [[], []];
+    const c = view.cursor(0);
+    for (let p = 0; p < view.count && c.next(); p++) {
+      shards[c.extra ? shardOfId(c.extra.id) : hash32(this.timeline.key, c.index, SALT_SHARD) & 1].push(p);
+    }
+    const [a, b] = shards;
+    const paired = Math.min(a.length, b.length);
+    const longer = a.length > b.length ? a : b;
+    const out: number[] = [];
+    for (let k = offset; k < offset + take; k++) out.push(k < 2 * paired ? (k % 2 === 0 ? a : b)[Math.floor(k / 2)]! : longer[k - paired]!);
+    return out.sort((x, y) => x - y);
   }
 
   /** Every stored event in [minMs, maxMs), each once, regardless of the clock, in order, lazily. */

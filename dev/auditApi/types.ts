@@ -76,6 +76,9 @@ export interface AuditFaults {
   /** Every Nth generated event is stored a second time, re-stamped: same id, the same body rendered at a later instant
    * (up to an hour later: the same or the next hour), a stored event of its own. See AuditApi.restamped(). */
   restampIds?: { every: number };
+  /** Events live on two shards (by id); a page takes their events in turn and only the page is sorted: the order
+   * breaks across pages, and each shard filters the range itself, so asking from the last instant seen skips events. */
+  sortWithinPagesOnly?: boolean;
 }
 
 /** A re-stamped copy the restampIds fault stores: ground truth for tests. */

@@ -33,8 +33,8 @@ Sample audit API (see docs/local-stack.md):
   --faults JSON        faults from the start, as for PUT /_admin/faults, e.g.
                          '{"pageCap":50,"unstableTies":true,"bounds":{"minDate":"exclusive","maxDate":"inclusive"}}'
                          switches: pageCap, unstableTies, bounds, duplicates, mutate, noCount, countCap,
-                         countOffset, escapedIds, unreadable, restampIds, late, rateLimit, serverErrors, delayMs,
-                         malformed, truncated, reset
+                         countOffset, escapedIds, unreadable, restampIds, sortWithinPagesOnly, late, rateLimit,
+                         serverErrors, delayMs, malformed, truncated, reset
   -h, --help           show this help`;
 
 function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T | undefined {

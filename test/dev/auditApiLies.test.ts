@@ -1,5 +1,6 @@
 // Fault switches for what a hostile upstream does (issue 22), over loopback HTTP against the real server: counts
-// that lie, ids spelled two ways, unreadable events, ids re-stamped, and their validation and ground truth.
+// that lie, ids spelled two ways, unreadable events, ids re-stamped, order broken across pages, and their validation
+// and ground truth.
 import { startAuditApi, type AuditApi, type AuditRestamped, type AuditUnreadable } from '../../dev/auditApi';
 import { escapedIdToken } from '../../dev/auditApi/escapes';
 import { adminCall, bearer, getPage, pageByOffset } from '../support/auditHttp';
@@ -374,5 +375,86 @@ describe('restampIds', () => {
     const res = await adminCall(api, 'PUT', 'faults', faults);
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(message);
+  });
+});
+
+describe('sortWithinPagesOnly', () => {
+  let api: AuditApi;
+  let auth: string;
+  beforeAll(async () => {
+    api = await startAuditApi({ events: { count: 100, start: START, spanSeconds: 7200, seed: 11 } });
+    auth = bearer(api.apiKey);
+  });
+  afterAll(() => api.stop());
+  afterEach(() => api.resetFaults());
+  const time = (t: string) => Date.parse(JSON.parse(t).eventTimestamp);
+  const sorted = (texts: string[]) => [...texts].sort((a, b) => time(a) - time(b) || (JSON.parse(a).id < JSON.parse(b).id ? -1 : 1));
+
+  test('each page is sorted, the pages are not; paged by offset to the count, every event comes once', async () => {
+    api.setFaults({ sortWithinPagesOnly: true });
+    const truth = [...api.eventsJson()].filter((t) => time(t) < Date.parse(HOUR.maxDate));
+    const { pages, hits } = await pageByOffset(api, HOUR, 10, auth);
+    expect((await getPage(api, { ...HOUR, size: 1 }, auth)).body.count).toBe(truth.length);
+    expect(sorted(hits)).toEqual(truth);
+    expect(hits).not.toEqual(truth);
+    for (const page of pages) expect(page).toEqual(sorted(page));
+    const backwards = pages.filter((p, k) => k > 0 && p.length > 0 && time(p[0]!) < time(pages[k - 1]!.at(-1)!));
+    expect(backwards.length).toBeGreaterThan(0);
+    // A page as large as the range is the range, sorted.
+    expect((await getPage(api, { ...HOUR, size: 1000 }, auth)).body.hits.map((h: unknown) => JSON.stringify(h))).toEqual(truth);
+    expect((await pageByOffset(api, HOUR, 10, auth)).pages).toEqual(pages);
+  });
+
+  test('asking again from the last instant seen (keyset) skips events, though minDate is honoured', async () => {
+    api.setFaults({ sortWithinPagesOnly: true });
+    const truth = [...api.eventsJson({ minDate: new Date(HOUR.minDate), maxDate: new Date(HOUR.maxDate) })];
+    const got: string[] = [];
+    let from = HOUR.minDate;
+    for (let n = 0; n < 100; n++) {
+      const { body } = await getPage(api, { minDate: from, maxDate: HOUR.maxDate, size: 10 }, auth);
+      const page = body.hits.map((h: unknown) => JSON.stringify(h));
+      for (const t of page) expect(time(t)).toBeGreaterThanOrEqual(Date.parse(from));
+      got.push(...page);
+      if (page.length < 10) break;
+      from = new Date(time(page.at(-1)!) + 1).toISOString();
+    }
+    expect(new Set(got).size).toBe(got.length);
+    expect(got.length).toBeLessThan(truth.length);
+    expect(got.every((t) => truth.includes(t))).toBe(true);
+  });
+
+  test('over a range wider than a window, past-end hits come on a page before in-window ones', async () => {
+    api.setFaults({ sortWithinPagesOnly: true });
+    const end = Date.parse('2024-05-01T00:30:00.000Z');
+    const { pages } = await pageByOffset(api, TWO_HOURS, 25, auth);
+    const firstPast = pages.findIndex((p) => p.some((t) => time(t) >= end));
+    expect(pages.slice(firstPast + 1).some((p) => p.some((t) => time(t) < end))).toBe(true);
+  });
+
+  test('with every other new switch at once: paged by offset until empty, every stored event comes once, by value', async () => {
+    api.setFaults({
+      countCap: { max: 20 }, countOffset: { by: -5 }, escapedIds: { every: 3 }, unreadable: { every: 7 }, restampIds: { every: 6 }, sortWithinPagesOnly: true,
+    });
+    const range = { minDate: new Date(TWO_HOURS.minDate), maxDate: new Date(TWO_HOURS.maxDate) };
+    const truth = [...api.eventsJson(range)];
+    expect(truth.length).toBe(100 + api.restamped(range).length);
+    const got: string[] = [];
+    const answers: string[] = [];
+    for (let offset = 0, n = 0; n < 100; n++) {
+      const { text, body } = await getPage(api, { ...TWO_HOURS, offset, size: 9 }, auth);
+      answers.push(text);
+      expect(body.count).toBe(20);
+      if (body.hits.length === 0) break;
+      got.push(...body.hits.map((h: unknown) => JSON.stringify(h)));
+      offset += body.hits.length;
+    }
+    const canonical = (texts: string[]) => texts.map((t) => JSON.stringify(JSON.parse(t))).sort();
+    expect(canonical(got)).toEqual(canonical(truth));
+    expect(answers.filter((t) => t.includes('\\u00'))).toHaveLength(Math.floor(answers.length / 3));
+  });
+
+  test('PUT /_admin/faults refuses a value that is not true or false', async () => {
+    const res = await adminCall(api, 'PUT', 'faults', { sortWithinPagesOnly: 'yes' });
+    expect(res).toMatchObject({ status: 400, body: { message: 'faults.sortWithinPagesOnly must be true or false' } });
   });
 });
