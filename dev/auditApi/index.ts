@@ -15,7 +15,7 @@ import { TokenStore } from './tokens';
 import type { AuditApi, AuditApiStartOptions } from './types';
 
 export type {
-  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, AuditRestamped, AuditUnreadable, TimestampStyle, UnreadableKind,
+  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, AuditRestamped, AuditUnreadable, TimestampStyle,
 } from './types';
 export { AUTH_MODES } from './auth';
 export { parseFaults } from './faults';
