@@ -1,5 +1,6 @@
 // The live fault state: the configured switches, the counts still remaining, and the number of pages
-// answered since the faults were set (it seeds unstableTies and times the mutate fault).
+// answered since the faults were set (it seeds unstableTies, picks the answers escapedIds spells with escapes, and
+// times the mutate fault). Faults that change what is stored (unreadable, restampIds) live in the stream (onSet).
 // Order of application (server.ts): auth, rateLimit, serverErrors, delay, then malformed/truncated/reset.
 import { Rng } from '../seededRandom';
 import { parseFaults } from './faults';
