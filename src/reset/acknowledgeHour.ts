@@ -1,6 +1,6 @@
 import { acknowledgeHour, type Acknowledged, type Checkpoint } from '../checkpoint/checkpoint';
 import { ExportError, hasCode } from '../errors';
-import type { ResettableStore } from './resetCheckpoint';
+import type { CheckpointStore } from '../ports/checkpointStore';
 
 export interface AcknowledgeOptions {
   /** The start of the UTC hour, as `noticed` lists it. */
@@ -22,7 +22,7 @@ export interface AcknowledgeResult {
  * Accepts a short hour as it stands, under the single-writer lease (no run moves the checkpoint in between): the
  * hour leaves `noticed` for `acknowledged`, so runs can end `caught-up` again. An hour that is not noticed is refused.
  */
-export async function acknowledgeUnderLease(store: ResettableStore, { hour, by, at, abortSignal }: AcknowledgeOptions): Promise<AcknowledgeResult> {
+export async function acknowledgeUnderLease(store: CheckpointStore, { hour, by, at, abortSignal }: AcknowledgeOptions): Promise<AcknowledgeResult> {
   const before = await store.load({ abortSignal });
   if (!before) throw notNoticed(hour, undefined);
   let acquired;
