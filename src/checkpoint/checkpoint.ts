@@ -102,7 +102,7 @@ export interface Acknowledged {
 }
 
 /** A count of a whole hour by the re-check: how many the API holds beyond those exported (0 or less: none missing). */
-export interface Counted {
+interface Counted {
   hour: string;
   missing: number;
   countedAt: string;
