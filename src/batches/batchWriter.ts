@@ -188,6 +188,15 @@ export class BatchWriter {
     void this.#queue(async (stored) => ({ checkpoint: advanceCheckpoint(stored.checkpoint, next), etag: stored.etag }));
   }
 
+  /**
+   * Waits until every batch handed over so far is flushed, with its ids in the ledger and the manifests due
+   * written: what `planned` lists is then in the lake. Throws the first failure. The writer stays open.
+   */
+  async committed(): Promise<void> {
+    await this.#tail;
+    if (this.#failure) throw this.#failure.error;
+  }
+
   /** Stops everything still in flight (the run is failing for another reason); settled() then throws `reason`. */
   abort(reason: unknown): void {
     this.#fail(reason);

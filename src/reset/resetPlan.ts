@@ -36,6 +36,7 @@ export function planReset(old: Checkpoint | undefined, start: Date, root: string
       version: 2, origin: watermark, watermark,
       ...(file ? { file } : {}),
       ...(kept.length > 0 ? { noticed: kept } : {}),
+      ...(old.acknowledged?.length ? { acknowledged: old.acknowledged } : {}),
       ...(old.chain ? { chain: old.chain } : {}),
       ...(old.pendingManifests?.length ? { pendingManifests: old.pendingManifests } : {}),
       ...(openHour ? { openHour } : {}),

@@ -65,6 +65,7 @@ const schema = z.object({
         .object({
           hoursChecked: z.number().int(), hoursUnverified: z.number().int(), lateFound: z.number().int(), lateAppended: z.number().int(),
           countDown: z.array(z.object({ hour: iso, fewer: z.number().int() })), hours: z.array(z.object({ hour: iso, appended: z.number().int() })),
+          short: z.array(z.object({ hour: iso, missing: z.number().int() })).optional(),
         })
         .optional(),
     })

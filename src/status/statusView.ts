@@ -3,7 +3,7 @@ import type { CheckpointStore } from '../ports/checkpointStore';
 import type { Clock } from '../ports/clock';
 import type { StatusStore } from './statusStore';
 import { parseNcrontab } from '../config/ncrontab';
-import type { Chain } from '../checkpoint/checkpoint';
+import type { Acknowledged, Chain } from '../checkpoint/checkpoint';
 import type { LastRun, RecheckTotals } from './statusRecord';
 
 /** The export's status as operators read it (the reference product's export configuration and job views). */
@@ -18,10 +18,13 @@ export interface StatusView {
   /** Every event before this time is in the lake, except in the hours of `noticed`. */
   watermark: string | null;
   /**
-   * Hours for which the audit API came to count more events than were exported (they became visible behind the
-   * paging, too late to place), with how many: not in the lake.
+   * Hours for which the audit API counts more events than the lake holds (they became visible behind the paging,
+   * or a re-check found them and could not append them), with how many as of the latest count (`countedAt`): every
+   * run ends `incomplete` while one is listed.
    */
-  noticed: Array<{ hour: string; missing: number; noticedAt: string }>;
+  noticed: Array<{ hour: string; missing: number; noticedAt: string; countedAt: string }>;
+  /** Short hours an operator accepted (`checkpoint acknowledge`): how many were missing, who and when. */
+  acknowledged: Acknowledged[];
   /** Re-checks of closed hours over all recorded runs (the last run's are in lastRun.recheck). */
   recheckTotals: RecheckTotals | null;
   /** The manifests' hash chain: its head (sha256 of the last manifest), that manifest's path and time, how many. */
@@ -56,7 +59,8 @@ export async function readStatus(root: StatusSources, options: { abortSignal: Ab
     connectionCheckedAt: record?.connection?.checkedAt ?? null,
     lastRun: record?.lastRun ?? null,
     watermark,
-    noticed: stored?.checkpoint.noticed ?? [],
+    noticed: (stored?.checkpoint.noticed ?? []).map((n) => ({ ...n, countedAt: n.countedAt ?? n.noticedAt })),
+    acknowledged: stored?.checkpoint.acknowledged ?? [],
     manifests: chainOf(stored?.checkpoint.chain),
     recheckTotals: record?.recheckTotals ?? null,
     lagSeconds: watermark ? Math.max(0, Math.floor((now.getTime() - Date.parse(watermark)) / 1000)) : null,
