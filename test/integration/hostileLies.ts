@@ -83,10 +83,13 @@ describe(`an audit API that lies (${kind})`, () => {
     }
     return counts;
   }
-  /** Every unreadable event byte for byte in a quarantine file of the hour it was served in, once; nothing else there. */
-  function expectQuarantined(quarantine: Map<string, string[]>, path: string, truth: AuditUnreadable[]): void {
-    const found = [...quarantine].flatMap(([file, lines]) => lines.map((line) => `${file.slice(0, file.lastIndexOf('/') + 1)} ${line}`));
-    expect(found.sort()).toEqual(truth.map((u) => `${reported.quarantineFolder(path, new Date(u.at))} ${u.json}`).sort());
+  /**
+   * Every unreadable event in a quarantine file of the hour it was served in, once; nothing else there. Byte for byte,
+   * or with `same` by what it maps them to (byValue where ids may come spelled with escapes).
+   */
+  function expectQuarantined(quarantine: Map<string, string[]>, path: string, truth: AuditUnreadable[], same: (line: string) => string = (l) => l): void {
+    const found = [...quarantine].flatMap(([file, lines]) => lines.map((line) => `${file.slice(0, file.lastIndexOf('/') + 1)} ${same(line)}`));
+    expect(found.sort()).toEqual(truth.map((u) => `${reported.quarantineFolder(path, new Date(u.at))} ${same(u.json)}`).sort());
   }
   /** The latest manifest revision of each hour, parsed: hour → manifest. */
   async function latestManifests(path: string): Promise<Map<string, Loose>> {
@@ -271,7 +274,8 @@ describe(`an audit API that lies (${kind})`, () => {
     const spoiled = new Set(truth.map((u) => u.json));
     const { hours, quarantine } = await lake(env.ADLS_PATH);
     expectExactlyOnce(hours, h.apiEvents().filter((j) => !spoiled.has(j)).map(expectedLine), timeOf, byValue);
-    expectQuarantined(quarantine, env.ADLS_PATH, truth);
+    // Answers that spell ids with escapes may be the ones an unreadable event was kept from: compared by value.
+    expectQuarantined(quarantine, env.ADLS_PATH, truth, byValue);
     // Each unreadable event counted once over the runs; a run that quarantined one ends incomplete.
     expect(runs.reduce((n, r) => n + reported.quarantined(r.source).total, 0)).toBe(6);
     for (const r of runs) if (reported.quarantined(r.source).total > 0) expect(r.status).toBe('incomplete');
