@@ -4,22 +4,12 @@
 import type { AuditFaults } from '../../dev/auditApi';
 import { readStatus } from '../../src/status/statusView';
 import { startHarness, type Harness } from '../support/exporterHarness';
+import { expectExactlyOnce, lineTime } from '../support/exactlyOnce';
 import { Composition } from '../../src/run/composition';
 
 const T0 = new Date('2026-05-01T00:00:00.000Z');
 const NOW = new Date(T0.getTime() + 4 * 3600_000);
 const SPAN = 3 * 3600;
-
-/** Each line once, nothing else; and within each file, times never go back (ties may come in any order). */
-function expectExactlyOnce(files: Map<string, string[]>, expected: string[], timeOf: (line: string) => number): void {
-  const lines = [...files.values()].flat();
-  expect(lines.length).toBe(new Set(lines).size);
-  expect([...lines].sort()).toEqual([...expected].sort());
-  for (const [file, content] of files) {
-    const times = content.map(timeOf);
-    times.forEach((t, i) => i > 0 && expect({ file, t }).toEqual({ file, t: Math.max(t, times[i - 1]!) }));
-  }
-}
 
 /** More events at one instant than fit in a page (3g), in every scenario. */
 function crowdedInstant(kind: 'immuta-uam' | 'immuta-legacy'): object[] {
@@ -31,10 +21,7 @@ export function describeHostileApi(kind: 'immuta-uam' | 'immuta-legacy', auth: '
 describe(`a hostile ${kind} API (auth ${auth})`, () => {
   let h: Harness;
   const api = () => h.stack.auditApi;
-  const timeOf = (line: string) => {
-    const e = JSON.parse(line) as { eventTimestamp?: string; dateTime?: number };
-    return kind === 'immuta-uam' ? Date.parse(e.eventTimestamp!) : Number(e.dateTime);
-  };
+  const timeOf = lineTime(kind);
   beforeAll(async () => {
     // Ties of three events at each instant, so an order that changes between requests shows.
     h = await startHarness(
