@@ -194,6 +194,11 @@ export class IdDigests {
     this.#n++;
   }
 
+  /** Lane k (0-3) of the digest added last. */
+  lastLane(k: number): number {
+    return this.#lanes[(this.#n - 1) * 4 + k]!;
+  }
+
   /** The stored form: sorted digests, four little-endian lanes each. */
   sorted(): Buffer {
     const lanes = sortedUnique(this.#lanes, this.#n, this.#space);

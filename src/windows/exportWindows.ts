@@ -147,6 +147,14 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   // Hours this run found short and a re-check did not complete stay noticed: the run is not caught up with them.
   const stillMissing = (checkpoint.noticed ?? []).some((n) => Date.parse(n.noticedAt) >= started.getTime());
   if (stillMissing && status === 'caught-up') status = 'incomplete';
+  // An event in the lake twice (both versions of a re-stamped one) breaks exactly once: said, and not caught up.
+  source.idAtTwoTimes = [...writer.idAtTwoTimes];
+  for (const { hour, events, ids } of source.idAtTwoTimes) {
+    const quoted = ids.map((id) => JSON.stringify(id)).join(' ');
+    logger.warn('the audit API served these ids at two instants (re-stamped events): both versions are in the lake', { hour, events, ids: quoted });
+    warnings.push(`${hour}: ${events} id(s) served at two instants, both versions in the lake: ${quoted}`);
+  }
+  if (source.idAtTwoTimes.length > 0 && status === 'caught-up') status = 'incomplete';
   return {
     status,
     events: summary.events,

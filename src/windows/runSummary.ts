@@ -4,7 +4,8 @@ import type { SourceReport } from './sourceReport';
 export interface RunSummary {
   /**
    * caught-up: every event up to now − lag is in the lake, as far as the audit API's counts can tell; incomplete:
-   * caught up, but the API counts events of exported hours that came too late to place (see `source`);
+   * caught up, but the API counts events of exported hours that came too late to place, or served ids at two
+   * instants, both now in the lake (see `source`);
    * time-budget: more remains for the next run; window-limit: the run planned as many hour windows as one run
    * may (10,000) and more remain for the next; skipped: another run holds the lease.
    */
