@@ -156,8 +156,8 @@ export class BatchWriter {
       const hour = batch.start.file.hour;
       if (this.#watch!.hour !== hour) await this.#watchHour(hour);
       for (let i = first; i < last; i++) {
-        this.#ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
-        if (this.#watch!.written(this.#ids.lastLane(0), this.#ids.lastLane(1))) this.#writtenTwice(hour, idText(page, i));
+        const at = this.#ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
+        if (this.#watch!.written(this.#ids.lanes, at)) this.#writtenTwice(hour, idText(page, i));
       }
     }
     await this.#write(batch, ndjson.subarray(from, lineEnds[last - 1]!));

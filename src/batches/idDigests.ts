@@ -184,19 +184,22 @@ export class IdDigests {
     this.#n = 0;
   }
 
-  add(b: Uint8Array, start: number, end: number): void {
+  /** Adds the id token b[start..end)'s digest; returns its place in `lanes` (4 × its number). */
+  add(b: Uint8Array, start: number, end: number): number {
     if ((this.#n + 1) * 4 > this.#lanes.length) {
       const grown = new Uint32Array(this.#lanes.length * 2);
       grown.set(this.#lanes);
       this.#lanes = grown;
     }
-    digestIdInto(b, start, end, this.#lanes, this.#n * 4);
+    const at = this.#n * 4;
+    digestIdInto(b, start, end, this.#lanes, at);
     this.#n++;
+    return at;
   }
 
-  /** Lane k (0-3) of the digest added last. */
-  lastLane(k: number): number {
-    return this.#lanes[(this.#n - 1) * 4 + k]!;
+  /** The lanes of the digests added so far: digest i at 4i .. 4i+3 (the array changes as it grows). */
+  get lanes(): Uint32Array {
+    return this.#lanes;
   }
 
   /** The stored form: sorted digests, four little-endian lanes each. */

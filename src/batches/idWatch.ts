@@ -19,9 +19,9 @@ class Table {
   size = 0;
   hour = '';
 
+  /** Empty, for `hour`; keeps its size, which the hour before needed (hours are alike: no growing again). */
   clear(hour: string): void {
-    if (this.slots.length > SLOTS_MIN * 2) this.slots = new Uint32Array(SLOTS_MIN * 2);
-    else this.slots.fill(0);
+    this.slots.fill(0);
     this.size = 0;
     this.hour = hour;
   }
@@ -79,9 +79,13 @@ export class IdWatch {
     return this.#current.hour;
   }
 
-  /** Ids kept for the hour being written (for tests of the bound). */
+  /** Ids kept for the hour being written, and the bytes both tables hold (for tests of the bound). */
   get watched(): number {
     return this.#current.size;
+  }
+
+  get bytes(): number {
+    return this.#current.slots.byteLength + this.#previous.slots.byteLength;
   }
 
   /**
@@ -103,10 +107,14 @@ export class IdWatch {
     return false;
   }
 
-  /** Records an id written in the hour (its digest's first two lanes); whether it was written before in it or the hour before. */
-  written(a: number, b: number): boolean {
+  /**
+   * Records an id written in the hour, by the first two lanes of its digest at lanes[at]; whether it was written before
+   * in it or the hour before. (Read here: handing the lanes over as numbers boxed the larger ones, per event.)
+   */
+  written(lanes: Uint32Array, at: number): boolean {
+    const a = lanes[at]!;
     // (0, 0) marks an empty slot: the one id with that fingerprint is watched as (0, 1).
-    if (a === 0 && b === 0) b = 1;
+    const b = a === 0 && lanes[at + 1] === 0 ? 1 : lanes[at + 1]!;
     if (this.#previous.size > 0 && this.#previous.has(a, b)) return true;
     return this.#current.add(a, b);
   }
