@@ -117,6 +117,11 @@ export class FaultState {
     return { duplicatesEvery: this.faults.duplicates?.every, tieRequest: this.faults.unstableTies ? page : undefined };
   }
 
+  /** Whether answer `page` spells its ids escaped (escapedIds: the even-numbered answers). */
+  escapesIds(page: number): boolean {
+    return this.faults.escapedIds === true && page % 2 === 0;
+  }
+
   hasCount(): boolean {
     return this.faults.noCount !== true;
   }

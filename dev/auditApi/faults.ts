@@ -33,7 +33,7 @@ const MAX_MUTATED = 100_000;
 export function parseFaults(value: unknown): AuditFaults {
   const f = object(value, 'faults', [
     'rateLimit', 'serverErrors', 'delayMs', 'malformed', 'truncated', 'reset', 'late',
-    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount',
+    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount', 'escapedIds',
   ]);
   const out: AuditFaults = {};
   if (f.rateLimit !== undefined) {
@@ -60,7 +60,7 @@ export function parseFaults(value: unknown): AuditFaults {
     out.late = { fraction: num(o, 'fraction', 'late', { min: 0, max: 1 })!, delaySeconds: num(o, 'delaySeconds', 'late', { min: 0, max: 365 * 86400 })! };
   }
   if (f.pageCap !== undefined) out.pageCap = num(f, 'pageCap', 'faults', { min: 1, integer: true });
-  for (const name of ['unstableTies', 'noCount'] as const) {
+  for (const name of ['unstableTies', 'noCount', 'escapedIds'] as const) {
     if (f[name] !== undefined) out[name] = bool(f, name);
   }
   if (f.bounds !== undefined) {

@@ -7,6 +7,7 @@ import { admin, type AdminState } from './admin';
 import type { Authenticator } from './auth';
 import { envelope } from './envelope';
 import { InvalidFaults } from './faults';
+import { respellIds } from './escapedIds';
 import { readJson, sendError } from './httpJson';
 import { mutate } from './mutation';
 import { BadRequest, parseAuditQuery } from './query';
@@ -64,7 +65,8 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
     const asked = { minDate: params.get('minDate')!, maxDate: params.get('maxDate')! };
     const { head, tail } = envelope(stream.renderer.kind, faults.hasCount() ? page.count : undefined, asked);
     const parts: Buffer[] = [head];
-    page.chunks.forEach((chunk, k) => parts.push(...(k > 0 ? [COMMA, chunk] : [chunk])));
+    const chunks = faults.escapesIds(number) ? page.chunks.map(respellIds) : page.chunks;
+    chunks.forEach((chunk, k) => parts.push(...(k > 0 ? [COMMA, chunk] : [chunk])));
     parts.push(tail);
     const length = parts.reduce((n, p) => n + p.length, 0);
     const json = { 'content-type': 'application/json; charset=utf-8' };

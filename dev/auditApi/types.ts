@@ -60,6 +60,8 @@ export interface AuditFaults {
   mutate?: { insert?: number; remove?: number; afterRequests?: number };
   /** Answers have no `count` field. */
   noCount?: boolean;
+  /** Every other answer (the even-numbered) spells each event's "id" another legal way: "/" as "\/", its first character as a \u escape. */
+  escapedIds?: boolean;
 }
 
 /** What the mutate fault changed: ground truth for tests. */

@@ -150,6 +150,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   // An event in the lake twice (both versions of a re-stamped one) breaks exactly once: said, and not caught up.
   source.idAtTwoTimes = [...writer.idAtTwoTimes];
   for (const { hour, events, ids } of source.idAtTwoTimes) {
+    // Ids come from outside: each quoted and escaped, as JSON strings.
     const quoted = ids.map((id) => JSON.stringify(id)).join(' ');
     logger.warn('the audit API served these ids at two instants (re-stamped events): both versions are in the lake', { hour, events, ids: quoted });
     warnings.push(`${hour}: ${events} id(s) served at two instants, both versions in the lake: ${quoted}`);
