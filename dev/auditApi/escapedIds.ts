@@ -1,5 +1,6 @@
-// The escapedIds fault: a second serializer behind the same balancer, which spells each event's "id" another legal
-// way ("/" as "\/", the first character as a \u escape). The string is the same; only its bytes differ.
+// The escapedIds fault: a second serializer behind the same balancer, which spells every "id" string of an event (its
+// own and nested ones) another legal way ("/" as "\/", the first character as a \u escape). The strings are the same;
+// only their bytes differ.
 
 /** `body` (a JSON string's content, escapes kept) spelled the other way. */
 function respelled(body: string): string {
@@ -20,7 +21,7 @@ function respelled(body: string): string {
   return out;
 }
 
-/** A chunk of events (JSON objects joined by ",") with every "id" string spelled the other way. */
+/** A chunk of events (JSON objects joined by ",") with every "id" string spelled the other way (keys are never escaped by the renderer). */
 export function respellIds(chunk: Buffer): Buffer {
   return Buffer.from(chunk.toString('utf8').replace(/"id":"((?:[^"\\]|\\.)*)"/g, (_, body: string) => `"id":"${respelled(body)}"`), 'utf8');
 }

@@ -60,7 +60,8 @@ export interface AuditFaults {
   mutate?: { insert?: number; remove?: number; afterRequests?: number };
   /** Answers have no `count` field. */
   noCount?: boolean;
-  /** Every other answer (the even-numbered) spells each event's "id" another legal way: "/" as "\/", its first character as a \u escape. */
+  /** Every other answer (the even-numbered) spells every "id" string of its events (the event's own and nested ones)
+   * another legal way: "/" as "\/", its first character as a \u escape. */
   escapedIds?: boolean;
 }
 

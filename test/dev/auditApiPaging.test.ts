@@ -1,5 +1,5 @@
 // Fault switches that change what a page holds, over loopback HTTP: pageCap, unstableTies, bounds,
-// noCount, and their validation.
+// noCount, escapedIds, and their validation.
 import { startAuditApi, type AuditApi, type AuditFaults } from '../../dev/auditApi';
 import { adminCall, bearer, getPage, pageByOffset } from '../support/auditHttp';
 
@@ -130,6 +130,22 @@ describe('paging faults', () => {
     }
   });
 
+  test('escapedIds: every other answer spells each id another legal way; the values and everything else are the same', async () => {
+    const page = { ...HOUR, size: 100 };
+    const plain = (await getPage(api, page, auth)).text;
+    api.setFaults({ escapedIds: true });
+    const first = (await getPage(api, page, auth)).text;
+    const second = (await getPage(api, page, auth)).text;
+    expect(first).toBe(plain);
+    expect(second).not.toBe(plain);
+    const hits = JSON.parse(second).hits as Array<{ id: string }>;
+    // Each event's own "id" (and any nested one) starts with a \u escape.
+    expect(second.match(/"id":"\\u00[0-9A-F]{2}/g)!.length).toBeGreaterThanOrEqual(hits.length);
+    expect(second.match(/"id":"[^\\]/g)).toBeNull();
+    expect(JSON.stringify(JSON.parse(second))).toBe(JSON.stringify(JSON.parse(plain)));
+    expect((await getPage(api, page, auth)).text).toBe(plain);
+  });
+
   test.each([
     [{ pageCap: 0 }, /pageCap/],
     [{ pageCap: 2.5 }, /pageCap/],
@@ -140,6 +156,7 @@ describe('paging faults', () => {
     [{ mutate: { insert: -1 } }, /mutate.insert/],
     [{ mutate: { afterRequests: 0 } }, /mutate.afterRequests/],
     [{ noCount: 1 }, /noCount must be true or false/],
+    [{ escapedIds: 'yes' }, /escapedIds must be true or false/],
   ] as const)('PUT /_admin/faults refuses %j with a message naming it', async (faults, message) => {
     const res = await adminCall(api, 'PUT', 'faults', faults);
     expect(res.status).toBe(400);
