@@ -272,6 +272,8 @@ export class BatchWriter {
     if (previous?.parts.length) wanted.push({ record: previous, before: true });
     if (wanted.length === 0) return;
     await this.#tail;
+    // Failed meanwhile: that failure is the run's, not what reading the ledger now would give.
+    if (this.failed) throw this.#failure!.error;
     for (const { record, before: isBefore } of wanted) {
       for (const part of record.parts) {
         for (const range of part.ranges) {
