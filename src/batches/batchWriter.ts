@@ -69,7 +69,7 @@ export interface IdAtTwoTimes {
   ids: string[];
 }
 
-/** Ids listed per hour, and hours listed, in what a run reports; the counts stay exact beyond them. */
+/** Ids listed per hour (its count stays exact beyond them), and hours listed (later ones are left out) in a run's report. */
 const IDS_LISTED = 20;
 const HOURS_LISTED = 100;
 
