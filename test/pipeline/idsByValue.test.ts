@@ -95,6 +95,26 @@ describe('ids compared by value, end to end on the in-memory pair', () => {
     expect((await run(w)).status).toBe('caught-up');
   });
 
+  it('a second version that becomes visible late is appended by the re-check of its closed hour, and reported there', async () => {
+    const late = { id: 'late/twin', t: T0 + 40 * MIN };
+    const events = [...eventsAt(T0, 3600_000, 60), { id: 'late/twin', t: T0 + 10 * MIN }];
+    const w = world(events, {
+      restamped: new Map([[late.id, late.t]]),
+      // The version at 00:40 shows up two hours late, once hour 0 is closed and exported.
+      visibleAt: (e) => (e.id === late.id && e.t === late.t ? late.t + 2 * 3600_000 : e.t),
+      now: () => w.clock.now().getTime(),
+    }, T0 + 3600_000 + 5 * MIN);
+    const first = await run(w);
+    expect(first.status).toBe('caught-up');
+    await w.clock.advance(2 * 3600_000);
+    const second = await run(w);
+    expect(second.recheck).toMatchObject({ lateFound: 1, lateAppended: 1 });
+    expect(second.source.idAtTwoTimes).toEqual([{ hour: hourOf(0), events: 1, ids: ['late/twin'] }]);
+    expect(second.status).toBe('incomplete');
+    expect(idsIn(w.lake).filter((id) => id === late.id)).toHaveLength(2);
+    expect(checkLakeManifests(w.lake).problems).toEqual([]);
+  });
+
   it('without re-checks there is no id ledger, and an id at two instants is not watched (documented)', async () => {
     const events = [...eventsAt(T0, 3600_000, 50), { id: 'x', t: T0 + 10 * MIN }];
     const w = world(events, { restamped: new Map([['x', T0 + 20 * MIN]]) }, T0 + 3600_000 + 5 * MIN);
