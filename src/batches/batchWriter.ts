@@ -9,6 +9,11 @@ import type { AuditPage } from '../ndjson/auditPage';
 import type { IdLedger } from '../ports/idLedger';
 import type { LakeWriter } from '../ports/lakeWriter';
 import { IdDigests } from './idDigests';
+import { IdWatch } from './idWatch';
+import { hasCode } from '../errors';
+import { segmentName } from '../ports/idLedger';
+import { partOf } from '../lake/layout';
+import type { HourRecord } from '../manifest/hourRecord';
 import type { Window } from '../time/window';
 import { commitBatch, prepareFile, writeDueManifests, type DeliverDeps } from '../delivery/deliver';
 
@@ -55,6 +60,19 @@ interface OpenBatch {
 
 type Step = (stored: StoredCheckpoint) => Promise<StoredCheckpoint>;
 
+/** Ids written at two instants in one hour (or in it and the hour before): both versions are in the lake. */
+export interface IdAtTwoTimes {
+  /** The hour the second version was written in. */
+  hour: string;
+  events: number;
+  /** The first IDS_LISTED of them (JSON-unescaped). */
+  ids: string[];
+}
+
+/** Ids listed per hour (its count stays exact beyond them), and hours listed (later ones are left out) in a run's report. */
+const IDS_LISTED = 20;
+const HOURS_LISTED = 100;
+
 /** A page's lines and its events' id tokens (as AuditPage has them). */
 export type Lines = Pick<AuditPage, 'ndjson' | 'lineEnds' | 'idStarts' | 'idEnds' | 'eventTimes'>;
 
@@ -93,6 +111,9 @@ export class BatchWriter {
   #moved = false;
   /** The open batch's id digests (one batch is open at a time), for the ledger; none when re-checks are off. */
   readonly #ids: IdDigests | undefined;
+  /** The ids written in the hour and the one before, to notice one at two instants; with the ledger only. */
+  readonly #watch: IdWatch | undefined;
+  readonly #twice: IdAtTwoTimes[] = [];
 
   constructor(stored: StoredCheckpoint, limits: BatchLimits, deps: BatchWriterDeps) {
     this.#stored = stored;
@@ -102,6 +123,7 @@ export class BatchWriter {
     this.#signal = linkedSignal(deps.abortSignal);
     this.#deliver = { store: deps.store, lake: deps.lake, ...(deps.ledger ? { ledger: deps.ledger } : {}), abortSignal: this.#signal.signal };
     this.#ids = deps.ledger ? new IdDigests() : undefined;
+    this.#watch = deps.ledger ? new IdWatch() : undefined;
     // A run that died between saving a manifest as due and writing it left it to this one.
     if (stored.checkpoint.pendingManifests?.length) this.#writeManifests();
   }
@@ -130,10 +152,22 @@ export class BatchWriter {
     }
     batch.lastId = idText(page, last - 1);
     batch.lastAt = page.eventTimes[last - 1]!;
-    if (this.#ids) for (let i = first; i < last; i++) this.#ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
+    if (this.#ids) {
+      const hour = batch.start.file.hour;
+      if (this.#watch!.hour !== hour) await this.#watchHour(hour);
+      for (let i = first; i < last; i++) {
+        const at = this.#ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
+        if (this.#watch!.written(this.#ids.lanes, at)) this.#writtenTwice(hour, idText(page, i));
+      }
+    }
     await this.#write(batch, ndjson.subarray(from, lineEnds[last - 1]!));
     batch.events += last - first;
     return last - first;
+  }
+
+  /** Ids this writer wrote at two instants (an event re-stamped by the API), per hour, in order. */
+  get idAtTwoTimes(): readonly IdAtTwoTimes[] {
+    return this.#twice;
   }
 
   /**
@@ -226,6 +260,56 @@ export class BatchWriter {
     const batch: OpenBatch = { start, ordinal, began: this.#deps.clock.now().getTime(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
     this.#batch = batch;
     return batch;
+  }
+
+  /**
+   * Watches `hour` from now on. What earlier runs (or this one, before a re-check of the hour) wrote in it and in the
+   * hour before is taken from the ledger, once every batch before is committed (its segment is written then). A
+   * segment that is not there (written while re-checks were off) leaves its ids unwatched.
+   */
+  async #watchHour(hour: string): Promise<void> {
+    const watch = this.#watch!;
+    const hadBefore = watch.moveTo(hour);
+    const c = this.#planned;
+    const recordOf = (h: string): HourRecord | undefined =>
+      c.recheck?.hour === h ? c.recheck.record : c.openHour?.hour === h ? c.openHour : c.recent?.find((r) => r.record.hour === h)?.record;
+    const before = new Date(Date.parse(hour) - 3600_000).toISOString();
+    const wanted: Array<{ record: HourRecord; before: boolean }> = [];
+    const own = recordOf(hour);
+    if (own?.parts.length) wanted.push({ record: own, before: false });
+    const previous = hadBefore ? undefined : recordOf(before);
+    if (previous?.parts.length) wanted.push({ record: previous, before: true });
+    if (wanted.length === 0) return;
+    await this.#tail;
+    // Failed meanwhile: that failure is the run's, not what reading the ledger now would give.
+    if (this.failed) throw this.#failure!.error;
+    for (const { record, before: isBefore } of wanted) {
+      for (const part of record.parts) {
+        for (const range of part.ranges) {
+          if (range.sha256 === '') continue; // written before there were ledgers
+          try {
+            const [segment] = await this.#deps.ledger!.read(record.hour, [segmentName(partOf(part.path), range.from, range.to)], { abortSignal: this.#signal.signal });
+            watch.keep(segment!, isBefore);
+          } catch (error) {
+            if (!hasCode(error, 'LedgerSegmentMissing')) throw error;
+          }
+        }
+      }
+    }
+  }
+
+  #writtenTwice(hour: string, id: string): void {
+    let entry = this.#twice.at(-1);
+    if (entry?.hour !== hour) {
+      entry = this.#twice.find((e) => e.hour === hour);
+      if (!entry) {
+        if (this.#twice.length >= HOURS_LISTED) return;
+        entry = { hour, events: 0, ids: [] };
+        this.#twice.push(entry);
+      }
+    }
+    entry.events++;
+    if (entry.ids.length < IDS_LISTED) entry.ids.push(id);
   }
 
   /** Copies bytes into parts; each part that fills is appended while the next one fills. */

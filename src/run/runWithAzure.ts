@@ -42,10 +42,10 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
       status: summary.status, events: summary.events, bytes: summary.bytes, files: summary.files.length,
       windows: summary.windows, watermark: summary.watermark, ms: Date.parse(summary.endedAt) - Date.parse(summary.startedAt),
       duplicatesDropped: source.duplicatesDropped, shortPages: source.shortPages, windowsUnverified: source.windowsUnverified,
-      missing: source.missing, removed: source.removed,
+      missing: source.missing, removed: source.removed, idAtTwoTimes: source.idAtTwoTimes.reduce((n, h) => n + h.events, 0),
       ...(summary.recheck ? { hoursRechecked: summary.recheck.hoursChecked, lateFound: summary.recheck.lateFound, lateAppended: summary.recheck.lateAppended, hoursCountDown: summary.recheck.countDown.length } : {}),
     });
-    if (summary.status === 'incomplete') {
+    if (summary.status === 'incomplete' && source.missing > 0) {
       options.logger.error('the audit API counts events of exported hours that are not in the lake: they became visible too late to place', {
         missing: source.missing, hours: source.hours.filter((h) => h.missing > 0).map((h) => `${h.hour}:${h.missing}`).join(' '),
       });

@@ -59,6 +59,7 @@ const schema = z.object({
           duplicatesDropped: z.number().int(), shortPages: z.number().int(), windowsChecked: z.number().int(), windowsUnverified: z.number().int(),
           missing: z.number().int(), removed: z.number().int(),
           hours: z.array(z.object({ hour: iso, missing: z.number().int(), removed: z.number().int() })),
+          idAtTwoTimes: z.array(z.object({ hour: iso, events: z.number().int(), ids: z.array(z.string()) })).optional(),
         })
         .optional(),
       recheck: z

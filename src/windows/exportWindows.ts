@@ -153,6 +153,15 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       hours: short.length, missing: short.reduce((n, h) => n + h.missing, 0), noticed: short.slice(0, 100).map((h) => `${h.hour}: ${h.missing} missing (counted ${h.countedAt ?? h.noticedAt})`).join(', '),
     });
   }
+  // An event in the lake twice (both versions of a re-stamped one) breaks exactly once: said, and not caught up.
+  source.idAtTwoTimes = [...writer.idAtTwoTimes];
+  for (const { hour, events, ids } of source.idAtTwoTimes) {
+    // Ids come from outside: each quoted and escaped, as JSON strings.
+    const quoted = ids.map((id) => JSON.stringify(id)).join(' ');
+    logger.warn('the audit API served these ids at two instants (re-stamped events): both versions are in the lake', { hour, events, ids: quoted });
+    warnings.push(`${hour}: ${events} id(s) served at two instants, both versions in the lake: ${quoted}`);
+  }
+  if (source.idAtTwoTimes.length > 0 && status === 'caught-up') status = 'incomplete';
   return {
     status,
     events: summary.events,

@@ -6,7 +6,8 @@ export interface RunSummary {
   /**
    * caught-up: every event up to now − lag is in the lake, as far as the audit API's counts can tell; incomplete:
    * caught up, but the API counts events of exported hours that the lake does not hold (see `noticed`), in this run
-   * or an earlier one, not appended by a re-check nor acknowledged since;
+   * or an earlier one, not appended by a re-check nor acknowledged since; or it served ids at two instants, both
+   * now in the lake (see `source.idAtTwoTimes`);
    * time-budget: more remains for the next run; window-limit: the run planned as many hour windows as one run
    * may (10,000) and more remain for the next; skipped: another run holds the lease.
    */

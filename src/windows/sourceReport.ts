@@ -1,3 +1,4 @@
+import type { IdAtTwoTimes } from '../batches/batchWriter';
 import type { CountCheck } from '../pages/countCheck';
 import type { WindowEnd } from '../pages/windowPages';
 import { hourOf, type Window } from '../time/window';
@@ -17,13 +18,18 @@ export interface SourceReport {
   removed: number;
   /** The hours with missing or removed events. */
   hours: Array<{ hour: string; missing: number; removed: number }>;
+  /**
+   * Ids the API served at two instants (a re-stamped event), per hour of the second: both versions are in the lake,
+   * as evidence. Seen within the hour and the one before it, while re-checks are on (the id ledger keeps the ids).
+   */
+  idAtTwoTimes: IdAtTwoTimes[];
 }
 
 /** Hours listed in one run's report; the totals stay exact beyond it. */
 const HOURS_LISTED = 100;
 
 export function emptySourceReport(): SourceReport {
-  return { duplicatesDropped: 0, shortPages: 0, windowsChecked: 0, windowsUnverified: 0, missing: 0, removed: 0, hours: [] };
+  return { duplicatesDropped: 0, shortPages: 0, windowsChecked: 0, windowsUnverified: 0, missing: 0, removed: 0, hours: [], idAtTwoTimes: [] };
 }
 
 /** Adds a finished window. Duplicates count from where this run took the window up. */

@@ -23,6 +23,13 @@ export interface Hostility {
   now?: () => number;
   /** Called before each answer is built, with the request number (1-based): may change the events. */
   beforeAnswer?: (n: number, events: StoredEvent[], request: PageRequest) => void;
+  /**
+   * Whether to spell an event's id escaped (escapedIdToken) in this answer: by the request number (1-based) and
+   * which copy of the event it is (0, or 1 for a duplicated id's second): two serializers behind one balancer.
+   */
+  escapedIds?: (e: StoredEvent, request: number, copy: number) => boolean;
+  /** Events served a second time at another instant (re-stamped, both versions stored): id → the other time. */
+  restamped?: Map<string, number>;
 }
 
 export class HostileSource implements AuditSource {
@@ -44,15 +51,21 @@ export class HostileSource implements AuditSource {
     const from = request.from.getTime();
     const to = request.to.getTime();
     const now = h.now?.() ?? Infinity;
-    let matching = this.events
+    const stored = h.restamped ? this.events.flatMap((e) => (h.restamped!.has(e.id) ? [e, { id: e.id, t: h.restamped!.get(e.id)! }] : [e])) : this.events;
+    let matching = stored
       .filter((e) => (h.minInclusive === false ? e.t > from : e.t >= from) && (h.maxInclusive ? e.t <= to : e.t < to))
       .filter((e) => !h.visibleAt || h.visibleAt(e) <= now)
-      .flatMap((e) => (h.duplicated?.has(e.id) ? [e, e] : [e]));
-    matching.sort((a, b) => a.t - b.t || (h.unstableTies ? 0 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      .flatMap((e) => (h.duplicated?.has(e.id) ? [{ ...e, copy: 0 }, { ...e, copy: 1 }] : [{ ...e, copy: 0 }]));
+    matching.sort((a, b) => a.t - b.t || (h.unstableTies ? 0 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.copy - b.copy));
     if (h.unstableTies) matching = shuffleTies(matching, this.rand);
     const size = Math.min(request.size, h.pageCap ?? Infinity);
     const hits = matching.slice(request.offset, request.offset + size);
-    const body = JSON.stringify({ ...(h.noCount ? {} : { count: matching.length }), hits: hits.map((e) => eventJson(e, h.legacy)) });
+    const hitsJson = hits.map((e) => {
+      const json = JSON.stringify(eventJson(e, h.legacy));
+      if (!h.escapedIds?.(e, n, e.copy)) return json;
+      return json.replace(JSON.stringify(e.id), () => escapedIdToken(e.id));
+    });
+    const body = `{${h.noCount ? '' : `"count":${matching.length},`}"hits":[${hitsJson.join(',')}]}`;
     return read({ body: Buffer.from(body), timeKey: h.legacy ? 'dateTime' : 'eventTimestamp' });
   }
 }
@@ -62,8 +75,19 @@ export function eventJson(e: StoredEvent, legacy = false): object {
   return legacy ? { id: e.id, dateTime: e.t, recordType: 'query' } : { id: e.id, eventTimestamp: new Date(e.t).toISOString(), action: 'QUERY' };
 }
 
-function shuffleTies(sorted: StoredEvent[], rand: () => number): StoredEvent[] {
-  const out: StoredEvent[] = [];
+/**
+ * The id's JSON token spelled another legal way: every "/" as "\\/" and the first character as a \\u escape (two, a
+ * surrogate pair, for one outside the BMP), as some serializers write them.
+ */
+export function escapedIdToken(id: string): string {
+  const first = id.codePointAt(0)!;
+  const units = first > 0xffff ? [id.charCodeAt(0), id.charCodeAt(1)] : [first];
+  const head = units.map((u) => `\\u${u.toString(16).toUpperCase().padStart(4, '0')}`).join('');
+  return `"${head}${JSON.stringify(id.slice(units.length)).slice(1, -1).replaceAll('/', '\\/')}"`;
+}
+
+function shuffleTies<T extends StoredEvent>(sorted: T[], rand: () => number): T[] {
+  const out: T[] = [];
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j < sorted.length && sorted[j]!.t === sorted[i]!.t) j++;

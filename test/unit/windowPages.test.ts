@@ -101,6 +101,18 @@ describe('windowPages: keyset paging that no misbehaving API can make lose or do
       expect(checkCount(end)).toMatchObject({ verified: true, missing: 0, removed: 0 });
     });
 
+    it('one id spelled two ways, by request and by copy, in one page or across pages: written once, counted', async () => {
+      const events = population(3).map((e) => ({ ...e, id: `tenant/${e.id}` }));
+      const duplicated = new Set(events.filter((_, i) => i % 7 === 0 && i < 400).map((e) => e.id));
+      const source = new HostileSource(events, { duplicated, unstableTies: true, escapedIds: (_, n, copy) => (n + copy) % 2 === 0, minInclusive, maxInclusive }, seededRandom(3));
+      const { written, end, restarts } = await drain(source, 10, seededRandom(17));
+      expect(restarts).toBeGreaterThan(3);
+      expectExactlyOnce(written, events);
+      const inWindow = events.filter((e) => duplicated.has(e.id) && e.t >= START && e.t < window.end.getTime()).length;
+      expect(end.position.dropped).toBe(inWindow);
+      expect(checkCount(end)).toMatchObject({ verified: true, missing: 0, removed: 0 });
+    });
+
     it('interrupted at random events and resumed from the checkpoint, under every fault at once', async () => {
       const events = population(5);
       const duplicated = new Set(events.filter((_, i) => i % 13 === 0).map((e) => e.id));
