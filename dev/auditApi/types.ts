@@ -103,7 +103,10 @@ export interface AuditApi {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
-  apiKey: string;
+  /** The key the API accepts now. */
+  readonly apiKey: string;
+  /** Rotates the key: the old one is refused from now on (at the exchange too); tokens issued stay valid until they expire. */
+  setApiKey(key: string): void;
   kind: AuditKind;
   auth: AuditAuth;
   /** Replaces all faults; also undoes what an earlier mutate fault changed. */
