@@ -24,12 +24,10 @@ export { KINDS } from './renderer';
 const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 
 export async function startAuditApi(options: AuditApiStartOptions): Promise<AuditApi> {
-  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || !/^\S+$/.test(options.apiKey))) {
-    throw new Error('apiKey must be a non-empty string without whitespace');
-  }
+  if (options.apiKey !== undefined) checkKey(options.apiKey);
   const ttl = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   if (!(Number.isFinite(ttl) && ttl > 0)) throw new Error('tokenTtlSeconds must be a number of seconds above 0');
-  const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
+  let apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
   const timeline = new Timeline(options.events);
   const renderer = createRenderer(timeline.key, options.events);
   const mode = options.auth ?? (renderer.kind === 'immuta-legacy' ? 'apikey' : 'bearer');
@@ -52,7 +50,14 @@ export async function startAuditApi(options: AuditApiStartOptions): Promise<Audi
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    apiKey,
+    get apiKey() {
+      return apiKey;
+    },
+    setApiKey: (key) => {
+      checkKey(key);
+      apiKey = key;
+      auth.setKey(key);
+    },
     kind: renderer.kind,
     auth: mode,
     setFaults: (f) => faults.set(f),
@@ -76,4 +81,8 @@ export async function startAuditApi(options: AuditApiStartOptions): Promise<Audi
       await close(server);
     },
   };
+}
+
+function checkKey(key: unknown): void {
+  if (typeof key !== 'string' || !/^\S+$/.test(key)) throw new Error('apiKey must be a non-empty string without whitespace');
 }

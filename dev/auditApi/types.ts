@@ -27,6 +27,8 @@ export interface AuditEventsOptions {
   timestampStyle?: TimestampStyle;
   /** immuta-legacy only: write `dateTime` as a string of digits (as Immuta's doc examples show) instead of a number. */
   legacyDateTimeAsString?: boolean;
+  /** immuta-legacy only: write `dateTime` with an exponent (1.7966778e12), as a serializer of doubles does: the same number. */
+  legacyDateTimeExponent?: boolean;
   /** Generated events come in groups of this many sharing one timestamp, so ties exist. Default 1. */
   sameInstant?: number;
   /** Caller-supplied events, merged in (time, id) order and served as JSON.stringify of the object. Each needs a
@@ -144,7 +146,10 @@ export interface AuditApi {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
-  apiKey: string;
+  /** The key the API accepts now. */
+  readonly apiKey: string;
+  /** Rotates the key: the old one is refused from now on (at the exchange too); tokens issued stay valid until they expire. */
+  setApiKey(key: string): void;
   kind: AuditKind;
   auth: AuditAuth;
   /** Replaces all faults; also undoes what an earlier mutate fault changed. */

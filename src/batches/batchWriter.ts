@@ -45,6 +45,8 @@ interface OpenBatch {
   began: number;
   /** Bytes taken so far, and how many of them are handed to appends. */
   bytes: number;
+  /** Bytes per append: a part's share of the batch, or whole parts for one event larger than a batch. */
+  cut: number;
   shipped: number;
   events: number;
   /** The batch's bytes hashed as they are taken, and its first and last event's id, for the hour's manifest. */
@@ -114,6 +116,8 @@ export class BatchWriter {
   /** The ids written in the hour and the one before, to notice one at two instants; with the ledger only. */
   readonly #watch: IdWatch | undefined;
   readonly #twice: IdAtTwoTimes[] = [];
+  /** A batch is cut into as many appends as the pool has parts, so they travel together (whole parts at most). */
+  readonly #cut: number;
 
   constructor(stored: StoredCheckpoint, limits: BatchLimits, deps: BatchWriterDeps) {
     this.#stored = stored;
@@ -124,6 +128,7 @@ export class BatchWriter {
     this.#deliver = { store: deps.store, lake: deps.lake, ...(deps.ledger ? { ledger: deps.ledger } : {}), abortSignal: this.#signal.signal };
     this.#ids = deps.ledger ? new IdDigests() : undefined;
     this.#watch = deps.ledger ? new IdWatch() : undefined;
+    this.#cut = Math.min(deps.parts.bytes, Math.ceil(limits.batchMaxBytes / deps.parts.count));
     // A run that died between saving a manifest as due and writing it left it to this one.
     if (stored.checkpoint.pendingManifests?.length) this.#writeManifests();
   }
@@ -257,7 +262,10 @@ export class BatchWriter {
       await prepareFile(start, fence, this.#deliver);
       return stored;
     });
-    const batch: OpenBatch = { start, ordinal, began: this.#deps.clock.now().getTime(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
+    // One event larger than the batch is a batch of its own, appended in whole parts: a handful of appends, not
+    // thousands of a small batch's share.
+    const cut = firstLineBytes > start.limit ? this.#deps.parts.bytes : this.#cut;
+    const batch: OpenBatch = { start, ordinal, began: this.#deps.clock.now().getTime(), bytes: 0, cut, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
     this.#batch = batch;
     return batch;
   }
@@ -312,19 +320,19 @@ export class BatchWriter {
     if (entry.ids.length < IDS_LISTED) entry.ids.push(id);
   }
 
-  /** Copies bytes into parts; each part that fills is appended while the next one fills. */
+  /** Copies bytes into parts, `batch.cut` bytes each; each part that fills is appended while the next one fills. */
   async #write(batch: OpenBatch, bytes: Buffer): Promise<void> {
     let at = 0;
     while (at < bytes.length) {
       if (this.failed) throw this.#failure!.error;
       this.#part ??= { buffer: await this.#deps.parts.take(this.#signal.signal), used: 0 };
       const part = this.#part;
-      const n = bytes.copy(part.buffer, part.used, at);
+      const n = bytes.copy(part.buffer, part.used, at, Math.min(bytes.length, at + batch.cut - part.used));
       batch.hash.update(part.buffer.subarray(part.used, part.used + n));
       part.used += n;
       batch.bytes += n;
       at += n;
-      if (part.used === part.buffer.length) this.#ship(batch);
+      if (part.used === batch.cut) this.#ship(batch);
     }
   }
 

@@ -28,7 +28,8 @@ export const DEADLINE_MARGIN_MS = 60_000;
  * Appends of up to 2 MiB, three in flight while a fourth fills: 8 MiB of buffers whatever the backlog. Against 4 MiB
  * in alternating bench runs: 3-5 % fewer events/s, but 3-8 MiB less peak RSS for a large backlog, which keeps it within
  * 5 % of a small run's (a small run touches less of larger buffers). 8 MiB appends only cost more memory.
- * A small batch is still cut in PARTS appends, so they travel together.
+ * A small batch is still cut in PARTS appends, so they travel together; one event larger than a batch is appended in
+ * whole parts (the buffers are made on first need, and small batches fill only the first bytes of theirs).
  */
 export const PART_BYTES = 2 * 1024 * 1024;
 export const PARTS = 4;

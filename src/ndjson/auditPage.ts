@@ -9,8 +9,8 @@ import { PageSyntaxError } from './tokenReader';
  * U+2028/U+2029 escaped): the exporter never re-serializes an event.
  */
 export interface AuditPage extends Omit<ScannedPage, 'compactHits' | 'describe'> {
-  /** Event i's "id" and time as text, for messages; throws once the page is released. */
-  describe(i: number): { id: string; time: string };
+  /** Event i's "id" and time as text, and what a valid time is, for messages; throws once the page is released. */
+  describe(i: number): { id: string; time: string; rule: string };
   /** Lets the source reuse the page's memory once its lines are copied out: nothing may read the page after. */
   release(): void;
 }

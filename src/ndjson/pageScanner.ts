@@ -5,7 +5,7 @@
 // becoming "\n", with no copy and no new memory.
 import { isUtf8 } from 'node:buffer';
 import { Byte, closerOf, hasEscape, isDigit, isPlainInString } from './bytes';
-import { epochMsOf, eventTimeOf, parseInstant } from './eventTime';
+import { epochMsOf, eventTimeOf, parseInstant, timeRule } from './eventTime';
 import { PageSyntaxError, TokenReader } from './tokenReader';
 import type { TimeKey } from '../ports/auditSource';
 
@@ -25,7 +25,7 @@ export interface ScannedPage {
   /** How many hits took the fast path for compact hits (the rest took the general one); for tests and profiling. */
   compactHits: number;
   /** Event i's top-level "id" and time as text (JSON-unescaped), parsed from its line on demand, for messages. */
-  describe(i: number): { id: string; time: string };
+  describe(i: number): { id: string; time: string; rule: string };
 }
 
 /** Scans `body`, which it takes over: its bytes are rewritten into the lines. */
@@ -122,7 +122,7 @@ class Scanner extends TokenReader {
       // Messages only: the line is valid JSON with exactly one top-level "id" (a string) and time key.
       describe: (i) => {
         const hit = JSON.parse(ndjson.toString('utf8', i === 0 ? 0 : lineEnds[i - 1], lineEnds[i]! - 1)) as Record<string, unknown>;
-        return { id: String(hit.id), time: JSON.stringify(hit[timeKey]) };
+        return { id: String(hit.id), time: JSON.stringify(hit[timeKey]), rule: timeRule(timeKey) };
       },
     };
   }

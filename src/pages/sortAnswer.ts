@@ -97,8 +97,8 @@ function beforeOf(position: Position, page: AuditPage, window: Window, request: 
 }
 
 function refuseEvent(page: AuditPage, request: PageRequest, i: number, t: number, previous: number): never {
-  const { id, time } = page.describe(i);
-  if (Number.isNaN(t)) invalid(request, `event ${i} (id ${id}) has no valid time (${time}): it must be an instant with a zone`);
+  const { id, time, rule } = page.describe(i);
+  if (Number.isNaN(t)) invalid(request, `event ${i} (id ${id}) has no valid time (${time}): ${rule}`);
   if (t < previous) invalid(request, `event ${i} (id ${id}) at ${time} is out of time order`);
   invalid(request, `event ${i} (id ${id}) at ${time} is earlier than the minDate asked for`);
 }

@@ -144,8 +144,9 @@ async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: C
     for (let item = await pages.next(); !item.done; item = await pages.next()) {
       const answer = await onlyNotExported(item.value, exported);
       appended += answer.sorted.fresh;
-      await writeAnswer(deps.writer, window, answer, moveAt);
+      const whole = await writeAnswer(deps.writer, window, answer, moveAt, () => deps.clock.now().getTime() >= options.deadline);
       answer.page.release();
+      if (!whole) return false;
       reached = answer.after;
       if (deps.writer.failed) return false;
       // The re-check shares the run's time: past it, stop where the hour stands.

@@ -34,7 +34,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   const recovered = await recover(leased, { ...deps, abortSignal });
   const until = new Date(started.getTime() - options.lagSeconds * 1000);
   const batchMaxBytes = options.batchMaxBytes ?? SETTING_DEFAULTS.EXPORT_BATCH_MAX_BYTES;
-  const parts = new PartPool(Math.min(PART_BYTES, Math.ceil(batchMaxBytes / PARTS)), PARTS);
+  const parts = new PartPool(PART_BYTES, PARTS);
   const limits = { root: options.root, fileMaxBytes: options.fileMaxBytes, batchMaxBytes };
   const rechecking = (options.recheckHours ?? 0) > 0 && deps.ledger !== undefined;
   const writer = new BatchWriter(recovered, limits, {
@@ -91,11 +91,16 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
         if (first) upcoming = open(k + 1);
         const answer = item.value;
         last = answer;
-        await writeAnswer(writer, window, answer, (at) => hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, at) }));
+        const whole = await writeAnswer(writer, window, answer, (at) => hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, at) }), outOfTime);
         // Every line is copied into the append buffers by now.
         answer.page.release();
         // A failed append or commit ends the run (settled() below throws it); nothing more is fetched for it.
         if (writer.failed) break outer;
+        if (!whole) {
+          // Out of time between two batches: the export stands where the last one ended; the next run goes on there.
+          status = 'time-budget';
+          break outer;
+        }
         if (outOfTime()) {
           // What is already fetched is written; the rest of the window waits for the next run.
           status = 'time-budget';

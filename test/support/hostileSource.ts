@@ -6,6 +6,8 @@ import { seededRandom } from '../../dev/seededRandom';
 export interface StoredEvent {
   id: string;
   t: number;
+  /** Served as the event's "payload" field, to make it as large as a test needs. */
+  payload?: string;
 }
 
 export interface Hostility {
@@ -72,7 +74,8 @@ export class HostileSource implements AuditSource {
 
 /** An event as the API serves it, in either kind. */
 export function eventJson(e: StoredEvent, legacy = false): object {
-  return legacy ? { id: e.id, dateTime: e.t, recordType: 'query' } : { id: e.id, eventTimestamp: new Date(e.t).toISOString(), action: 'QUERY' };
+  const payload = e.payload === undefined ? {} : { payload: e.payload };
+  return legacy ? { id: e.id, dateTime: e.t, recordType: 'query', ...payload } : { id: e.id, eventTimestamp: new Date(e.t).toISOString(), action: 'QUERY', ...payload };
 }
 
 /**

@@ -169,6 +169,22 @@ describe('windowPages: keyset paging that no misbehaving API can make lose or do
         return read({ body: Buffer.from(body), timeKey: 'eventTimestamp' });
       },
     };
-    await expect(windowPages(source, window, startOf(window), { size: 10, abortSignal: signal }).next()).rejects.toThrow(/event 0 \(id local-1\) has no valid time \("2026-03-01T10:30:00"\)/);
+    await expect(windowPages(source, window, startOf(window), { size: 10, abortSignal: signal }).next()).rejects.toThrow(/event 0 \(id local-1\) has no valid time \("2026-03-01T10:30:00"\): it must be an instant with a zone$/);
+  });
+
+  it('legacy: dateTime 1.7966778e12 is the whole number of milliseconds it spells; a time that is none is refused in dateTime\'s own words', async () => {
+    const legacy = (hits: object[]) => ({
+      fetchAnswer: async <T>(_request: PageRequest, read: (answer: AuditAnswer) => T) => read({ body: Buffer.from(JSON.stringify({ count: hits.length, hits })), timeKey: 'dateTime' }),
+    });
+    const at = START + 1800_000; // 1772361000000, spelled 1.772361e12 below
+    const exponent = (ms: number) => ms.toExponential().replace('+', '');
+    const body = `{"count":1,"hits":[{"id":"exp-1","dateTime":${exponent(at)}}]}`;
+    const source = { fetchAnswer: async <T>(_request: PageRequest, read: (answer: AuditAnswer) => T) => read({ body: Buffer.from(body), timeKey: 'dateTime' }) };
+    const first = await windowPages(source, window, startOf(window), { size: 10, abortSignal: signal }).next();
+    expect(first.done).toBe(false);
+    if (!first.done) expect([...first.value.page.eventTimes]).toEqual([at]);
+    await expect(windowPages(legacy([{ id: 'frac-1', dateTime: at + 0.5 }]), window, startOf(window), { size: 10, abortSignal: signal }).next()).rejects.toThrow(
+      /event 0 \(id frac-1\) has no valid time \(\d+\.5\): "dateTime" must be epoch milliseconds, a whole number of 0 or more \(a JSON number, or a string of digits\)$/,
+    );
   });
 });
