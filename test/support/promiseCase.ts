@@ -300,7 +300,7 @@ export async function runCase(c: PromiseCase): Promise<CaseOutcome> {
   // The last run: every event visible by the clock, every window closed; inserts counted in requests may still wait.
   const visibleBy = Math.max(...facts.map((f) => f.visibleAt), 0);
   const lastAt = Math.max(c.runsAt.at(-1)! + 5, SPAN_MINUTES + LAG_SECONDS / 60 + 5, Math.ceil((visibleBy - T0) / MIN) + 1);
-  await clock.advance(T0 + lastAt * MIN - clock.now().getTime());
+  await clock.advance(Math.max(0, T0 + lastAt * MIN - clock.now().getTime()));
   const requestsBefore = source.requests;
   const now = clock.now().getTime();
   const due = facts.filter((f) => f.visibleAt <= now && requestsBefore >= f.fromRequest);
