@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { CHECKPOINT_COMMAND_TIMEOUT_MS, CONNECTION_TEST_MAX_MS, STATUS_READ_TIMEOUT_MS } from '../config/defaults';
 import { exportConfigToEnv, parseExportConfig } from '../config/exportConfig';
 import { loadSettings } from '../config/settings';
-import { ExportError, ensureError, errorCode, type ExportErrorCode } from '../errors';
+import { ExportError, ensureError } from '../errors';
 import { Composition } from '../run/composition';
 import { runWithAzure } from '../run/runWithAzure';
 import { redactingLogger } from '../ports/logger';
@@ -15,6 +15,7 @@ import { azAppSettingsCommand } from './azCommand';
 import { checkpointAcknowledge } from './checkpointAcknowledge';
 import { checkpointReset } from './checkpointReset';
 import { checkpointShow } from './checkpointShow';
+import { failureExitCode, runExitCode } from './exitCodes';
 import { progressPrinter } from './progress';
 import { untilInterrupted } from './untilInterrupted';
 import { verifyCommand } from './verifyCommand';
@@ -54,11 +55,6 @@ configuration or usage, 3 the run caught up but the audit API counts events of s
 does not hold, in this run or an earlier one (see "noticed" in its summary; they stay until a re-check
 appends them, a count agrees, or \`checkpoint acknowledge\`).
 Settings are described in the README ("Settings").`;
-
-/** Errors an operator fixes in settings, configuration or the command line: exit 2. */
-const USAGE_CODES: ReadonlySet<ExportErrorCode> = new Set(['InvalidSettings', 'InvalidExportConfig', 'InvalidUsage', 'VerifySasInvalid', 'VerifySasRefused']);
-/** A configuration file named on the command line that is not there: exit 2 too. */
-const isMissingFile = (e: unknown): boolean => typeof e === 'object' && e !== null && 'code' in e && e.code === 'ENOENT';
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
 const defaultIo: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
@@ -138,8 +134,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return 2;
   } catch (error) {
     io.err(`audit-export: ${redact(ensureError(error).message)}`);
-    const code = errorCode(error);
-    return (code !== undefined && USAGE_CODES.has(code)) || isMissingFile(error) ? 2 : 1;
+    return failureExitCode(error);
   }
 }
 
@@ -156,7 +151,7 @@ async function run(root: Composition, io: Io): Promise<number> {
   return untilInterrupted(async (abortSignal) => {
     const summary = await runWithAzure(root, { logger, abortSignal, onProgress: progressPrinter(io.err) });
     io.out(JSON.stringify(summary));
-    return summary.status === 'incomplete' ? 3 : 0;
+    return runExitCode(summary);
   });
 }
 

@@ -1,13 +1,17 @@
 // An in-memory audit search that misbehaves the ways real ones do (page caps, unstable ties, either bound
-// inclusive, duplicate ids, events inserted and removed while paging, no count), its answers read by the real scanner.
+// inclusive, duplicate ids, events inserted and removed while paging, no count, counts that lie, ids spelled with
+// escapes, order kept within pages only, events it cannot place), its answers read by the real scanner.
 import type { AuditAnswer, AuditSource, PageRequest } from '../../src/ports/auditSource';
 import { seededRandom } from '../../dev/seededRandom';
 
 export interface StoredEvent {
   id: string;
+  /** Where the API files the event (its filters and sort use it), whatever `raw` says. */
   t: number;
   /** Served as the event's "payload" field, to make it as large as a test needs. */
   payload?: string;
+  /** The event's JSON exactly as served, in place of eventJson's (an event with no valid time, a numeric id). */
+  raw?: string;
 }
 
 export interface Hostility {
@@ -32,6 +36,12 @@ export interface Hostility {
   escapedIds?: (e: StoredEvent, request: number, copy: number) => boolean;
   /** Events served a second time at another instant (re-stamped, both versions stored): id → the other time. */
   restamped?: Map<string, number>;
+  /** The count the API reports for `truth` matching events (capped like Elasticsearch's, or off by some). */
+  count?: (truth: number) => number;
+  /** Spells an id's JSON token anew in every answer (e.g. with escapes: the same string by value). */
+  spellId?: (id: string, rand: () => number) => string;
+  /** Pages are cut from the matching events in an order not by time, then each is sorted: order across pages is broken. */
+  sortedWithinPagesOnly?: boolean;
 }
 
 export class HostileSource implements AuditSource {
@@ -58,18 +68,51 @@ export class HostileSource implements AuditSource {
       .filter((e) => (h.minInclusive === false ? e.t > from : e.t >= from) && (h.maxInclusive ? e.t <= to : e.t < to))
       .filter((e) => !h.visibleAt || h.visibleAt(e) <= now)
       .flatMap((e) => (h.duplicated?.has(e.id) ? [{ ...e, copy: 0 }, { ...e, copy: 1 }] : [{ ...e, copy: 0 }]));
-    matching.sort((a, b) => a.t - b.t || (h.unstableTies ? 0 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.copy - b.copy));
+    const byTime = (a: StoredEvent & { copy: number }, b: StoredEvent & { copy: number }) =>
+      a.t - b.t || (h.unstableTies ? 0 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.copy - b.copy);
+    if (h.sortedWithinPagesOnly) matching.sort((a, b) => scramble(a) - scramble(b) || byTime(a, b));
+    else matching.sort(byTime);
     if (h.unstableTies) matching = shuffleTies(matching, this.rand);
     const size = Math.min(request.size, h.pageCap ?? Infinity);
     const hits = matching.slice(request.offset, request.offset + size);
-    const hitsJson = hits.map((e) => {
-      const json = JSON.stringify(eventJson(e, h.legacy));
-      if (!h.escapedIds?.(e, n, e.copy)) return json;
-      return json.replace(JSON.stringify(e.id), () => escapedIdToken(e.id));
-    });
-    const body = `{${h.noCount ? '' : `"count":${matching.length},`}"hits":[${hitsJson.join(',')}]}`;
+    if (h.sortedWithinPagesOnly) hits.sort(byTime);
+    const count = h.count ? h.count(matching.length) : matching.length;
+    // As JSON.stringify({ count, hits }) would write it, with each hit's text as the switches say.
+    const body = `{${h.noCount ? '' : `"count":${count},`}"hits":[${hits.map((e) => this.hitText(e, n)).join(',')}]}`;
     return read({ body: Buffer.from(body), timeKey: h.legacy ? 'dateTime' : 'eventTimestamp' });
   }
+
+  private hitText(e: StoredEvent & { copy: number }, request: number): string {
+    if (e.raw !== undefined) return e.raw;
+    const text = JSON.stringify(eventJson(e, this.hostility.legacy));
+    if (this.hostility.escapedIds?.(e, request, e.copy)) return text.replace(JSON.stringify(e.id), () => escapedIdToken(e.id));
+    const spell = this.hostility.spellId;
+    if (!spell) return text;
+    const token = JSON.stringify(e.id);
+    return `{"id":${spell(e.id, this.rand)}${text.slice('{"id":'.length + token.length)}`;
+  }
+}
+
+/** A fixed order of events that has nothing to do with their time (FNV-1a of id and time). */
+function scramble(e: StoredEvent): number {
+  let x = 0x811c9dc5;
+  const key = `${e.id}@${e.t}`;
+  for (let i = 0; i < key.length; i++) x = Math.imul(x ^ key.charCodeAt(i), 0x01000193);
+  return x >>> 0;
+}
+
+/** `id` as a JSON string token with random escapes: `\/` for a slash, `\u00XX` (either case) for any ASCII character. */
+export function escapedSpelling(id: string, rand: () => number): string {
+  let out = '"';
+  for (const ch of JSON.stringify(id).slice(1, -1).match(/\\u[0-9a-fA-F]{4}|\\.|[^\\]/g) ?? []) {
+    if (ch.length > 1 || ch.charCodeAt(0) > 0x7e || rand() < 0.5) {
+      out += ch;
+      continue;
+    }
+    const hex = ch.charCodeAt(0).toString(16).padStart(4, '0');
+    out += ch === '/' && rand() < 0.5 ? '\\/' : `\\u${rand() < 0.5 ? hex : hex.toUpperCase()}`;
+  }
+  return `${out}"`;
 }
 
 /** An event as the API serves it, in either kind. */
