@@ -9,11 +9,7 @@ import { BEHAVIOURS, checkPromise, promiseCases, runCase, type Behaviour } from 
 const AWAITING_FIX: Behaviour[] = [
   'countOff', // enabled once issue 22's fix for item 1 (count never ends a window) lands
   'countCapped', // enabled once issue 22's fix for item 1 (count never ends a window) lands
-  'escapedIds', // enabled once issue 22's fix for item 2 (ids compared by value) lands
-  'restamped', // enabled once issue 22's fix for item 11 (one id at two instants) lands
-  'crowdedReordered', // enabled once issue 22's fixes for items 3 and 4 (re-check after commit; incomplete stays) land
   'brokenOrder', // enabled once issue 22's fixes for items 10 and 4 (order broken across pages refused) land
-  'inserted', // enabled once issue 22's fix for item 3 (re-checks only see committed hours) lands
   'unreadable', // enabled once issue 22's fix for item 5 (quarantine) lands
   'lakeEmptied', // enabled once issue 22's fix for item 8 (LakePathReset) lands
 ];
