@@ -31,6 +31,18 @@ export interface Checkpoint {
   recent?: RecentHour[];
   /** A re-check appending late events to a closed hour, part-way done. */
   recheck?: Recheck;
+  /** This configuration's claim on ADLS_PATH: it created the `_owner` file there (delivery/claimPath.ts). */
+  claim?: Claim;
+  /** The claimed path was found emptied or replaced: every run stops until `checkpoint reset`. */
+  lakeReset?: { detectedAt: string };
+}
+
+export interface Claim {
+  /** The `_owner` file, and when this configuration created it. */
+  path: string;
+  claimedAt: string;
+  /** Its length: a file of another length at that path is not the one this configuration wrote. */
+  bytes: number;
 }
 
 export interface RecentHour {
