@@ -38,11 +38,16 @@ export interface Checkpoint {
 }
 
 export interface Claim {
-  /** The `_owner` file, and when this configuration created it. */
+  /** The `_owner` file, and when this configuration claimed it. */
   path: string;
   claimedAt: string;
-  /** Its length: a file of another length at that path is not the one this configuration wrote. */
-  bytes: number;
+  /**
+   * What the file holds (a random tail makes its length this configuration's own): a file of another length at
+   * that path is not the one this configuration wrote.
+   */
+  content: string;
+  /** Recorded before the file is created, until a run saw it created: a file found then may be another's. */
+  pending?: boolean;
 }
 
 export interface RecentHour {

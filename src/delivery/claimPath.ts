@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Claim, Checkpoint } from '../checkpoint/checkpoint';
 import { holdingsText, LAKE_RESET_TODO, lakeHoldings } from '../checkpoint/lostHours';
 import { ExportError, hasCode } from '../errors';
@@ -21,58 +22,86 @@ export interface ClaimOptions {
   now: Date;
 }
 
+type Opts = { abortSignal: AbortSignal };
+
 /**
  * One lake path, one owner, and proof that it still holds what was written, with Create + Write only: every run
- * creates `{root}/_owner` with If-None-Match: *. Created while the checkpoint holds no claim: this configuration
- * claims the path. Created while it does: the path was emptied or replaced, so the run stops (LakePathReset), and
- * so does every run after it until `checkpoint reset`. Already there: ours if the checkpoint holds the claim and
- * the file is as long as we wrote it; else another configuration's (LakePathClaimed). Runs before anything is written.
+ * creates `{root}/_owner` with If-None-Match: *, before anything else is written.
+ * - Created, and the checkpoint holds a claim that a run saw through: the path was emptied or replaced. The run
+ *   stops (LakePathReset), and so does every run after it until `checkpoint reset`.
+ * - Created otherwise: this configuration claims the path (recorded first, as pending, so a crash is resumed).
+ * - Already there: ours if the checkpoint holds the claim and the file is exactly as long as the content we chose
+ *   (a pending claim from an earlier run: also if it is still empty); else another configuration's (LakePathClaimed).
  */
 export async function claimPath(stored: StoredCheckpoint, deps: ClaimDeps, options: ClaimOptions): Promise<StoredCheckpoint> {
-  const { checkpoint } = stored;
   const where = options.fileSystem ? `${options.fileSystem}/${options.root}` : options.root;
-  if (checkpoint.lakeReset) throw lakePathReset(checkpoint, where, checkpoint.lakeReset.detectedAt);
+  if (stored.checkpoint.lakeReset) throw lakePathReset(stored.checkpoint, where, stored.checkpoint.lakeReset.detectedAt);
   const opts = { abortSignal: deps.abortSignal };
   const path = ownerPath(options.root);
+  const earlier = stored.checkpoint.claim;
+  let current = stored;
+  if (!earlier) current = await save(stored, { ...stored.checkpoint, claim: newClaim(options, path) }, deps);
+  const claim = current.checkpoint.claim!;
   const { created } = await deps.lake.createFile(path, opts);
-  const claim = checkpoint.claim;
-  if (created) {
-    const content = ownerContent(options, path);
-    const mine: Claim = { path, claimedAt: options.now.toISOString(), bytes: content.length };
-    // Recorded before the owner file is written: a crash in between leaves an empty file the next run completes.
-    const next: Checkpoint = claim ? { ...checkpoint, claim: mine, lakeReset: { detectedAt: mine.claimedAt } } : { ...checkpoint, claim: mine };
-    const etag = await deps.store.save(next, stored.etag, opts);
-    await writeOwner(deps.lake, path, content, opts);
-    if (claim) {
-      const error = lakePathReset(next, where, mine.claimedAt);
-      deps.logger.error(error.message);
-      throw error;
-    }
-    deps.logger.info('claimed the lake path for this export configuration', { path: where, owner: path, configId: options.configId });
-    return { checkpoint: next, etag };
+  if (created && earlier && !earlier.pending) {
+    const detectedAt = options.now.toISOString();
+    const reset = await save(current, { ...current.checkpoint, lakeReset: { detectedAt } }, deps);
+    // The path stays claimed: no other configuration may start writing into what is left of this export.
+    await writeOwner(deps.lake, path, claim, opts);
+    const error = lakePathReset(reset.checkpoint, where, detectedAt);
+    deps.logger.error(error.message);
+    throw error;
   }
-  if (!claim) throw claimedByAnother(where, path, options.configId, 'this configuration has never claimed it');
-  if (await flushes(deps.lake, path, claim.bytes, opts)) return stored;
-  // Left empty by a run stopped between recording the claim and writing the file: written now.
-  if (!(await flushes(deps.lake, path, 0, opts))) throw claimedByAnother(where, path, options.configId, 'it is not the file this configuration wrote');
-  const content = ownerContent(options, path);
-  await writeOwner(deps.lake, path, content, opts);
-  const next = { ...checkpoint, claim: { ...claim, bytes: content.length } };
-  return { checkpoint: next, etag: await deps.store.save(next, stored.etag, opts) };
+  if (created) {
+    await writeOwner(deps.lake, path, claim, opts);
+    deps.logger.info('claimed the lake path for this export configuration', { path: where, owner: path, configId: options.configId });
+    return confirm(current, deps);
+  }
+  if (!earlier) {
+    // Found there, though this run had not claimed the path before: another configuration's.
+    await save(current, withoutClaim(current.checkpoint), deps);
+    throw claimedByAnother(where, path, options.configId, 'this configuration never claimed it');
+  }
+  const length = Buffer.byteLength(claim.content);
+  if (await flushes(deps.lake, path, length, opts)) return claim.pending ? confirm(current, deps) : current;
+  if (claim.pending && (await flushes(deps.lake, path, 0, opts))) {
+    // Created by this configuration's earlier run, stopped before it wrote the file.
+    await writeOwner(deps.lake, path, claim, opts);
+    return confirm(current, deps);
+  }
+  if (claim.pending) await save(current, withoutClaim(current.checkpoint), deps);
+  throw claimedByAnother(where, path, options.configId, 'it is not the file this configuration wrote there');
 }
 
-/** What an operator reading `_owner` needs: who claimed the path, which path, and when. */
-function ownerContent(options: ClaimOptions, path: string): Buffer {
-  const owner = { configId: options.configId, fileSystem: options.fileSystem ?? null, path: options.root, owner: path, claimedAt: options.now.toISOString() };
-  return Buffer.from(`${JSON.stringify(owner)}\n`, 'utf8');
+/** What an operator reading `_owner` needs: who claimed the path, which path, and when; a random tail of random length. */
+function newClaim(options: ClaimOptions, path: string): Claim {
+  const claimedAt = options.now.toISOString();
+  const tail = randomBytes(4 + randomInt(64)).toString('hex');
+  const owner = { configId: options.configId, fileSystem: options.fileSystem ?? null, path: options.root, claimedAt, tail };
+  return { path, claimedAt, content: `${JSON.stringify(owner)}\n`, pending: true };
 }
 
-async function writeOwner(lake: LakeWriter, path: string, content: Buffer, opts: { abortSignal: AbortSignal }): Promise<void> {
-  await lake.append(path, content, 0, opts);
-  await lake.flush(path, content.length, opts);
+async function save(stored: StoredCheckpoint, next: Checkpoint, deps: ClaimDeps): Promise<StoredCheckpoint> {
+  return { checkpoint: next, etag: await deps.store.save(next, stored.etag, { abortSignal: deps.abortSignal }) };
 }
 
-async function flushes(lake: LakeWriter, path: string, position: number, opts: { abortSignal: AbortSignal }): Promise<boolean> {
+function confirm(stored: StoredCheckpoint, deps: ClaimDeps): Promise<StoredCheckpoint> {
+  const { pending: _seen, ...claim } = stored.checkpoint.claim!;
+  return save(stored, { ...stored.checkpoint, claim }, deps);
+}
+
+function withoutClaim(c: Checkpoint): Checkpoint {
+  const { claim: _refused, ...rest } = c;
+  return rest;
+}
+
+async function writeOwner(lake: LakeWriter, path: string, claim: Claim, opts: Opts): Promise<void> {
+  const bytes = Buffer.from(claim.content, 'utf8');
+  await lake.append(path, bytes, 0, opts);
+  await lake.flush(path, bytes.length, opts);
+}
+
+async function flushes(lake: LakeWriter, path: string, position: number, opts: Opts): Promise<boolean> {
   try {
     await lake.flush(path, position, opts);
     return true;
@@ -85,9 +114,8 @@ async function flushes(lake: LakeWriter, path: string, position: number, opts: {
 function claimedByAnother(where: string, path: string, configId: string, why: string): ExportError {
   return new ExportError(
     'LakePathClaimed',
-    `${where} is claimed by another export configuration: ${path} exists and ${why}. This configuration (configId ${configId}) writes nothing there. ` +
-      'Each configuration needs a path of its own: point ADLS_PATH (or ADLS_FILE_SYSTEM) elsewhere; "audit-export verify" names the owner\'s configId. ' +
-      `If ${path} names this configId (a run stopped while claiming the path), delete ${path} and run again`,
+    `${where} belongs to another export configuration: ${path} exists and ${why}, so this configuration (configId ${configId}) writes nothing there. ` +
+      `Each configuration needs a path of its own: point ADLS_PATH (or ADLS_FILE_SYSTEM) elsewhere. ${path} names the owner's configId ("audit-export verify" shows it)`,
     { kind: 'permanent' },
   );
 }
