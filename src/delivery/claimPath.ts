@@ -30,6 +30,7 @@ type Opts = { abortSignal: AbortSignal };
  * - Created, and the checkpoint holds a claim that a run saw through: the path was emptied or replaced. The run
  *   stops (LakePathReset), and so does every run after it until `checkpoint reset`.
  * - Created otherwise: this configuration claims the path (recorded first, as pending, so a crash is resumed).
+ *   The first run thus costs one checkpoint write more; later runs two lake calls (the create, a flush at the length).
  * - Already there: ours if the checkpoint holds the claim and the file is exactly as long as the content we chose
  *   (a pending claim from an earlier run: also if it is still empty); else another configuration's (LakePathClaimed).
  */
@@ -55,7 +56,7 @@ export async function claimPath(stored: StoredCheckpoint, deps: ClaimDeps, optio
   if (created) {
     await writeOwner(deps.lake, path, claim, opts);
     deps.logger.info('claimed the lake path for this export configuration', { path: where, owner: path, configId: options.configId });
-    return confirm(current, deps);
+    return confirm(current);
   }
   if (!earlier) {
     // Found there, though this run had not claimed the path before: another configuration's.
@@ -63,11 +64,11 @@ export async function claimPath(stored: StoredCheckpoint, deps: ClaimDeps, optio
     throw claimedByAnother(where, path, options.configId, 'this configuration never claimed it');
   }
   const length = Buffer.byteLength(claim.content);
-  if (await flushes(deps.lake, path, length, opts)) return claim.pending ? confirm(current, deps) : current;
+  if (await flushes(deps.lake, path, length, opts)) return claim.pending ? confirm(current) : current;
   if (claim.pending && (await flushes(deps.lake, path, 0, opts))) {
     // Created by this configuration's earlier run, stopped before it wrote the file.
     await writeOwner(deps.lake, path, claim, opts);
-    return confirm(current, deps);
+    return confirm(current);
   }
   if (claim.pending) await save(current, withoutClaim(current.checkpoint), deps);
   throw claimedByAnother(where, path, options.configId, 'it is not the file this configuration wrote there');
@@ -85,9 +86,13 @@ async function save(stored: StoredCheckpoint, next: Checkpoint, deps: ClaimDeps)
   return { checkpoint: next, etag: await deps.store.save(next, stored.etag, { abortSignal: deps.abortSignal }) };
 }
 
-function confirm(stored: StoredCheckpoint, deps: ClaimDeps): Promise<StoredCheckpoint> {
+/**
+ * The claim, seen through, goes with the run's next checkpoint write: every write that makes bytes visible in the
+ * lake is preceded by one (an intent, manifests due), so nothing is committed there under a pending claim.
+ */
+function confirm(stored: StoredCheckpoint): StoredCheckpoint {
   const { pending: _seen, ...claim } = stored.checkpoint.claim!;
-  return save(stored, { ...stored.checkpoint, claim }, deps);
+  return { ...stored, checkpoint: { ...stored.checkpoint, claim } };
 }
 
 function withoutClaim(c: Checkpoint): Checkpoint {
