@@ -24,6 +24,13 @@ const noticed = [
 const at = (iso: string) => new Date(iso);
 
 describe('planReset: what a reset writes', () => {
+  it('keeps the claim on the lake path and drops a lake found reset: the reset is the answer to it', () => {
+    const claim = { path: `${ROOT}/_owner`, claimedAt: H10, content: '{"configId":"c"}\n' };
+    const { next } = planReset({ ...midHour, claim, lakeReset: { detectedAt: H10 } }, at('2026-01-01T09:00:00Z'), ROOT);
+    expect(next.claim).toEqual(claim);
+    expect(next.lakeReset).toBeUndefined();
+  });
+
   it('with nothing stored: just the watermark', () => {
     expect(planReset(undefined, at('2026-01-01T09:30:00Z'), ROOT)).toEqual({
       next: { version: 2, origin: '2026-01-01T09:30:00.000Z', watermark: '2026-01-01T09:30:00.000Z' }, direction: 'none', kept: [], dropped: [],
