@@ -208,8 +208,9 @@ export function describeLakeWriterContract(name: string, makeSubject: () => Prom
       it('on a file system that does not exist, every call is FileSystemNotFound (permanent), naming the file system', async () => {
         const gone = await s.scratch();
         await gone.deleteFileSystem({ recreate: false });
-        for (const call of [gone.lake.createFile(path(), opts), gone.lake.append(path(), b('x'), 0, opts), gone.lake.flush(path(), 0, opts)]) {
-          const error = await call.then(() => undefined, (e: unknown) => e as ExportError);
+        const calls = [() => gone.lake.createFile(path(), opts), () => gone.lake.append(path(), b('x'), 0, opts), () => gone.lake.flush(path(), 0, opts)];
+        for (const call of calls) {
+          const error = await call().then(() => undefined, (e: unknown) => e as ExportError);
           expect(`${error?.code}/${error?.kind}`).toBe('FileSystemNotFound/permanent');
           expect(error?.message).toContain(`the file system "${gone.fileSystem}" does not exist`);
         }

@@ -79,6 +79,11 @@ describe('resetNotes: what the operator is told', () => {
     expect(warnings[0]).toMatch(/check that file's length \(800 bytes: it is; 500: it is not\)/);
   });
 
+  it('after a lake found emptied: says the stop is cleared and where the next run writes', () => {
+    const { notes: said } = notes({ ...midHour, lakeReset: { detectedAt: H10 } }, '2026-01-01T10:00:00Z');
+    expect(said).toContain(`clears the stop of ${H10} (the lake path was found emptied or replaced): the next run writes into immuta-audit again, from --start`);
+  });
+
   it('going back: move the hour files aside, and a start off the hour loses the hour\'s head', () => {
     const { warnings } = notes(midHour, '2026-01-01T10:05:00Z');
     expect(warnings[0]).toMatch(/before where the export stood \(2026-01-01T10:20:00.000Z\).*Move the hour files from immuta-audit\/year=2026\/month=01\/day=01\/hour=10\/ on out of ADLS_PATH/);
