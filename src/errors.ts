@@ -57,6 +57,8 @@ export type ExportErrorCode =
   | 'FileVanished'
   | 'UnexpectedFileLength'
   | 'ManifestPathTaken'
+  | 'LakePathClaimed'
+  | 'LakePathReset'
   // The lease, the checkpoint and the id ledger in host storage.
   | 'AnotherRunActive'
   | 'LeaseLost'

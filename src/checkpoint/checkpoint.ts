@@ -35,6 +35,23 @@ export interface Checkpoint {
   recent?: RecentHour[];
   /** A re-check appending late events to a closed hour, part-way done. */
   recheck?: Recheck;
+  /** This configuration's claim on ADLS_PATH: it created the `_owner` file there (delivery/claimPath.ts). */
+  claim?: Claim;
+  /** The claimed path was found emptied or replaced: every run stops until `checkpoint reset`. */
+  lakeReset?: { detectedAt: string };
+}
+
+export interface Claim {
+  /** The `_owner` file, and when this configuration claimed it. */
+  path: string;
+  claimedAt: string;
+  /**
+   * What the file holds (a random tail makes its length this configuration's own): a file of another length at
+   * that path is not the one this configuration wrote.
+   */
+  content: string;
+  /** Recorded before the file is created, until a run saw it created: a file found then may be another's. */
+  pending?: boolean;
 }
 
 export interface RecentHour {

@@ -66,6 +66,8 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
     pendingManifests: z.array(manifest).optional(),
     recent: z.array(z.object({ record: hourRecord, revision: z.number().int().min(1) })).optional(),
     recheck: z.object({ hour: iso, file: openFile, record: hourRecord, revision: z.number().int().min(1), apiCount: count, cursor: c.optional() }).optional(),
+    claim: z.object({ path: z.string().min(1), claimedAt: iso, content: z.string().min(1), pending: z.boolean().optional() }).optional(),
+    lakeReset: z.object({ detectedAt: iso }).optional(),
   });
 const recheckStep = <C extends z.ZodType>(c: C) =>
   z.union([

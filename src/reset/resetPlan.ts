@@ -41,6 +41,8 @@ export function planReset(old: Checkpoint | undefined, start: Date, root: string
       ...(old.pendingManifests?.length ? { pendingManifests: old.pendingManifests } : {}),
       ...(openHour ? { openHour } : {}),
       ...(recent.length ? { recent } : {}),
+      // The claim on ADLS_PATH stays this configuration's; a lake found reset is answered by this very reset.
+      ...(old.claim ? { claim: old.claim } : {}),
     },
     direction,
     stood: old.cursor?.at ?? old.watermark,

@@ -144,7 +144,7 @@ export class Composition {
     };
     const sasWarnings = check(sas.value);
     for (const warning of sasWarnings) logger.warn(warning);
-    const lake = new RotatingLakeWriter({ secrets: this.secrets, initial: sas, where: configuredSasWhere(s), check, build: (value) => this.lake(value), logger });
+    const lake = new RotatingLakeWriter({ secrets: this.secrets, initial: sas, where: configuredSasWhere(s), fileSystem: s.fileSystem, check, build: (value) => this.lake(value), logger });
     return {
       sasWarnings,
       source: this.auditSource({ apiKey: apiKey?.value, keySecret, logger }),

@@ -24,6 +24,7 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
     warnings = sasWarnings;
     const run = await exportUnderLease(deps, {
       root: settings.path,
+      fileSystem: settings.fileSystem,
       configId: root.configId,
       recheckHours: settings.recheckHours,
       pageSize: settings.pageSize,

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock';
 import type { StatusStore } from './statusStore';
 import { parseNcrontab } from '../config/ncrontab';
 import type { Acknowledged, Chain } from '../checkpoint/checkpoint';
+import { LAKE_RESET_TODO, lakeHoldings, type LakeHoldings } from '../checkpoint/lostHours';
 import type { LastRun, RecheckTotals } from './statusRecord';
 
 /** The export's status as operators read it (the reference product's export configuration and job views). */
@@ -31,6 +32,11 @@ export interface StatusView {
   manifests: { head: string; lastPath: string; lastWrittenAt: string; count: number } | null;
   lagSeconds: number | null;
   nextRunAt: string | null;
+  /**
+   * The lake path was found emptied or replaced: when, what the checkpoint says it held (the hours that may be gone,
+   * with their events), and what to do. Every run stops until then.
+   */
+  lakeReset: (LakeHoldings & { detectedAt: string; todo: string }) | null;
   /** Warnings of the last run or connection test, such as a SAS that expires soon. */
   warnings: string[];
   sasWarnings: string[];
@@ -62,6 +68,7 @@ export async function readStatus(root: StatusSources, options: { abortSignal: Ab
     noticed: (stored?.checkpoint.noticed ?? []).map((n) => ({ ...n, countedAt: n.countedAt ?? n.noticedAt })),
     acknowledged: stored?.checkpoint.acknowledged ?? [],
     manifests: chainOf(stored?.checkpoint.chain),
+    lakeReset: stored?.checkpoint.lakeReset ? { detectedAt: stored.checkpoint.lakeReset.detectedAt, ...lakeHoldings(stored.checkpoint), todo: LAKE_RESET_TODO } : null,
     recheckTotals: record?.recheckTotals ?? null,
     lagSeconds: watermark ? Math.max(0, Math.floor((now.getTime() - Date.parse(watermark)) / 1000)) : null,
     nextRunAt: settings.enabled ? parseNcrontab(settings.schedule).next(now).toISOString() : null,

@@ -11,6 +11,7 @@ import type { StoredCheckpoint } from '../ports/checkpointStore';
 import { HOUR_MS, hourOf, windowKey, type Window } from '../time/window';
 import { planWindows } from './planWindows';
 import { BatchWriter } from '../batches/batchWriter';
+import { claimPath } from '../delivery/claimPath';
 import { recover } from '../delivery/recoverIntent';
 import type { RunDeps, RunOptions } from './runOptions';
 import type { RunSummary } from './runSummary';
@@ -31,7 +32,9 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   const stopAt = started.getTime() + options.timeBudgetMs;
   const summary = { events: 0, bytes: 0, files: new Set<string>(), windows: 0 };
   const source = emptySourceReport();
-  const recovered = await recover(leased, { ...deps, abortSignal });
+  // The path must still be this configuration's, and hold what it wrote, before anything is written (recovery included).
+  const claimed = await claimPath(leased, { ...deps, abortSignal }, { root: options.root, configId: options.configId, fileSystem: options.fileSystem, now: started });
+  const recovered = await recover(claimed, { ...deps, abortSignal });
   const until = new Date(started.getTime() - options.lagSeconds * 1000);
   const batchMaxBytes = options.batchMaxBytes ?? SETTING_DEFAULTS.EXPORT_BATCH_MAX_BYTES;
   const parts = new PartPool(PART_BYTES, PARTS);

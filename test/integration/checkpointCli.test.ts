@@ -43,7 +43,8 @@ describe('audit-export checkpoint show / reset / acknowledge', () => {
     const container = adminClient(h.stack.info).getContainerClient(h.seeded.fileSystem);
     const hourOf = (name: string) => Date.parse(name.replace(/^.*year=(\d+)\/month=(\d+)\/day=(\d+)\/hour=(\d+)\/.*$/, '$1-$2-$3T$4:00:00Z'));
     for await (const item of container.listBlobsFlat({ prefix: `${path}/` })) {
-      if (hourOf(item.name) < from.getTime()) continue;
+      // Hour files and manifests from `from` on; not _owner, the path's claim (moved, the path would be found emptied).
+      if (!(hourOf(item.name) >= from.getTime())) continue;
       const body = await container.getBlobClient(item.name).downloadToBuffer();
       await container.getBlockBlobClient(`moved-aside/${item.name}`).upload(body, body.length);
       await container.deleteBlob(item.name);
@@ -102,7 +103,7 @@ describe('audit-export checkpoint show / reset / acknowledge', () => {
     // The manifests' chain goes on, and the closed hours before --start stay re-checkable.
     expect(lines[2]!.startsWith('would write: ')).toBe(true);
     const written = JSON.parse(lines[2]!.slice('would write: '.length)) as Checkpoint;
-    expect(written).toEqual({ version: 2, origin: target, watermark: target, chain: before.checkpoint.chain, recent: expect.any(Array) });
+    expect(written).toEqual({ version: 2, origin: target, watermark: target, chain: before.checkpoint.chain, recent: expect.any(Array), claim: before.checkpoint.claim });
     expect(written.recent!.every((r) => Date.parse(r.record.hour) + 3600_000 <= Date.parse(target))).toBe(true);
     expect(r.stderr).toMatch(/^warning: --start .* is before where the export stood/m);
     expect(r.stderr).toMatch(/audit-export: nothing changed: run again with --yes to replace the checkpoint\n$/);
@@ -213,7 +214,7 @@ describe('audit-export checkpoint show / reset / acknowledge', () => {
     expect(r.stderr).toContain(`warning: drops 1 hour from "noticed": 2 events the audit API counted there are not in the lake (${noticed[1]!.hour}: 2 missing)`);
     expect(r.stdout).toContain(`keeps 1 hour in "noticed", before --start: 4 events not in the lake (${noticed[0]!.hour}: 4 missing)`);
     const shown = JSON.parse((await cli('noticed', 'checkpoint', 'show')).stdout);
-    expect(shown.checkpoint).toEqual({ version: 2, origin: at(2 * HOUR).toISOString(), watermark: at(2 * HOUR).toISOString(), noticed: [noticed[0]], chain: checkpoint.chain, recent: expect.any(Array) });
+    expect(shown.checkpoint).toEqual({ version: 2, origin: at(2 * HOUR).toISOString(), watermark: at(2 * HOUR).toISOString(), noticed: [noticed[0]], chain: checkpoint.chain, recent: expect.any(Array), claim: checkpoint.claim });
   });
 
   it('a noticed hour keeps every run incomplete (exit 3) until acknowledged; acknowledge takes the lease, refuses what is not noticed, and status shows both', async () => {

@@ -43,7 +43,7 @@ function world() {
   };
   /** Every event before now − lag, once, as the lake should hold them. */
   const expected = () => events.filter((e) => e.t < clock.now().getTime() - LAG_MS).map((e) => JSON.stringify(eventJson(e)));
-  const lines = () => lake.paths().filter((p) => !p.includes('/_manifests/')).sort().flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1));
+  const lines = () => lake.paths().filter((p) => p.endsWith('.ndjson')).sort().flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1));
   const checkpoint = () => decodeCheckpoint(blob.read()!);
   return { clock, blob, lake, info, run, expected, lines, checkpoint };
 }
@@ -98,7 +98,7 @@ describe('another writer in the lake', () => {
   it('killed before its first flush, its staged bytes then dropped by another flush: recovery writes that batch again, every event once', async () => {
     const w = world();
     const faults = new FaultInjector();
-    faults.failNext(1, { type: 'crash' }, { port: 'lake', name: 'flush' });
+    faults.failNext(1, { type: 'crash' }, (op) => op.name === 'flush' && op.path!.endsWith('.ndjson'));
     expect(await w.run(faults)).toBeInstanceOf(SimulatedCrash);
     const { intent } = w.checkpoint();
     expect(intent).toMatchObject({ create: true, from: 0 });

@@ -42,7 +42,7 @@ async function run(w: World, faults = new FaultInjector()): Promise<RunSummary |
 }
 
 const lines = (lake: MemoryLake) =>
-  lake.paths().filter((p) => !p.includes('/_manifests/')).sort().flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1));
+  lake.paths().filter((p) => p.endsWith('.ndjson')).sort().flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1));
 const expected = events.map((e) => JSON.stringify(eventJson(e))).sort();
 
 describe('late events and the re-check of closed hours', () => {
