@@ -25,14 +25,16 @@ export interface ClaimOptions {
 type Opts = { abortSignal: AbortSignal };
 
 /**
- * One lake path, one owner, and proof that it still holds what was written, with Create + Write only: every run
- * creates `{root}/_owner` with If-None-Match: *, before anything else is written.
- * - Created, and the checkpoint holds a claim that a run saw through: the path was emptied or replaced. The run
- *   stops (LakePathReset), and so does every run after it until `checkpoint reset`.
- * - Created otherwise: this configuration claims the path (recorded first, as pending, so a crash is resumed).
- *   The first run thus costs one checkpoint write more; later runs two lake calls (the create, a flush at the length).
- * - Already there: ours if the checkpoint holds the claim and the file is exactly as long as the content we chose
- *   (a pending claim from an earlier run: also if it is still empty); else another configuration's (LakePathClaimed).
+ * One lake path, one owner, and proof that it still holds what was written, with Create + Write only.
+ * - The checkpoint holds a claim a run saw through: a flush of `{root}/_owner` at the length written proves it is
+ *   still there, unchanged in length. Gone (PathNotFound): the path was emptied or replaced. The run records that
+ *   first, then stops (LakePathReset), and so does every run after it until `checkpoint reset`; nothing is created
+ *   before that is recorded, so a crash in between cannot hide the loss from the next run. Another length: another
+ *   configuration's file stands there (LakePathClaimed).
+ * - Otherwise the run creates `_owner` with If-None-Match: *. Created: this configuration claims the path (recorded
+ *   first, as pending, so a crash is resumed). Already there: ours only if it is a pending claim's file, exactly as
+ *   long as its content or still empty; else another configuration's (LakePathClaimed).
+ * The first run thus costs one checkpoint write more; later runs one lake call (the flush).
  */
 export async function claimPath(stored: StoredCheckpoint, deps: ClaimDeps, options: ClaimOptions): Promise<StoredCheckpoint> {
   const where = options.fileSystem ? `${options.fileSystem}/${options.root}` : options.root;
@@ -40,19 +42,22 @@ export async function claimPath(stored: StoredCheckpoint, deps: ClaimDeps, optio
   const opts = { abortSignal: deps.abortSignal };
   const path = ownerPath(options.root);
   const earlier = stored.checkpoint.claim;
-  let current = stored;
-  if (!earlier) current = await save(stored, { ...stored.checkpoint, claim: newClaim(options, path) }, deps);
-  const claim = current.checkpoint.claim!;
-  const { created } = await deps.lake.createFile(path, opts);
-  if (created && earlier && !earlier.pending) {
+  if (earlier && !earlier.pending) {
+    const owner = await ownerFile(deps.lake, path, Buffer.byteLength(earlier.content), opts);
+    if (owner === 'ours') return stored;
+    if (owner === 'other') throw claimedByAnother(where, path, options.configId, 'it is not the file this configuration wrote there');
     const detectedAt = options.now.toISOString();
-    const reset = await save(current, { ...current.checkpoint, lakeReset: { detectedAt } }, deps);
+    const reset = await save(stored, { ...stored.checkpoint, lakeReset: { detectedAt } }, deps);
     // The path stays claimed: no other configuration may start writing into what is left of this export.
-    await writeOwner(deps.lake, path, claim, opts);
+    if ((await deps.lake.createFile(path, opts)).created) await writeOwner(deps.lake, path, earlier, opts);
     const error = lakePathReset(reset.checkpoint, where, detectedAt);
     deps.logger.error(error.message);
     throw error;
   }
+  let current = stored;
+  if (!earlier) current = await save(stored, { ...stored.checkpoint, claim: newClaim(options, path) }, deps);
+  const claim = current.checkpoint.claim!;
+  const { created } = await deps.lake.createFile(path, opts);
   if (created) {
     await writeOwner(deps.lake, path, claim, opts);
     deps.logger.info('claimed the lake path for this export configuration', { path: where, owner: path, configId: options.configId });
@@ -63,14 +68,13 @@ export async function claimPath(stored: StoredCheckpoint, deps: ClaimDeps, optio
     await save(current, withoutClaim(current.checkpoint), deps);
     throw claimedByAnother(where, path, options.configId, 'this configuration never claimed it');
   }
-  const length = Buffer.byteLength(claim.content);
-  if (await flushes(deps.lake, path, length, opts)) return claim.pending ? confirm(current) : current;
-  if (claim.pending && (await flushes(deps.lake, path, 0, opts))) {
+  if (await flushes(deps.lake, path, Buffer.byteLength(claim.content), opts)) return confirm(current);
+  if (await flushes(deps.lake, path, 0, opts)) {
     // Created by this configuration's earlier run, stopped before it wrote the file.
     await writeOwner(deps.lake, path, claim, opts);
     return confirm(current);
   }
-  if (claim.pending) await save(current, withoutClaim(current.checkpoint), deps);
+  await save(current, withoutClaim(current.checkpoint), deps);
   throw claimedByAnother(where, path, options.configId, 'it is not the file this configuration wrote there');
 }
 
@@ -104,6 +108,16 @@ async function writeOwner(lake: LakeWriter, path: string, claim: Claim, opts: Op
   const bytes = Buffer.from(claim.content, 'utf8');
   await lake.append(path, bytes, 0, opts);
   await lake.flush(path, bytes.length, opts);
+}
+
+/** Whether our `_owner` is still there, as long as we wrote it, or gone, or another file of another length. */
+async function ownerFile(lake: LakeWriter, path: string, length: number, opts: Opts): Promise<'ours' | 'gone' | 'other'> {
+  try {
+    return (await flushes(lake, path, length, opts)) ? 'ours' : 'other';
+  } catch (error) {
+    if (hasCode(error, 'PathNotFound')) return 'gone';
+    throw error;
+  }
 }
 
 async function flushes(lake: LakeWriter, path: string, position: number, opts: Opts): Promise<boolean> {
