@@ -42,7 +42,7 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
       status: summary.status, events: summary.events, bytes: summary.bytes, files: summary.files.length,
       windows: summary.windows, watermark: summary.watermark, ms: Date.parse(summary.endedAt) - Date.parse(summary.startedAt),
       duplicatesDropped: source.duplicatesDropped, shortPages: source.shortPages, windowsUnverified: source.windowsUnverified,
-      missing: source.missing, removed: source.removed,
+      missing: source.missing, countBelowExported: source.countBelowExported,
       ...(summary.recheck ? { hoursRechecked: summary.recheck.hoursChecked, lateFound: summary.recheck.lateFound, lateAppended: summary.recheck.lateAppended, hoursCountDown: summary.recheck.countDown.length } : {}),
     });
     if (summary.status === 'incomplete') {
