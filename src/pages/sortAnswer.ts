@@ -16,8 +16,8 @@ export interface SortedAnswer {
   end: number;
   fresh: number;
   /**
-   * The window is complete, proven by the events themselves: the answer reached an event at or past its end, or is
-   * empty. Never by `count` (it may be capped or off) nor by a short answer (a page cap is not announced).
+   * The window is complete, proven by the events themselves: the answer reached an event at or past its end (within
+   * the range asked), or is empty. Never by `count` (it may be capped or off) nor by a short answer (a page cap is not announced).
    */
   done: boolean;
   /** Events exactly at the window's end in this answer (an inclusive maxDate counts them with the window). */
@@ -63,11 +63,13 @@ export function sortAnswer(position: Position, page: AuditPage, request: PageReq
     } else fresh += sortInstant(page, kinds, i, j, t === position.at ? position.ids : undefined);
     i = j;
   }
-  const done = end < n || n === 0;
+  // An event later than the maxDate asked proves nothing (the API does not keep to the range): not the end.
+  const to = request.to.getTime();
+  const done = (end < n && times[end]! <= to) || n === 0;
   let past = end;
   while (past < n && times[past] === stop) past++;
   const atEnd = past - end;
-  const pastMaxDate = n > 0 && times[n - 1]! > request.to.getTime();
+  const pastMaxDate = n > 0 && times[n - 1]! > to;
   return { kinds, end, fresh, done, atEnd, pastMaxDate, before: beforeOf(position, page, window, request) };
 }
 

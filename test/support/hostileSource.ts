@@ -16,6 +16,10 @@ export interface Hostility {
   /** Ids stored twice (served twice, adjacent). */
   duplicated?: Set<string>;
   noCount?: boolean;
+  /** The count the API gives for a search, from the true one (capped, off by some): pages are served as before. */
+  count?: (truth: number) => number;
+  /** Each page is sorted in itself only: the search is cut into pages in the order the events are stored. */
+  sortWithinPagesOnly?: boolean;
   /** Legacy records (epoch-ms "dateTime") instead of UAM events ("eventTimestamp"). */
   legacy?: boolean;
   /** When each event becomes visible (epoch ms), against `now`: a late event is not served before then. */
@@ -48,11 +52,14 @@ export class HostileSource implements AuditSource {
       .filter((e) => (h.minInclusive === false ? e.t > from : e.t >= from) && (h.maxInclusive ? e.t <= to : e.t < to))
       .filter((e) => !h.visibleAt || h.visibleAt(e) <= now)
       .flatMap((e) => (h.duplicated?.has(e.id) ? [e, e] : [e]));
-    matching.sort((a, b) => a.t - b.t || (h.unstableTies ? 0 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const byTime = (a: StoredEvent, b: StoredEvent) => a.t - b.t || (h.unstableTies ? 0 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    if (!h.sortWithinPagesOnly) matching.sort(byTime);
     if (h.unstableTies) matching = shuffleTies(matching, this.rand);
     const size = Math.min(request.size, h.pageCap ?? Infinity);
     const hits = matching.slice(request.offset, request.offset + size);
-    const body = JSON.stringify({ ...(h.noCount ? {} : { count: matching.length }), hits: hits.map((e) => eventJson(e, h.legacy)) });
+    if (h.sortWithinPagesOnly) hits.sort(byTime);
+    const count = h.count ? h.count(matching.length) : matching.length;
+    const body = JSON.stringify({ ...(h.noCount ? {} : { count }), hits: hits.map((e) => eventJson(e, h.legacy)) });
     return read({ body: Buffer.from(body), timeKey: h.legacy ? 'dateTime' : 'eventTimestamp' });
   }
 }

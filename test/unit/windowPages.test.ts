@@ -160,3 +160,106 @@ describe('windowPages: keyset paging that no misbehaving API can make lose or do
     await expect(windowPages(source, window, startOf(window), { size: 10, abortSignal: signal }).next()).rejects.toThrow(/event 0 \(id local-1\) has no valid time \("2026-03-01T10:30:00"\)/);
   });
 });
+
+describe('a count that lies ends no window and bounds no page: it is a cross-check only (issue 22, items 1 and 10)', () => {
+  const inWindowOf = (events: StoredEvent[]) => events.filter((e) => e.t >= START && e.t < window.end.getTime()).length;
+
+  describe.each(BOUNDS)('minDate inclusive %s, maxDate inclusive %s', (minInclusive, maxInclusive) => {
+    it.each<[string, (truth: number) => number, number]>([
+      // Elasticsearch's hits.total stops at 10,000 by default; here at 50.
+      ['capped at 50', (truth) => Math.min(truth, 50), 1],
+      ['three fewer than the truth', (truth) => Math.max(0, truth - 3), 1],
+      ['five more than the truth', (truth) => truth + 5, 1],
+      ['capped at 50, with ties in another order on each request', (truth) => Math.min(truth, 50), 4],
+    ])('%s: every event exactly once, and the check says what the count is', async (name, count, tie) => {
+      const events = population(tie);
+      const source = new HostileSource(events, { count, minInclusive, maxInclusive, unstableTies: tie > 1 }, seededRandom(tie));
+      const { written, end } = await drain(source, 25);
+      expectExactlyOnce(written, events);
+      const check = checkCount(end);
+      expect(check.verified).toBe(true);
+      if (name.startsWith('five more')) expect(check).toMatchObject({ missing: 5, countBelowExported: 0 });
+      else if (name.startsWith('three')) expect(check).toMatchObject({ missing: 0, countBelowExported: 3 });
+      else expect(check).toMatchObject({ missing: 0, countBelowExported: inWindowOf(events) - check.held! });
+    });
+
+    it('a count of zero: the window is still paged to its end', async () => {
+      const events = population(1, 100);
+      const source = new HostileSource(events, { count: () => 0, minInclusive, maxInclusive });
+      const { written } = await drain(source, 30);
+      expectExactlyOnce(written, events);
+    });
+  });
+
+  it('an honest count costs no request to prove the end: a window in one page is one page and its count', async () => {
+    const events = [...eventsAt(START, 3600_000, 20), ...eventsAt(window.end.getTime() + 60_000, 600_000, 5).map((e) => ({ ...e, id: `next-${e.id}` }))];
+    const source = new HostileSource(events);
+    const { written, end } = await drain(source, 100);
+    expect(written).toHaveLength(20);
+    expect(end.requests).toBe(2);
+    expect(source.asked.filter((r) => r.size > 1).map((r) => r.to.getTime())).toEqual([window.end.getTime() + 3600_000]);
+    expect(checkCount(end)).toEqual({ verified: true, missing: 0, countBelowExported: 0, held: 20 });
+  });
+
+  it('an honest count on a window of many pages: the page it says holds the end asks past it, and proves it', async () => {
+    const events = [...eventsAt(START, 3600_000, 300), { id: 'next', t: window.end.getTime() + 5 }];
+    const source = new HostileSource(events);
+    const { written, end } = await drain(source, 25);
+    expect(written).toHaveLength(300);
+    // 300 events in pages of 25 overlapping by one: 13 pages, a count as paging begins and one after; pages asked
+    // ahead past the end are empty, never a further round trip.
+    const pages = source.asked.filter((r) => r.size > 1);
+    expect(pages.filter((r) => r.to.getTime() > window.end.getTime()).length).toBe(2); // the first, and the last
+    expect(end.requests).toBeLessThanOrEqual(13 + 2 + 3);
+    expect(checkCount(end)).toMatchObject({ verified: true, missing: 0 });
+  });
+
+  it('a hit past the end mid-page followed by hits of the window is refused as out of order, not taken as the end', async () => {
+    const t = (ms: number) => new Date(START + ms).toISOString();
+    const source = {
+      fetchAnswer: async <T>(_request: PageRequest, read: (answer: AuditAnswer) => T) => {
+        const hits = [{ id: 'a', eventTimestamp: t(1) }, { id: 'future', eventTimestamp: t(3600_000) }, { id: 'b', eventTimestamp: t(2) }];
+        return read({ body: Buffer.from(JSON.stringify({ count: 3, hits })), timeKey: 'eventTimestamp' });
+      },
+    };
+    const first = windowPages(source, window, startOf(window), { size: 10, abortSignal: signal }).next();
+    await expect(first).rejects.toMatchObject({ code: 'InvalidPage', kind: 'retryable' });
+    await expect(first).rejects.toThrow(/event 2 \(id "?b"?\) .* is out of time order/);
+  });
+
+  it('a record far past every maxDate at the end of each answer (sticky) proves no end: the window is paged whole', async () => {
+    const events = eventsAt(START, 3600_000, 60);
+    const inner = new HostileSource([...events, { id: 'next', t: window.end.getTime() + 1 }]);
+    const sticky = JSON.stringify({ id: 'sticky', eventTimestamp: '2099-01-01T00:00:00.000Z' });
+    const source = {
+      fetchAnswer: <T>(request: PageRequest, read: (answer: AuditAnswer) => T, options: { abortSignal: AbortSignal }) =>
+        inner.fetchAnswer({ ...request, size: request.size - 1 }, (answer) => {
+          const body = answer.body.toString();
+          return read({ ...answer, body: Buffer.from(body.endsWith('[]}') ? body : body.replace(/\]\}$/, `,${sticky}]}`)) });
+        }, options),
+    };
+    const written: string[] = [];
+    const pages = windowPages(source, window, startOf(window), { size: 20, abortSignal: signal });
+    let item = await pages.next();
+    for (; !item.done; item = await pages.next()) {
+      const { page, sorted } = item.value;
+      for (let i = 0; i < sorted.end; i++) if (sorted.kinds[i] === NEW) written.push(JSON.parse(idOf(page, i)) as string);
+    }
+    expect([...written].sort()).toEqual(events.map((e) => e.id));
+    // The API does not keep to maxDate: the window's own count cannot be known.
+    expect(checkCount(item.value).verified).toBe(false);
+  });
+
+  it('pages sorted within themselves only: what the paging cannot see is reported missing, never explained away', async () => {
+    const rand = seededRandom(3);
+    const events = eventsAt(START, 3600_000, 200).map((e) => ({ e, r: rand() })).sort((a, b) => a.r - b.r).map(({ e }) => e);
+    events.push({ id: 'next', t: window.end.getTime() + 10 });
+    const source = new HostileSource(events, { sortWithinPagesOnly: true });
+    const { written, end } = await drain(source, 40);
+    expect(written.length).toBe(new Set(written).size);
+    const check = checkCount(end);
+    expect(check.verified).toBe(true);
+    expect(check.missing).toBe(200 - written.length);
+    expect(check.missing).toBeGreaterThan(0);
+  });
+});
