@@ -121,6 +121,12 @@ export class FaultState {
     return this.faults.noCount !== true;
   }
 
+  /** The count an answer gives for a search that holds `truth` events: off by countOffset, capped by countCap. */
+  countOf(truth: number): number {
+    const off = Math.max(0, truth + (this.faults.countOffset?.by ?? 0));
+    return Math.min(off, this.faults.countCap?.max ?? off);
+  }
+
   /** The mutate fault's numbers, once: after the page it names. */
   mutationAfter(page: number): { insert: number; remove: number } | undefined {
     const m = this.faults.mutate;

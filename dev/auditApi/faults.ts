@@ -33,7 +33,7 @@ const MAX_MUTATED = 100_000;
 export function parseFaults(value: unknown): AuditFaults {
   const f = object(value, 'faults', [
     'rateLimit', 'serverErrors', 'delayMs', 'malformed', 'truncated', 'reset', 'late',
-    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount',
+    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount', 'countCap', 'countOffset',
   ]);
   const out: AuditFaults = {};
   if (f.rateLimit !== undefined) {
@@ -76,6 +76,10 @@ export function parseFaults(value: unknown): AuditFaults {
       remove: num(o, 'remove', 'mutate', changed) ?? 0,
       afterRequests: num(o, 'afterRequests', 'mutate', { min: 1, integer: true, optional: true }) ?? 1,
     };
+  }
+  if (f.countCap !== undefined) out.countCap = { max: num(object(f.countCap, 'countCap', ['max']), 'max', 'countCap', count)! };
+  if (f.countOffset !== undefined) {
+    out.countOffset = { by: num(object(f.countOffset, 'countOffset', ['by']), 'by', 'countOffset', { min: -1_000_000_000, max: 1_000_000_000, integer: true })! };
   }
   return out;
 }

@@ -62,7 +62,7 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
     if (change) mutate(stream, change, query, now, late);
 
     const asked = { minDate: params.get('minDate')!, maxDate: params.get('maxDate')! };
-    const { head, tail } = envelope(stream.renderer.kind, faults.hasCount() ? page.count : undefined, asked);
+    const { head, tail } = envelope(stream.renderer.kind, faults.hasCount() ? faults.countOf(page.count) : undefined, asked);
     const parts: Buffer[] = [head];
     page.chunks.forEach((chunk, k) => parts.push(...(k > 0 ? [COMMA, chunk] : [chunk])));
     parts.push(tail);

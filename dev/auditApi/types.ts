@@ -60,6 +60,10 @@ export interface AuditFaults {
   mutate?: { insert?: number; remove?: number; afterRequests?: number };
   /** Answers have no `count` field. */
   noCount?: boolean;
+  /** `count` is never more than `max` (as Elasticsearch's hits.total stops at 10,000 by default); pages are unchanged. */
+  countCap?: { max: number };
+  /** `count` is off by `by` (negative: fewer), never below 0; pages are unchanged. Applied before countCap. */
+  countOffset?: { by: number };
 }
 
 /** What the mutate fault changed: ground truth for tests. */

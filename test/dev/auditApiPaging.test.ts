@@ -130,7 +130,18 @@ describe('paging faults', () => {
     }
   });
 
+  test('countCap and countOffset: the count lies, the hits do not', async () => {
+    const truth = (await getPage(api, { ...HOUR, size: 3 }, auth)).body;
+    api.setFaults({ countOffset: { by: -3 } });
+    const short = (await getPage(api, { ...HOUR, size: 3 }, auth)).body;
+    expect(short).toEqual({ ...truth, count: truth.count - 3 });
+    api.setFaults({ countOffset: { by: 5 }, countCap: { max: 2 } });
+    expect((await getPage(api, { ...HOUR, size: 3 }, auth)).body).toEqual({ ...truth, count: 2 });
+  });
+
   test.each([
+    [{ countCap: { max: -1 } }, /countCap.max/],
+    [{ countOffset: { by: 0.5 } }, /countOffset.by/],
     [{ pageCap: 0 }, /pageCap/],
     [{ pageCap: 2.5 }, /pageCap/],
     [{ unstableTies: 'yes' }, /unstableTies must be true or false/],
