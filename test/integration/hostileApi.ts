@@ -70,6 +70,32 @@ describe(`a hostile ${kind} API (auth ${auth})`, () => {
     expect(summary.source.windowsUnverified).toBe(faults.noCount ? summary.source.windowsChecked : 0);
   });
 
+  it.each<[string, AuditFaults]>([
+    ['capped at 50 (as Elasticsearch caps hits.total)', { countCap: { max: 50 } }],
+    ['three short of the truth', { countOffset: { by: -3 } }],
+  ])('a count %s ends no window: every event exactly once, caught up, the hours named as counted below the exported', async (name, faults) => {
+    api().setFaults(faults);
+    const path = `hostile-count-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 60);
+    const summary = await h.run(NOW, { ADLS_PATH: path, EXPORT_RECHECK_HOURS: '0' });
+    expectExactlyOnce(await h.readLake(path), expected(), timeOf);
+    expect(summary.status).toBe('caught-up');
+    expect(summary.source).toMatchObject({ missing: 0, windowsUnverified: 0 });
+    expect(summary.source.countBelowExported).toBeGreaterThan(0);
+    expect(summary.source.hours.every((x) => x.missing === 0 && x.countBelowExported > 0)).toBe(true);
+    expect(h.logs.some((l) => l.includes('its count cannot be trusted for that hour'))).toBe(true);
+    const status = await readStatus(new Composition(h.settings({ ADLS_PATH: path, EXPORT_RECHECK_HOURS: '0' })), { abortSignal: AbortSignal.timeout(30_000), now: NOW });
+    expect(status.lastRun?.source?.countBelowExported).toBe(summary.source.countBelowExported);
+  });
+
+  it('a count five over the truth: every event exactly once, each window reported five missing (incomplete)', async () => {
+    api().setFaults({ countOffset: { by: 5 } });
+    const summary = await h.run(NOW, { ADLS_PATH: 'hostile-count-over', EXPORT_RECHECK_HOURS: '0' });
+    expectExactlyOnce(await h.readLake('hostile-count-over'), expected(), timeOf);
+    expect(summary.status).toBe('incomplete');
+    expect(summary.source.hours.length).toBe(summary.source.windowsChecked);
+    expect(summary.source.hours.every((x) => x.missing === 5 && x.countBelowExported === 0)).toBe(true);
+  });
+
   it('the same id served twice (3d): written once, each copy counted as dropped', async () => {
     api().setFaults({ duplicates: { every: 10 } });
     const summary = await h.run(NOW, { ADLS_PATH: 'hostile-duplicates' });
