@@ -98,7 +98,12 @@ export async function* windowPages(source: AuditSource, window: Window, position
   const fresh = isFresh(position, window);
   const counting = fresh ? ask(start - 1, 0, 1) : undefined;
   let startCount: number | undefined;
-  counting?.promise.then((p) => (startCount = p.count), () => undefined);
+  const counted = counting?.promise.then((p) => {
+    p.release();
+    startCount = p.count;
+    return p.count;
+  });
+  counted?.catch(() => undefined); // awaited only if the first answer ends the window
   // What the answers showed of the window's end: an answer bounded by it held an event at it (maxDate is inclusive),
   // or one held an event past the maxDate asked (the API does not keep to it).
   let maxInclusive = false;
@@ -149,21 +154,16 @@ export async function* windowPages(source: AuditSource, window: Window, position
       if (sorted.done) {
         const beyond = pastMaxDate ? undefined : await beyondOf(sorted, page, request, () => ask(stop - 1, 0, size, stop).promise, maxInclusive);
         // A window its first answer proved complete is counted by the count asked beside it; otherwise once more, now.
-        if (first && counting) {
-          const counted = await counting.promise;
-          counted.release();
-          return { position, rangeCount: counted.count, beyond, requests, shortPages };
-        }
-        forget(counting);
+        if (first && counted) return { position, rangeCount: await counted, beyond, requests, shortPages };
         const check = ask(start - 1, 0, 1);
-        const counted = await check.promise;
-        counted.release();
-        return { position, rangeCount: counted.count, beyond, requests, shortPages };
+        const now = await check.promise;
+        now.release();
+        return { position, rangeCount: now.count, beyond, requests, shortPages };
       }
     }
   } finally {
     drop();
-    forget(counting);
+    if (counting && !counting.answered) counting.cancel();
   }
 }
 

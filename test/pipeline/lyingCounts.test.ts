@@ -61,3 +61,18 @@ describe('counts that lie: a cross-check only', () => {
     expect(summary.source.countBelowExported).toBeGreaterThan(0);
   });
 });
+
+describe('pages of many megabytes (issue 22, item 12)', () => {
+  it('are asked one at a time, the next window only once one ends: never more than two answers held at once', async () => {
+    const big = eventsAt(T0, 2 * 3600_000, 16);
+    const clock = new ManualClock(new Date(T0 + 2 * 3600_000 + 600_000));
+    const lake = new MemoryLake();
+    const source = new HostileSource(big, { pad: 2 << 20 });
+    const summary = (await exportUnderLease(
+      { source, lake: lake.connect(), store: new MemoryCheckpointStore({ clock, blob: new MemoryCheckpointBlob(clock) }), clock, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } },
+      { root: 'audit', configId: 'test', pageSize: 5, lagSeconds: 300, exportStart: new Date(T0), fileMaxBytes: 1 << 30, timeBudgetMs: 3600_000, recheckHours: 0, abortSignal: new AbortController().signal },
+    )) as RunSummary;
+    expect(summary).toMatchObject({ status: 'caught-up', events: 16 });
+    expect(source.mostLive).toBeLessThanOrEqual(2);
+  });
+});

@@ -20,6 +20,8 @@ export interface Hostility {
   count?: (truth: number) => number;
   /** Each page is sorted in itself only: the search is cut into pages in the order the events are stored. */
   sortWithinPagesOnly?: boolean;
+  /** Bytes of padding in each event (large pages). */
+  pad?: number;
   /** Legacy records (epoch-ms "dateTime") instead of UAM events ("eventTimestamp"). */
   legacy?: boolean;
   /** When each event becomes visible (epoch ms), against `now`: a late event is not served before then. */
@@ -32,6 +34,9 @@ export interface Hostility {
 export class HostileSource implements AuditSource {
   requests = 0;
   readonly asked: PageRequest[] = [];
+  /** Answers handed out and not released yet; the most there were at once. */
+  live = 0;
+  mostLive = 0;
   constructor(
     readonly events: StoredEvent[],
     readonly hostility: Hostility = {},
@@ -59,8 +64,16 @@ export class HostileSource implements AuditSource {
     const hits = matching.slice(request.offset, request.offset + size);
     if (h.sortWithinPagesOnly) hits.sort(byTime);
     const count = h.count ? h.count(matching.length) : matching.length;
-    const body = JSON.stringify({ ...(h.noCount ? {} : { count }), hits: hits.map((e) => eventJson(e, h.legacy)) });
-    return read({ body: Buffer.from(body), timeKey: h.legacy ? 'dateTime' : 'eventTimestamp' });
+    const padding = h.pad ? 'x'.repeat(h.pad) : undefined;
+    const body = JSON.stringify({ ...(h.noCount ? {} : { count }), hits: hits.map((e) => (padding ? { ...eventJson(e, h.legacy), padding } : eventJson(e, h.legacy))) });
+    this.live++;
+    this.mostLive = Math.max(this.mostLive, this.live);
+    let released = false;
+    const release = () => {
+      if (!released) this.live--;
+      released = true;
+    };
+    return read({ body: Buffer.from(body), timeKey: h.legacy ? 'dateTime' : 'eventTimestamp', release });
   }
 }
 

@@ -8,6 +8,8 @@ import { cursorOf, positionOf } from '../../src/pages/cursor';
 import { startOf, type Position } from '../../src/pages/position';
 import { NEW } from '../../src/pages/sortAnswer';
 import { windowPages, type WindowEnd } from '../../src/pages/windowPages';
+import { prefetch } from '../../src/pages/prefetch';
+import { ReadAhead } from '../../src/pages/readAhead';
 import { idOf } from '../../src/ndjson/auditPage';
 import type { AuditAnswer, PageRequest } from '../../src/ports/auditSource';
 import type { Window } from '../../src/time/window';
@@ -261,5 +263,43 @@ describe('a count that lies ends no window and bounds no page: it is a cross-che
     expect(check.verified).toBe(true);
     expect(check.missing).toBe(200 - written.length);
     expect(check.missing).toBeGreaterThan(0);
+  });
+});
+
+describe('pages asked ahead are bounded by bytes (issue 22, item 12)', () => {
+  /** Pages the window through prefetch, as the export does, writing each page before the next; the most answers held at once. */
+  async function held(readAhead: ReadAhead): Promise<{ mostLive: number; written: number }> {
+    const source = new HostileSource(eventsAt(START, 3600_000, 200), { pad: 2000 });
+    const pages = prefetch(windowPages(source, window, startOf(window), { size: 10, abortSignal: signal, readAhead }), 1);
+    let written = 0;
+    for (let item = await pages.next(); !item.done; item = await pages.next()) {
+      written += item.value.sorted.fresh;
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)); // the lake write
+      item.value.page.release();
+    }
+    return { mostLive: source.mostLive, written };
+  }
+
+  it('pages larger than the bytes allowed are asked one at a time: two in memory, the one written and the one coming', async () => {
+    const { mostLive, written } = await held(new ReadAhead(10_000));
+    expect(written).toBe(200);
+    expect(mostLive).toBeLessThanOrEqual(2);
+  });
+
+  it('small pages keep several out', async () => {
+    const { mostLive, written } = await held(new ReadAhead(1 << 30));
+    expect(written).toBe(200);
+    expect(mostLive).toBeGreaterThan(2);
+  });
+
+  it('the next window is asked for while one is written only if two pages fit the bytes', () => {
+    const readAhead = new ReadAhead(10 << 20);
+    expect(readAhead.roomForNext()).toBe(true);
+    readAhead.saw(4 << 20);
+    expect(readAhead.pages()).toBe(2);
+    expect(readAhead.roomForNext()).toBe(true);
+    readAhead.saw(6 << 20);
+    expect(readAhead.pages()).toBe(1);
+    expect(readAhead.roomForNext()).toBe(false);
   });
 });
