@@ -93,17 +93,11 @@ export async function* windowPages(source: AuditSource, window: Window, position
     a?.cancel();
     a?.promise.then((p) => p.release(), () => undefined);
   };
-  // A fresh window's range is counted as its paging begins: the count tells which page ahead may hold its last event,
-  // and is the count check's when the first answer proves the window complete.
+  // A fresh window's range is counted once its first answer showed more to come: the count tells which page ahead may
+  // hold its last event (a hint only).
   const fresh = isFresh(position, window);
-  const counting = fresh ? ask(start - 1, 0, 1) : undefined;
+  let counting: Asked | undefined;
   let startCount: number | undefined;
-  const counted = counting?.promise.then((p) => {
-    p.release();
-    startCount = p.count;
-    return p.count;
-  });
-  counted?.catch(() => undefined); // awaited only if the first answer ends the window
   // What the answers showed of the window's end: an answer bounded by it held an event at it (maxDate is inclusive),
   // or one held an event past the maxDate asked (the API does not keep to it).
   let maxInclusive = false;
@@ -149,12 +143,18 @@ export async function* windowPages(source: AuditSource, window: Window, position
       unconfirmedShort = !sorted.done && n < size;
       if (sorted.done || n < size) drop();
       else chain.tail = tailOf(page, size);
+      if (first && fresh && !sorted.done) {
+        counting = ask(start - 1, 0, 1);
+        counting.promise.then((p) => {
+          p.release();
+          startCount = p.count;
+        }, () => undefined);
+      }
       yield { page, request, sorted, position, after };
       position = after;
       if (sorted.done) {
         const beyond = pastMaxDate ? undefined : await beyondOf(sorted, page, request, () => ask(stop - 1, 0, size, stop).promise, maxInclusive);
-        // A window its first answer proved complete is counted by the count asked beside it; otherwise once more, now.
-        if (first && counted) return { position, rangeCount: await counted, beyond, requests, shortPages };
+        // The range is counted once more, now that the paging is done.
         const check = ask(start - 1, 0, 1);
         const now = await check.promise;
         now.release();
