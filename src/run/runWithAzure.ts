@@ -51,7 +51,7 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
       });
     }
     if (source.windowsUnverified > 0) {
-      options.logger.warn('the audit API gave no count, so these windows could not be cross-checked', { windows: source.windowsUnverified });
+      options.logger.warn("the audit API's count could not cross-check these windows: it gave none, or the window's own count could not be told apart from its edges", { windows: source.windowsUnverified });
     }
     if (summary.status !== 'skipped') await recordRun(status, { ...record, outcome: summary, warnings, sasWarnings }, clock, options.logger);
     return summary;
