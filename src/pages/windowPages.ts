@@ -46,6 +46,8 @@ export interface WindowPagesOptions {
   ahead?: number;
   /** Bytes the pages out may hold, shared with the next window's paging; default its own, of READ_AHEAD_BYTES. */
   readAhead?: ReadAhead;
+  /** Epoch ms: no request asks past it (a maxDate in the future is asked of no API); the run's start. */
+  notAfter?: number;
 }
 
 /**
@@ -62,10 +64,10 @@ export interface WindowPagesOptions {
  * the pages asked. Then the range is counted once more, for the count check.
  */
 export async function* windowPages(source: AuditSource, window: Window, position: Position, options: WindowPagesOptions): AsyncGenerator<WindowPage, WindowEnd> {
-  const { size, abortSignal, deadline, ahead = PAGES_AHEAD, readAhead = new ReadAhead() } = options;
+  const { size, abortSignal, deadline, ahead = PAGES_AHEAD, readAhead = new ReadAhead(), notAfter = Infinity } = options;
   const start = window.start.getTime();
   const stop = window.end.getTime();
-  const reach = stop + WINDOW_END_REACH_MS;
+  const reach = Math.max(stop, Math.min(stop + WINDOW_END_REACH_MS, notAfter));
   let requests = 0;
   let shortPages = 0;
   let unconfirmedShort = false;

@@ -57,7 +57,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   const outOfTime = () => clock.now().getTime() >= stopAt;
   const plan = windowsToExport(recovered.checkpoint, until, options.maxWindows);
   // One byte bound for the pages out of the window being written and of the next one.
-  const pageOptions = { size: options.pageSize, abortSignal, deadline: stopAt, readAhead: new ReadAhead() };
+  const pageOptions = { size: options.pageSize, abortSignal, deadline: stopAt, readAhead: new ReadAhead(), notAfter: started.getTime() };
   const open = (k: number) => (k < plan.length ? prefetch(windowPages(deps.source, plan[k]!.window, plan[k]!.position, pageOptions), NEXT_WINDOW_READY) : undefined);
   const warnings: string[] = [];
   let status: RunSummary['status'] = 'caught-up';

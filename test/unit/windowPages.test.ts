@@ -203,6 +203,17 @@ describe('a count that lies ends no window and bounds no page: it is a cross-che
     expect(checkCount(end)).toEqual({ verified: true, missing: 0, countBelowExported: 0, held: 20 });
   });
 
+  it('asks past the end no later than the run began: a maxDate in the future is asked of no API', async () => {
+    const events = [...eventsAt(START, 3600_000, 20), { id: 'next', t: window.end.getTime() + 1000 }];
+    const source = new HostileSource(events);
+    const notAfter = window.end.getTime() + 300_000;
+    const pages = windowPages(source, window, startOf(window), { size: 100, abortSignal: signal, notAfter });
+    let item = await pages.next();
+    while (!item.done) item = await pages.next();
+    expect(Math.max(...source.asked.map((r) => r.to.getTime()))).toBe(notAfter);
+    expect(item.value.position.written).toBe(20);
+  });
+
   it('an honest count on a window of many pages: the page it says holds the end asks past it, and proves it', async () => {
     const events = [...eventsAt(START, 3600_000, 300), { id: 'next', t: window.end.getTime() + 5 }];
     const source = new HostileSource(events);
