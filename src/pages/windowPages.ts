@@ -59,9 +59,10 @@ export interface WindowPagesOptions {
  *
  * The window ends only on proof from the events: an answer that reaches an event at or past its end, or an empty
  * answer asked from where it stands. So that the proof costs no request of its own, a request that may reach the end
- * asks past it (maxDate WINDOW_END_REACH_MS later): each request by time, and the one page ahead that the API's count
- * says holds the window's last event. A count that is off only costs a request; it never ends a window, nor limits
- * the pages asked. Then the range is counted once more, for the count check.
+ * asks past it (maxDate WINDOW_END_REACH_MS later): each request by time but a fresh window's first (bounded by the
+ * end, so that its count is the window's), and the one page ahead that the API's count says holds the window's last
+ * event. A count that is off only costs a request; it never ends a window, nor limits the pages asked. Then the range
+ * is counted once more for the count check, unless the first answer's count still stands.
  */
 export async function* windowPages(source: AuditSource, window: Window, position: Position, options: WindowPagesOptions): AsyncGenerator<WindowPage, WindowEnd> {
   const { size, abortSignal, deadline, ahead = PAGES_AHEAD, readAhead = new ReadAhead(), notAfter = Infinity } = options;
@@ -91,15 +92,14 @@ export async function* windowPages(source: AuditSource, window: Window, position
     return asked;
   };
   type Asked = ReturnType<typeof ask>;
-  const forget = (a: Asked | undefined) => {
-    a?.cancel();
-    a?.promise.then((p) => p.release(), () => undefined);
+  const forget = (a: Asked) => {
+    a.cancel();
+    a.promise.then((p) => p.release(), () => undefined);
   };
-  // A fresh window's range is counted once its first answer showed more to come: the count tells which page ahead may
-  // hold its last event (a hint only).
+  // A fresh window's first request is bounded by its end: its count, of exactly the window's range, tells which page
+  // ahead may hold the last event (a hint only), and is the count check's if nothing new comes after it.
   const fresh = isFresh(position, window);
-  let counting: Asked | undefined;
-  let startCount: number | undefined;
+  let firstCount: { count: number | undefined; exported: number } | undefined;
   // What the answers showed of the window's end: an answer bounded by it held an event at it (maxDate is inclusive),
   // or one held an event past the maxDate asked (the API does not keep to it).
   let maxInclusive = false;
@@ -113,15 +113,16 @@ export async function* windowPages(source: AuditSource, window: Window, position
   };
   // Whether the page at `offset` of the chain is the one its count says holds the window's last event, with room after it.
   const mayEnd = (c: NonNullable<typeof chain>, offset: number) => {
-    const count = c.count ?? (c.from === start - 1 ? startCount : undefined);
+    const count = c.count;
     return count !== undefined && offset <= count - 1 && count - 1 < offset + size - 1;
   };
   try {
     for (let first = true; ; first = false) {
       chain ??= { from: position.from, next: position.skip, out: [], tail: undefined, count: undefined };
-      // Pages are asked for ahead only once the search has shown a full page: a small window costs one request.
+      // Pages are asked for ahead only once the search has shown a full page: a small window asks none ahead.
       while (chain.out.length < (chain.tail ? Math.min(depth, ahead, readAhead.pages()) : 1)) {
-        chain.out.push(ask(chain.from, chain.next, size, !chain.tail || mayEnd(chain, chain.next) ? reach : stop));
+        const past = chain.tail ? mayEnd(chain, chain.next) : !(first && fresh);
+        chain.out.push(ask(chain.from, chain.next, size, past ? reach : stop));
         chain.next += size - 1;
       }
       const { request, promise, answered } = chain.out.shift()!;
@@ -145,18 +146,15 @@ export async function* windowPages(source: AuditSource, window: Window, position
       unconfirmedShort = !sorted.done && n < size;
       if (sorted.done || n < size) drop();
       else chain.tail = tailOf(page, size);
-      if (first && fresh && !sorted.done) {
-        counting = ask(start - 1, 0, 1);
-        counting.promise.then((p) => {
-          p.release();
-          startCount = p.count;
-        }, () => undefined);
-      }
+      if (first && fresh) firstCount = { count: page.count, exported: after.written + after.dropped };
       yield { page, request, sorted, position, after };
       position = after;
       if (sorted.done) {
         const beyond = pastMaxDate ? undefined : await beyondOf(sorted, page, request, () => ask(stop - 1, 0, size, stop).promise, maxInclusive);
-        // The range is counted once more, now that the paging is done.
+        // The first answer's count stands if nothing was exported after it; otherwise the range is counted once more.
+        if (firstCount && firstCount.exported === position.written + position.dropped) {
+          return { position, rangeCount: firstCount.count, beyond, requests, shortPages };
+        }
         const check = ask(start - 1, 0, 1);
         const now = await check.promise;
         now.release();
@@ -165,7 +163,6 @@ export async function* windowPages(source: AuditSource, window: Window, position
     }
   } finally {
     drop();
-    if (counting && !counting.answered) counting.cancel();
   }
 }
 

@@ -193,13 +193,13 @@ describe('a count that lies ends no window and bounds no page: it is a cross-che
     });
   });
 
-  it('an honest count costs no request to prove the end: a window in one page is one page and its count', async () => {
+  it('a window in one page costs two requests: the page, bounded by the end (its count is the check\'s), and one past it', async () => {
     const events = [...eventsAt(START, 3600_000, 20), ...eventsAt(window.end.getTime() + 60_000, 600_000, 5).map((e) => ({ ...e, id: `next-${e.id}` }))];
     const source = new HostileSource(events);
     const { written, end } = await drain(source, 100);
     expect(written).toHaveLength(20);
     expect(end.requests).toBe(2);
-    expect(source.asked.filter((r) => r.size > 1).map((r) => r.to.getTime())).toEqual([window.end.getTime() + 3600_000]);
+    expect(source.asked.map((r) => r.to.getTime())).toEqual([window.end.getTime(), window.end.getTime() + 3600_000]);
     expect(checkCount(end)).toEqual({ verified: true, missing: 0, countBelowExported: 0, held: 20 });
   });
 
@@ -219,11 +219,12 @@ describe('a count that lies ends no window and bounds no page: it is a cross-che
     const source = new HostileSource(events);
     const { written, end } = await drain(source, 25);
     expect(written).toHaveLength(300);
-    // 300 events in pages of 25 overlapping by one: 13 pages, a count as paging begins and one after; pages asked
-    // ahead past the end are empty, never a further round trip.
+    // 300 events in pages of 25 overlapping by one: 13 pages and a count after them; the first page's count tells
+    // which page ahead reaches the end, and only that one asks past it. Pages asked ahead past it are empty.
     const pages = source.asked.filter((r) => r.size > 1);
-    expect(pages.filter((r) => r.to.getTime() > window.end.getTime()).length).toBe(2); // the first, and the last
-    expect(end.requests).toBeLessThanOrEqual(13 + 2 + 3);
+    expect(pages.filter((r) => r.to.getTime() > window.end.getTime()).map((r) => r.offset)).toEqual([12 * 24]);
+    expect(source.asked.filter((r) => r.size === 1)).toHaveLength(1);
+    expect(end.requests).toBeLessThanOrEqual(13 + 1 + 3);
     expect(checkCount(end)).toMatchObject({ verified: true, missing: 0 });
   });
 
