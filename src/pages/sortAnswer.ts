@@ -17,7 +17,8 @@ export interface SortedAnswer {
   fresh: number;
   /**
    * The window is complete, proven by the events themselves: the answer reached an event at or past its end (within
-   * the range asked), or is empty. Never by `count` (it may be capped or off) nor by a short answer (a page cap is not announced).
+   * the range asked), or is empty. Never by `count` (it may be capped or off), nor by a short answer (a page cap is
+   * not announced).
    */
   done: boolean;
   /** Events exactly at the window's end in this answer (an inclusive maxDate counts them with the window). */
