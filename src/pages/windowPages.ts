@@ -150,7 +150,8 @@ export async function* windowPages(source: AuditSource, window: Window, position
       yield { page, request, sorted, position, after };
       position = after;
       if (sorted.done) {
-        const beyond = pastMaxDate ? undefined : await beyondOf(sorted, page, request, () => ask(stop - 1, 0, size, stop).promise, maxInclusive);
+        // The page is released by now: only its length and what sortAnswer found are read.
+        const beyond = pastMaxDate ? undefined : await beyondOf(sorted, n, request, () => ask(stop - 1, 0, size, stop).promise, maxInclusive);
         // The first answer's count stands if nothing was exported after it; otherwise the range is counted once more.
         if (firstCount && firstCount.exported === position.written + position.dropped) {
           return { position, rangeCount: firstCount.count, beyond, requests, shortPages };
@@ -173,10 +174,9 @@ export async function* windowPages(source: AuditSource, window: Window, position
  * be known. An answer that is not full is taken to hold all the events at the end it shows: a page cap cutting them
  * could only make the check report events missing that are not, never hide any.
  */
-async function beyondOf(sorted: SortedAnswer, page: AuditPage, request: PageRequest, probe: () => Promise<AuditPage>, maxInclusive: boolean): Promise<number | undefined> {
+async function beyondOf(sorted: SortedAnswer, n: number, request: PageRequest, probe: () => Promise<AuditPage>, maxInclusive: boolean): Promise<number | undefined> {
   const { atEnd, end } = sorted;
   if (atEnd === 0) return 0;
-  const n = page.eventTimes.length;
   const stop = request.window.end.getTime();
   let inclusive = maxInclusive || request.to.getTime() === stop;
   let seen = end + atEnd < n || n < request.size ? atEnd : undefined;
