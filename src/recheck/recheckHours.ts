@@ -137,7 +137,7 @@ async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: C
   const exported = new LedgerWindow(deps.ledger, r.hour, r.record.parts, options);
   const start = r.cursor ? positionOf(r.cursor).position : startOf(window);
   const moveAt = (at: WindowEnd['position']) => deps.writer.moveTo({ watermark: deps.writer.planned.watermark, recheck: { cursor: cursorOf(window, at) } });
-  const pages = windowPages(deps.source, window, start, { size: options.pageSize, abortSignal: options.abortSignal, deadline: options.deadline });
+  const pages = windowPages(deps.source, window, start, { size: options.pageSize, abortSignal: options.abortSignal, deadline: options.deadline, notAfter: deps.clock.now().getTime() });
   let appended = 0;
   let reached: WindowEnd['position'] | undefined;
   try {

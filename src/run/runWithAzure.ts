@@ -43,7 +43,7 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
       status: summary.status, events: summary.events, bytes: summary.bytes, files: summary.files.length,
       windows: summary.windows, watermark: summary.watermark, ms: Date.parse(summary.endedAt) - Date.parse(summary.startedAt),
       duplicatesDropped: source.duplicatesDropped, shortPages: source.shortPages, windowsUnverified: source.windowsUnverified,
-      missing: source.missing, removed: source.removed, idAtTwoTimes: source.idAtTwoTimes.reduce((n, h) => n + h.events, 0),
+      missing: source.missing, countBelowExported: source.countBelowExported, idAtTwoTimes: source.idAtTwoTimes.reduce((n, h) => n + h.events, 0),
       ...(summary.recheck ? { hoursRechecked: summary.recheck.hoursChecked, lateFound: summary.recheck.lateFound, lateAppended: summary.recheck.lateAppended, hoursCountDown: summary.recheck.countDown.length } : {}),
     });
     if (summary.status === 'incomplete' && source.missing > 0) {
@@ -52,7 +52,7 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
       });
     }
     if (source.windowsUnverified > 0) {
-      options.logger.warn('the audit API gave no count, so these windows could not be cross-checked', { windows: source.windowsUnverified });
+      options.logger.warn("the audit API's count could not cross-check these windows: it gave none, or the window's own count could not be told apart from its edges", { windows: source.windowsUnverified });
     }
     if (summary.status !== 'skipped') await recordRun(status, { ...record, outcome: summary, warnings, sasWarnings }, clock, options.logger);
     return summary;

@@ -89,8 +89,9 @@ describe('late events and the re-check of closed hours', () => {
     expect(recent.map((r) => r.record.hour)).toEqual([3, 4, 5].map((h) => new Date(T0 + h * 3600_000).toISOString()));
     expect([...w.ledger.segments.keys()].every((k) => k.split('/')[0]! >= recent[0]!.record.hour)).toBe(true);
     expect(calm.summary.recheck).toMatchObject({ hoursChecked: 3, lateFound: 0, lateAppended: 0 });
-    // One count request per re-checked hour (size 1), besides the new window's own requests; no ledger read.
-    expect(calm.requests.filter((r) => r.size === 1)).toHaveLength(3);
+    // One count request per re-checked hour (size 1), besides the new windows' own requests; no ledger read.
+    const wholeHour = (r: { window: { start: Date; end: Date } }) => r.window.end.getTime() - r.window.start.getTime() === 3600_000;
+    expect(calm.requests.filter((r) => r.size === 1 && wholeHour(r))).toHaveLength(3);
     expect(calm.ledgerReads).toEqual([]);
   });
 

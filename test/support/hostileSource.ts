@@ -22,6 +22,12 @@ export interface Hostility {
   /** Ids stored twice (served twice, adjacent). */
   duplicated?: Set<string>;
   noCount?: boolean;
+  /** The count the API gives for a search, from the true one (capped, off by some): pages are served as before. */
+  count?: (truth: number) => number;
+  /** Each page is sorted in itself only: the search is cut into pages in the order the events are stored. */
+  sortWithinPagesOnly?: boolean;
+  /** Bytes of padding in each event (large pages). */
+  pad?: number;
   /** Legacy records (epoch-ms "dateTime") instead of UAM events ("eventTimestamp"). */
   legacy?: boolean;
   /** When each event becomes visible (epoch ms), against `now`: a late event is not served before then. */
@@ -36,8 +42,6 @@ export interface Hostility {
   escapedIds?: (e: StoredEvent, request: number, copy: number) => boolean;
   /** Events served a second time at another instant (re-stamped, both versions stored): id → the other time. */
   restamped?: Map<string, number>;
-  /** The count the API reports for `truth` matching events (capped like Elasticsearch's, or off by some). */
-  count?: (truth: number) => number;
   /** Spells an id's JSON token anew in every answer (e.g. with escapes: the same string by value). */
   spellId?: (id: string, rand: () => number) => string;
   /** Pages are cut from the matching events in an order not by time, then each is sorted: order across pages is broken. */
@@ -47,6 +51,9 @@ export interface Hostility {
 export class HostileSource implements AuditSource {
   requests = 0;
   readonly asked: PageRequest[] = [];
+  /** Answers handed out and not released yet; the most there were at once. */
+  live = 0;
+  mostLive = 0;
   constructor(
     readonly events: StoredEvent[],
     readonly hostility: Hostility = {},
@@ -70,21 +77,30 @@ export class HostileSource implements AuditSource {
       .flatMap((e) => (h.duplicated?.has(e.id) ? [{ ...e, copy: 0 }, { ...e, copy: 1 }] : [{ ...e, copy: 0 }]));
     const byTime = (a: StoredEvent & { copy: number }, b: StoredEvent & { copy: number }) =>
       a.t - b.t || (h.unstableTies ? 0 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.copy - b.copy);
+    // Order across pages broken: as stored (sortWithinPagesOnly), or in an order unrelated to time (sortedWithinPagesOnly).
     if (h.sortedWithinPagesOnly) matching.sort((a, b) => scramble(a) - scramble(b) || byTime(a, b));
-    else matching.sort(byTime);
+    else if (!h.sortWithinPagesOnly) matching.sort(byTime);
     if (h.unstableTies) matching = shuffleTies(matching, this.rand);
     const size = Math.min(request.size, h.pageCap ?? Infinity);
     const hits = matching.slice(request.offset, request.offset + size);
-    if (h.sortedWithinPagesOnly) hits.sort(byTime);
+    if (h.sortedWithinPagesOnly || h.sortWithinPagesOnly) hits.sort(byTime);
     const count = h.count ? h.count(matching.length) : matching.length;
     // As JSON.stringify({ count, hits }) would write it, with each hit's text as the switches say.
     const body = `{${h.noCount ? '' : `"count":${count},`}"hits":[${hits.map((e) => this.hitText(e, n)).join(',')}]}`;
-    return read({ body: Buffer.from(body), timeKey: h.legacy ? 'dateTime' : 'eventTimestamp' });
+    this.live++;
+    this.mostLive = Math.max(this.mostLive, this.live);
+    let released = false;
+    const release = () => {
+      if (!released) this.live--;
+      released = true;
+    };
+    return read({ body: Buffer.from(body), timeKey: h.legacy ? 'dateTime' : 'eventTimestamp', release });
   }
 
   private hitText(e: StoredEvent & { copy: number }, request: number): string {
     if (e.raw !== undefined) return e.raw;
-    const text = JSON.stringify(eventJson(e, this.hostility.legacy));
+    const json = eventJson(e, this.hostility.legacy);
+    const text = JSON.stringify(this.hostility.pad ? { ...json, padding: 'x'.repeat(this.hostility.pad) } : json);
     if (this.hostility.escapedIds?.(e, request, e.copy)) return text.replace(JSON.stringify(e.id), () => escapedIdToken(e.id));
     const spell = this.hostility.spellId;
     if (!spell) return text;
