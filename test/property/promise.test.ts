@@ -7,11 +7,7 @@ import { BEHAVIOURS, checkPromise, promiseCases, runCase, type Behaviour } from 
 
 /** Behaviours that still break the promise on this tree; each leaves this list once issue 22's fix for it lands. */
 const AWAITING_FIX: Behaviour[] = [
-  'countOff', // enabled once issue 22's fix for item 1 (count never ends a window) lands
-  'countCapped', // enabled once issue 22's fix for item 1 (count never ends a window) lands
-  'brokenOrder', // enabled once issue 22's fixes for items 10 and 4 (order broken across pages refused) land
   'unreadable', // enabled once issue 22's fix for item 5 (quarantine) lands
-  'lakeEmptied', // enabled once issue 22's fix for item 8 (LakePathReset) lands
 ];
 
 const seed = Number(process.env.PROP_SEED ?? 22_013);

@@ -11,10 +11,10 @@ async function expectPromiseKept(c: PromiseCase): Promise<void> {
 }
 
 describe('the promise, in the cases the property shrank to', () => {
-  it.skip('a count one below the truth does not end the window early (issue 22 item 1; today: caught-up, exit 0, one event of hour 1 missing)', () =>
+  it('a count one below the truth does not end the window early (issue 22 item 1)', () =>
     expectPromiseKept({ ...base, minutes: [60, 60, 60], runsAt: [20], countOff: -1 }));
 
-  it.skip('a count capped at 1 does not end the window early (item 1; today: caught-up, exit 0, one event of hour 2 missing)', () =>
+  it('a count capped at 1 does not end the window early (item 1)', () =>
     expectPromiseKept({ ...base, minutes: [120, 120, 120], runsAt: [20], countCap: 1 }));
 
   it('an id spelled with escapes is one id (item 2)', () =>
@@ -29,7 +29,7 @@ describe('the promise, in the cases the property shrank to', () => {
   it('an instant crowded past a page and reordered is not re-checked before its batch is in (item 3)', () =>
     expectPromiseKept({ ...base, minutes: [], runsAt: [20], crowd: { minute: 120, size: 13 } }));
 
-  it.skip('order broken across pages is refused, not explained away (item 10, and 4; today: incomplete, exit 3, then caught-up, exit 0, one missing)', () =>
+  it('order broken across pages is refused, not explained away (item 10, and 4)', () =>
     expectPromiseKept({ ...base, minutes: [60, 60, 60], runsAt: [66], brokenOrder: true }));
 
   it('an event inserted while its hour is paged is not re-checked before its batch is in (item 3)', () =>
@@ -40,6 +40,12 @@ describe('the promise, in the cases the property shrank to', () => {
     (kind) => expectPromiseKept({ ...base, minutes: [0, 30], runsAt: [20], unreadable: [{ kind, minute: 10 }] }),
   );
 
-  it.skip('a lake path emptied between runs stops the export loudly (item 8; today: caught-up, exit 0, the hour gone)', () =>
+  it('a lake path emptied between runs stops the export loudly (item 8)', () =>
     expectPromiseKept({ ...base, minutes: [0], runsAt: [20, 20], emptyLakeBefore: 1 }));
+
+  it('a lake emptied, then a run killed at its checkpoint write after making _owner anew, is still a reset (item 8)', () =>
+    expectPromiseKept({ ...base, minutes: [0], runsAt: [20, 20, 20], emptyLakeBefore: 2, crash: { run: 2, at: 3, after: false } }));
+
+  it.skip('pages sorted only within themselves, with maxDate inclusive and two events on the hour: the count check cannot tell the window whole (known gap, see the issue 22 note)', () =>
+    expectPromiseKept({ ...base, minutes: [60, 0, 0, 60], runsAt: [65], brokenOrder: true, classic: { minInclusive: false, maxInclusive: true, duplicated: [], noCount: false } }));
 });

@@ -139,7 +139,14 @@ export function promiseCases(on: ReadonlySet<Behaviour>): fc.Arbitrary<PromiseCa
       const out: PromiseCase = { ...c };
       // Without a count nothing can tell that an event turned up behind the paging (README: such hours are
       // `windowsUnverified` and their late events are not found), so no count goes only with APIs that page truly.
-      if (out.classic && (c.late || c.inserted || c.restamped || c.crowd || c.countOff !== undefined || c.countCap !== undefined)) out.classic = { ...out.classic, noCount: false };
+      const behindPaging = c.late || c.inserted || c.restamped || c.crowd;
+      if (out.classic && (behindPaging || c.countOff !== undefined || c.countCap !== undefined)) out.classic = { ...out.classic, noCount: false };
+      // A count below the truth hides the same (it can even equal what was exported, a gap and all): such a count
+      // goes only with APIs that page truly, and one that counts too many with any.
+      if (behindPaging) {
+        delete out.countCap;
+        if (out.countOff !== undefined) out.countOff = Math.abs(out.countOff);
+      }
       for (const key of Object.keys(out) as Array<keyof PromiseCase>) if (out[key] === undefined) delete out[key];
       return out;
     });
