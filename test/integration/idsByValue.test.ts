@@ -39,7 +39,7 @@ describe('ids by value against the sample API', () => {
     expect(lines.some((l) => l.startsWith('{"id":"\\u'))).toBe(true);
     expect(values(lines)).toEqual(expected());
     expect(summary.source.duplicatesDropped).toBe(30); // every 10th of the 300 generated events
-    expect(summary.source).toMatchObject({ missing: 0, removed: 0 });
+    expect(summary.source).toMatchObject({ missing: 0, countBelowExported: 0 });
     expect(summary.source.idAtTwoTimes).toEqual([
       { hour: HOUR(0), events: 1, ids: ['tenant/0018'] },
       { hour: HOUR(2), events: 1, ids: ['tenant/"0019"'] },

@@ -12,6 +12,7 @@ import { exportUnderLease } from '../../src/lease/exportUnderLease';
 import { manifestPath } from '../../src/manifest/manifest';
 import type { RunSummary } from '../../src/windows/runSummary';
 import { HostileSource, eventJson, eventsAt } from '../support/hostileSource';
+import { partLines } from '../support/partLines';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const NOW = new Date(T0 + 2.5 * 3600_000);
@@ -43,7 +44,7 @@ function world() {
   };
   /** Every event before now − lag, once, as the lake should hold them. */
   const expected = () => events.filter((e) => e.t < clock.now().getTime() - LAG_MS).map((e) => JSON.stringify(eventJson(e)));
-  const lines = () => lake.paths().filter((p) => p.endsWith('.ndjson')).sort().flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1));
+  const lines = () => partLines(lake);
   const checkpoint = () => decodeCheckpoint(blob.read()!);
   return { clock, blob, lake, info, run, expected, lines, checkpoint };
 }

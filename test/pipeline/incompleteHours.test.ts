@@ -14,6 +14,7 @@ import { acknowledgeUnderLease } from '../../src/reset/acknowledgeHour';
 import type { RunSummary } from '../../src/windows/runSummary';
 import { checkLakeManifests } from '../support/lakeManifests';
 import { HostileSource, eventJson, eventsAt, type Hostility, type StoredEvent } from '../support/hostileSource';
+import { partLines } from '../support/partLines';
 
 const HOUR = 3600_000;
 const T0 = Date.parse('2026-07-01T00:00:00Z');
@@ -72,7 +73,7 @@ const stored = (w: World) => decodeCheckpoint(w.blob.read()!);
 const acknowledge = (w: World, hour: string) =>
   acknowledgeUnderLease(new MemoryCheckpointStore({ clock: w.clock, blob: w.blob }), { hour, by: 'ops@test', at: w.clock.now(), abortSignal: new AbortController().signal });
 const lines = (lake: MemoryLake): string[] =>
-  lake.paths().filter((p) => !p.includes('/_')).sort().flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1)).sort();
+  partLines(lake).sort();
 const expectedOf = (events: StoredEvent[]) => events.map((e) => JSON.stringify(eventJson(e))).sort();
 
 /** 100 events an hour over three hours, and 40 more at one instant of hour 2 (the last closed one): more than a page. */

@@ -9,6 +9,7 @@ import { exportUnderLease } from '../../src/lease/exportUnderLease';
 import type { Clock } from '../../src/ports/clock';
 import type { RunOptions } from '../../src/windows/runOptions';
 import { HostileSource, eventJson, eventsAt, type StoredEvent } from '../support/hostileSource';
+import { partLines } from '../support/partLines';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const START = new Date(NOW.getTime() - 3 * 3600_000);
@@ -30,7 +31,7 @@ function world(events: StoredEvent[], clock: Clock = new ManualClock(NOW)) {
       { source, lake, store: new MemoryCheckpointStore({ clock: new ManualClock(NOW), blob }), clock, logger: quiet },
       { root: 'a', configId: 'test', pageSize: 50, lagSeconds: 300, exportStart: START, fileMaxBytes: 64 << 20, batchMaxBytes: 1024, timeBudgetMs: 3600_000, abortSignal: new AbortController().signal, ...options },
     );
-  const lines = () => lake.paths().filter((p) => !p.includes('/_manifests/')).flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1));
+  const lines = () => partLines(lake);
   const appends = () => lake.faults.log.filter((op) => op.name === 'append');
   return { run, lake, lines, appends };
 }

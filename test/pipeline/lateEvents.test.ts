@@ -12,6 +12,7 @@ import { exportUnderLease } from '../../src/lease/exportUnderLease';
 import type { RunSummary } from '../../src/windows/runSummary';
 import { checkLakeManifests } from '../support/lakeManifests';
 import { HostileSource, eventJson, eventsAt, type StoredEvent } from '../support/hostileSource';
+import { partLines } from '../support/partLines';
 
 const T0 = Date.parse('2026-07-01T00:00:00Z');
 const FIRST = new Date(T0 + 3.5 * 3600_000);
@@ -42,7 +43,7 @@ async function run(w: World, faults = new FaultInjector()): Promise<RunSummary |
 }
 
 const lines = (lake: MemoryLake) =>
-  lake.paths().filter((p) => p.endsWith('.ndjson')).sort().flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1));
+  partLines(lake);
 const expected = events.map((e) => JSON.stringify(eventJson(e))).sort();
 
 describe('late events and the re-check of closed hours', () => {

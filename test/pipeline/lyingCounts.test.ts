@@ -8,6 +8,7 @@ import { MemoryLake } from '../../src/adapters/memory/memoryLake';
 import { exportUnderLease } from '../../src/lease/exportUnderLease';
 import type { RunSummary } from '../../src/windows/runSummary';
 import { HostileSource, eventJson, eventsAt, type Hostility } from '../support/hostileSource';
+import { partLines } from '../support/partLines';
 
 const T0 = Date.parse('2026-07-01T00:00:00Z');
 const NOW = new Date(T0 + 3.5 * 3600_000);
@@ -25,7 +26,7 @@ async function run(hostility: Hostility, recheckHours = 0) {
     { source, lake: lake.connect(), store: new MemoryCheckpointStore({ clock, blob: new MemoryCheckpointBlob(clock) }), ledger: new MemoryIdLedger().connect(), clock, logger },
     { root: 'audit', configId: 'test', pageSize: 15, lagSeconds: 300, exportStart: new Date(T0), fileMaxBytes: 1 << 20, batchMaxBytes: 900, timeBudgetMs: 3600_000, recheckHours, abortSignal: new AbortController().signal },
   )) as RunSummary;
-  const lines = lake.paths().filter((p) => !p.includes('/_')).sort().flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1));
+  const lines = partLines(lake);
   return { summary, lines, warnings };
 }
 
