@@ -59,6 +59,8 @@ export type ExportErrorCode =
   | 'ManifestPathTaken'
   | 'QuarantinePathTaken'
   | 'QuarantineFull'
+  | 'LakePathClaimed'
+  | 'LakePathReset'
   // The lease, the checkpoint and the id ledger in host storage.
   | 'AnotherRunActive'
   | 'LeaseLost'

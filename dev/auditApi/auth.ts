@@ -24,9 +24,14 @@ function digest(s: string): Buffer {
 }
 
 export class Authenticator {
-  private readonly keyDigest: Buffer;
+  private keyDigest: Buffer;
 
   constructor(readonly mode: AuditAuth, apiKey: string, private readonly tokens: TokenStore) {
+    this.keyDigest = digest(apiKey);
+  }
+
+  /** A rotated key: the old one is refused from now on (tokens already issued stay valid until they expire). */
+  setKey(apiKey: string): void {
     this.keyDigest = digest(apiKey);
   }
 

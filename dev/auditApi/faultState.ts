@@ -1,5 +1,6 @@
 // The live fault state: the configured switches, the counts still remaining, and the number of pages
-// answered since the faults were set (it seeds unstableTies and times the mutate fault).
+// answered since the faults were set (it seeds unstableTies, picks the answers escapedIds spells with escapes, and
+// times the mutate fault). Faults that change what is stored (unreadable, restampIds) live in the stream (onSet).
 // Order of application (server.ts): auth, rateLimit, serverErrors, delay, then malformed/truncated/reset.
 import { Rng } from '../seededRandom';
 import { parseFaults } from './faults';
@@ -27,8 +28,8 @@ export class FaultState {
   private pages = 0;
   private mutated = false;
 
-  /** onSet runs whenever the faults are replaced (the stream undoes an earlier mutation). */
-  constructor(private readonly key: number, private readonly onSet: () => void = () => {}) {
+  /** onSet runs whenever the faults are replaced (the stream undoes an earlier mutation and takes what is stored). */
+  constructor(private readonly key: number, private readonly onSet: (faults: AuditFaults) => void = () => {}) {
     this.rng = new Rng(hash32(key, 0, SALT_ERRORS));
   }
 
@@ -38,7 +39,7 @@ export class FaultState {
     this.rng = new Rng(hash32(this.key, 0, SALT_ERRORS));
     this.pages = 0;
     this.mutated = false;
-    this.onSet();
+    this.onSet(this.faults);
   }
 
   reset(): void {
@@ -114,16 +115,21 @@ export class FaultState {
   }
 
   shape(page: number): PageShape {
-    return { duplicatesEvery: this.faults.duplicates?.every, tieRequest: this.faults.unstableTies ? page : undefined, unreadable: this.faults.unreadable };
+    const { duplicates, unstableTies, escapedIds, sortWithinPagesOnly } = this.faults;
+    return {
+      duplicatesEvery: duplicates?.every,
+      tieRequest: unstableTies ? page : undefined,
+      escapeIds: escapedIds !== undefined && page % escapedIds.every === 0,
+      shardedPages: sortWithinPagesOnly === true,
+    };
   }
 
-  /** The unreadable fault, for what the API holds as served (eventsJson). */
-  unreadable(): AuditFaults['unreadable'] {
-    return this.faults.unreadable;
-  }
-
-  hasCount(): boolean {
-    return this.faults.noCount !== true;
+  /** The `count` an answer carries for a range that holds `count`: none with noCount, else as countOffset and countCap say. */
+  reportedCount(count: number): number | undefined {
+    const { noCount, countOffset, countCap } = this.faults;
+    if (noCount) return undefined;
+    const shifted = countOffset ? Math.max(0, count + countOffset.by) : count;
+    return countCap ? Math.min(shifted, countCap.max) : shifted;
   }
 
   /** The mutate fault's numbers, once: after the page it names. */

@@ -29,12 +29,15 @@ function num(o: Obj, key: string, path: string, opts: { min: number; max?: numbe
 const count = { min: 0, integer: true };
 /** Inserted events are held in memory. */
 const MAX_MUTATED = 100_000;
+/** More than any range can hold (2^32 generated events at most), so the offset is never cut. */
+const MAX_COUNT_OFFSET = 2 ** 32;
 
 /** Validates faults from JSON (PUT /_admin/faults, --faults) or code; returns a clean copy with defaults filled in. */
 export function parseFaults(value: unknown): AuditFaults {
   const f = object(value, 'faults', [
     'rateLimit', 'serverErrors', 'delayMs', 'malformed', 'truncated', 'reset', 'late',
-    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount', 'unreadable',
+    'pageCap', 'unstableTies', 'bounds', 'duplicates', 'mutate', 'noCount', 'countCap', 'countOffset',
+    'escapedIds', 'unreadable', 'restampIds', 'sortWithinPagesOnly',
   ]);
   const out: AuditFaults = {};
   if (f.rateLimit !== undefined) {
@@ -61,22 +64,15 @@ export function parseFaults(value: unknown): AuditFaults {
     out.late = { fraction: num(o, 'fraction', 'late', { min: 0, max: 1 })!, delaySeconds: num(o, 'delaySeconds', 'late', { min: 0, max: 365 * 86400 })! };
   }
   if (f.pageCap !== undefined) out.pageCap = num(f, 'pageCap', 'faults', { min: 1, integer: true });
-  for (const name of ['unstableTies', 'noCount'] as const) {
+  for (const name of ['unstableTies', 'noCount', 'sortWithinPagesOnly'] as const) {
     if (f[name] !== undefined) out[name] = bool(f, name);
   }
   if (f.bounds !== undefined) {
     const o = object(f.bounds, 'bounds', ['minDate', 'maxDate']);
     out.bounds = { minDate: bound(o, 'minDate', 'inclusive'), maxDate: bound(o, 'maxDate', 'exclusive') };
   }
-  if (f.duplicates !== undefined) out.duplicates = { every: num(object(f.duplicates, 'duplicates', ['every']), 'every', 'duplicates', { min: 1, integer: true })! };
-  if (f.unreadable !== undefined) {
-    const o = object(f.unreadable, 'unreadable', ['every', 'kinds']);
-    const every = num(o, 'every', 'unreadable', { min: 1, integer: true })!;
-    const kinds = o.kinds;
-    if (kinds !== undefined && (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((k) => !UNREADABLE_KINDS.includes(k as UnreadableKind)))) {
-      throw new InvalidFaults(`unreadable.kinds must be a non-empty array of ${UNREADABLE_KINDS.join(', ')}`);
-    }
-    out.unreadable = { every, ...(kinds ? { kinds: [...(kinds as UnreadableKind[])] } : {}) };
+  for (const name of ['duplicates', 'escapedIds', 'restampIds'] as const) {
+    if (f[name] !== undefined) out[name] = { every: num(object(f[name], name, ['every']), 'every', name, { min: 1, integer: true })! };
   }
   if (f.mutate !== undefined) {
     const o = object(f.mutate, 'mutate', ['insert', 'remove', 'afterRequests']);
@@ -87,7 +83,25 @@ export function parseFaults(value: unknown): AuditFaults {
       afterRequests: num(o, 'afterRequests', 'mutate', { min: 1, integer: true, optional: true }) ?? 1,
     };
   }
+  if (f.countCap !== undefined) out.countCap = { max: num(object(f.countCap, 'countCap', ['max']), 'max', 'countCap', count)! };
+  if (f.countOffset !== undefined) {
+    const by = { min: -MAX_COUNT_OFFSET, max: MAX_COUNT_OFFSET, integer: true };
+    out.countOffset = { by: num(object(f.countOffset, 'countOffset', ['by']), 'by', 'countOffset', by)! };
+  }
+  if (f.unreadable !== undefined) {
+    const o = object(f.unreadable, 'unreadable', ['every', 'kinds']);
+    out.unreadable = { every: num(o, 'every', 'unreadable', { min: 1, integer: true })! };
+    if (o.kinds !== undefined) out.unreadable.kinds = kinds(o.kinds);
+  }
   return out;
+}
+
+function kinds(value: unknown): UnreadableKind[] {
+  const known = (k: unknown): k is UnreadableKind => UNREADABLE_KINDS.includes(k as UnreadableKind);
+  if (!Array.isArray(value) || value.length === 0 || !value.every(known) || new Set(value).size !== value.length) {
+    throw new InvalidFaults(`unreadable.kinds must be a non-empty list of distinct kinds from: ${UNREADABLE_KINDS.join(', ')}`);
+  }
+  return [...value];
 }
 
 function bool(o: Obj, key: string): boolean {

@@ -15,7 +15,7 @@ import { TokenStore } from './tokens';
 import type { AuditApi, AuditApiStartOptions } from './types';
 
 export type {
-  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, TimestampStyle,
+  AuditApi, AuditApiStartOptions, AuditAuth, AuditEventsOptions, AuditFaults, AuditKind, AuditRestamped, AuditUnreadable, TimestampStyle,
 } from './types';
 export { AUTH_MODES } from './auth';
 export { parseFaults } from './faults';
@@ -24,12 +24,10 @@ export { KINDS } from './renderer';
 const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 
 export async function startAuditApi(options: AuditApiStartOptions): Promise<AuditApi> {
-  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || !/^\S+$/.test(options.apiKey))) {
-    throw new Error('apiKey must be a non-empty string without whitespace');
-  }
+  if (options.apiKey !== undefined) checkKey(options.apiKey);
   const ttl = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   if (!(Number.isFinite(ttl) && ttl > 0)) throw new Error('tokenTtlSeconds must be a number of seconds above 0');
-  const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
+  let apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
   const timeline = new Timeline(options.events);
   const renderer = createRenderer(timeline.key, options.events);
   const mode = options.auth ?? (renderer.kind === 'immuta-legacy' ? 'apikey' : 'bearer');
@@ -37,7 +35,10 @@ export async function startAuditApi(options: AuditApiStartOptions): Promise<Audi
 
   const changes = new StoreChanges();
   const stream = new EventStream(timeline, { prerender: options.events.prerender, renderer, changes });
-  const faults = new FaultState(timeline.key, () => changes.clear());
+  const faults = new FaultState(timeline.key, (set) => {
+    changes.clear();
+    stream.configure(set);
+  });
   if (options.faults) faults.set(options.faults);
   const clock = new Clock();
   const tokens = new TokenStore(clock, ttl * 1000);
@@ -49,7 +50,14 @@ export async function startAuditApi(options: AuditApiStartOptions): Promise<Audi
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    apiKey,
+    get apiKey() {
+      return apiKey;
+    },
+    setApiKey: (key) => {
+      checkKey(key);
+      apiKey = key;
+      auth.setKey(key);
+    },
     kind: renderer.kind,
     auth: mode,
     setFaults: (f) => faults.set(f),
@@ -59,16 +67,22 @@ export async function startAuditApi(options: AuditApiStartOptions): Promise<Audi
     resetStats: () => stats.reset(),
     expireTokens: () => tokens.expireAll(),
     mutations: () => changes.snapshot(),
+    restamped: (range = {}) => [...stream.restamped(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness())],
+    unreadable: (range = {}) => [...stream.unreadable(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness())],
     eventsJson: (range = {}) => ({
       [Symbol.iterator]: () =>
-        stream.all(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness(), faults.unreadable()),
+        stream.all(range.minDate?.getTime() ?? -Infinity, range.maxDate?.getTime() ?? Infinity, faults.lateness()),
     }),
     get totalEvents() {
-      return timeline.total + changes.delta;
+      return timeline.total + changes.delta + stream.restampedTotal;
     },
     stop: async () => {
       abortWaits();
       await close(server);
     },
   };
+}
+
+function checkKey(key: unknown): void {
+  if (typeof key !== 'string' || !/^\S+$/.test(key)) throw new Error('apiKey must be a non-empty string without whitespace');
 }

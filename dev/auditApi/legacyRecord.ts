@@ -27,6 +27,8 @@ export interface LegacyRecordContext {
   key: number;
   /** Write dateTime as "1714521600000" instead of 1714521600000. */
   dateTimeAsString: boolean;
+  /** Write dateTime as 1.7145216e12 (in a string too, with dateTimeAsString). */
+  dateTimeExponent?: boolean;
 }
 
 export function legacyRecordJson(ctx: LegacyRecordContext, index: number, eventMs: number, id = generatedId(ctx.key, index)): string {
@@ -36,8 +38,9 @@ export function legacyRecordJson(ctx: LegacyRecordContext, index: number, eventM
   const purposes = action === 'PROJECT_UPDATE' || (action === 'QUERY' && rng.int(5) === 0) ? `${1 + rng.int(PURPOSES.length)}` : '';
   const blobId = action === 'QUERY' ? `"${hex8(rng.next())}${hex8(rng.next())}"` : 'null';
   const warning = !failed && rng.int(25) === 0 ? WARNING : 'null';
+  const ms = ctx.dateTimeExponent ? eventMs.toExponential().replace('+', '') : String(eventMs);
   return (
-    `{"id":"${id}","dateTime":${ctx.dateTimeAsString ? `"${eventMs}"` : eventMs},"recordType":"${RECORD_TYPES[action]}",` +
+    `{"id":"${id}","dateTime":${ctx.dateTimeAsString ? `"${ms}"` : ms},"recordType":"${RECORD_TYPES[action]}",` +
     `"userId":${str(who.id)},"email":${str(who.id)},"profileId":${who.profileId},` +
     `"dataSourceName":${WITH_DATA_SOURCE.has(action) ? str(ds.name) : 'null'},"projectName":${project < 0 ? 'null' : str(PROJECTS[project])},` +
     `"blobId":${blobId},"purposeIds":[${purposes}],"success":${!failed},` +

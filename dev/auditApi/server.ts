@@ -10,10 +10,8 @@ import { InvalidFaults } from './faults';
 import { readJson, sendError } from './httpJson';
 import { mutate } from './mutation';
 import { BadRequest, parseAuditQuery } from './query';
-import type { EventStream } from './stream';
 
 export interface AuditServerState extends AdminState {
-  stream: EventStream;
   auth: Authenticator;
 }
 
@@ -62,7 +60,7 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
     if (change) mutate(stream, change, query, now, late);
 
     const asked = { minDate: params.get('minDate')!, maxDate: params.get('maxDate')! };
-    const { head, tail } = envelope(stream.renderer.kind, faults.hasCount() ? page.count : undefined, asked);
+    const { head, tail } = envelope(stream.renderer.kind, faults.reportedCount(page.count), asked);
     const parts: Buffer[] = [head];
     page.chunks.forEach((chunk, k) => parts.push(...(k > 0 ? [COMMA, chunk] : [chunk])));
     parts.push(tail);
@@ -116,7 +114,7 @@ export function createAuditServer(state: AuditServerState): { server: Server; ab
     if (url.pathname.startsWith('/_admin/')) {
       if (!isLoopback(req.socket.remoteAddress)) return sendError(res, 403, 'admin routes answer loopback clients only');
       try {
-        return await admin(state, req, res, url.pathname);
+        return await admin(state, req, res, url.pathname, url.searchParams);
       } catch (e) {
         if (e instanceof BadRequest || e instanceof InvalidFaults) return sendError(res, 400, e.message);
         throw e;

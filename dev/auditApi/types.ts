@@ -27,6 +27,8 @@ export interface AuditEventsOptions {
   timestampStyle?: TimestampStyle;
   /** immuta-legacy only: write `dateTime` as a string of digits (as Immuta's doc examples show) instead of a number. */
   legacyDateTimeAsString?: boolean;
+  /** immuta-legacy only: write `dateTime` with an exponent (1.7966778e12), as a serializer of doubles does: the same number. */
+  legacyDateTimeExponent?: boolean;
   /** Generated events come in groups of this many sharing one timestamp, so ties exist. Default 1. */
   sameInstant?: number;
   /** Caller-supplied events, merged in (time, id) order and served as JSON.stringify of the object. Each needs a
@@ -38,6 +40,9 @@ export interface AuditEventsOptions {
 }
 
 export type DateBound = 'inclusive' | 'exclusive';
+
+/** How an event is unreadable: a leap second (…T20:59:60Z), an id that is a number, a time without a zone, no time. */
+export type UnreadableKind = 'leapSecond' | 'numericId' | 'noZone' | 'noTime';
 
 export interface AuditFaults {
   rateLimit?: { count: number; retryAfterSeconds: number };
@@ -60,12 +65,45 @@ export interface AuditFaults {
   mutate?: { insert?: number; remove?: number; afterRequests?: number };
   /** Answers have no `count` field. */
   noCount?: boolean;
-  /** Every Nth generated event is served unreadable, `kinds` in turn (default all): see unreadable.ts. */
+  /** `count` says at most `max` (Elasticsearch's hits.total, capped at 10,000 unless track_total_hits); the hits are not capped. */
+  countCap?: { max: number };
+  /** `count` says `by` more than the range holds (fewer if negative; never below 0); applied before countCap. */
+  countOffset?: { by: number };
+  /** Every Nth answer (the Nth, 2Nth, … answered GET /audit) spells every id with JSON escapes: "/" as "\/" and the
+   * first letter as \u00XX (the first character if the id has no letter); the same string by value. */
+  escapedIds?: { every: number };
+  /** Every Nth generated event is stored unreadable, `kinds` (default all) in turn; the same on every request.
+   * Legacy records carry the leap second or the zoneless time as an ISO string in `dateTime`. See AuditApi.unreadable(). */
   unreadable?: { every: number; kinds?: UnreadableKind[] };
+  /** Every Nth generated event is stored a second time, re-stamped: same id, the same body rendered at a later instant
+   * (up to an hour later: the same or the next hour), a stored event of its own. See AuditApi.restamped(). */
+  restampIds?: { every: number };
+  /** Events live on two shards (by id); a page takes their events in turn and only the page is sorted: the order
+   * breaks across pages, and each shard filters the range itself, so asking from the last instant seen skips events. */
+  sortWithinPagesOnly?: boolean;
 }
 
-/** How an unreadable event is served: a leap second, a numeric id, a time without a zone, or no time. */
-export type UnreadableKind = 'leap-second' | 'numeric-id' | 'no-zone' | 'no-time';
+/** A re-stamped copy the restampIds fault stores: ground truth for tests. */
+export interface AuditRestamped {
+  id: string;
+  /** The first instant (the event as generated), ISO-8601 UTC. */
+  at: string;
+  /** The copy's instant, later, in the same or the next hour. */
+  restampedAt: string;
+  /** The copy's exact JSON text as served. */
+  json: string;
+}
+
+/** An event the unreadable fault spoiled: ground truth for tests. */
+export interface AuditUnreadable {
+  /** Its id as generated (a numericId event is served with a number instead). */
+  id: string;
+  kind: UnreadableKind;
+  /** Its instant as generated, which decides where it is served: ISO-8601 UTC. */
+  at: string;
+  /** The exact JSON text served. */
+  json: string;
+}
 
 /** What the mutate fault changed: ground truth for tests. */
 export interface AuditMutations {
@@ -108,7 +146,10 @@ export interface AuditApi {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
-  apiKey: string;
+  /** The key the API accepts now. */
+  readonly apiKey: string;
+  /** Rotates the key: the old one is refused from now on (at the exchange too); tokens issued stay valid until they expire. */
+  setApiKey(key: string): void;
   kind: AuditKind;
   auth: AuditAuth;
   /** Replaces all faults; also undoes what an earlier mutate fault changed. */
@@ -122,10 +163,14 @@ export interface AuditApi {
   expireTokens(): number;
   /** What the mutate fault inserted and removed. */
   mutations(): AuditMutations;
+  /** The events the unreadable fault spoils in a range (by their instant as generated), in order. */
+  unreadable(range?: { minDate?: Date; maxDate?: Date }): AuditUnreadable[];
+  /** The re-stamped copies whose new instant is in a range, in the order of their first instant. */
+  restamped(range?: { minDate?: Date; maxDate?: Date }): AuditRestamped[];
   /** The stored events in (time, id) order, each once, as the exact JSON text served (for tests and the demo's
    * verification); reflects mutations; lazy, O(1) memory. */
   eventsJson(range?: { minDate?: Date; maxDate?: Date }): Iterable<string>;
-  /** How many distinct events are stored now. */
+  /** How many distinct events are stored now (a re-stamped copy is one of its own). */
   readonly totalEvents: number;
   stop(): Promise<void>;
 }

@@ -29,11 +29,13 @@ Sample audit API (see docs/local-stack.md):
   --token-ttl-seconds N  lifetime of an immuta-token token (default: 3600)
   --timestamp-style S  utc | offset-micros: UAM timestamps as ...45.040Z or ...45.040000-04:00 (default: utc)
   --legacy-datetime-string  legacy records carry dateTime as a string of digits, not a number
+  --legacy-datetime-exponent  legacy records carry dateTime with an exponent (1.7966778e12), as doubles are written
   --same-instant G     generated events come in groups of G sharing one timestamp (default: 1)
   --faults JSON        faults from the start, as for PUT /_admin/faults, e.g.
                          '{"pageCap":50,"unstableTies":true,"bounds":{"minDate":"exclusive","maxDate":"inclusive"}}'
-                         switches: pageCap, unstableTies, bounds, duplicates, mutate, noCount, late,
-                         rateLimit, serverErrors, delayMs, malformed, truncated, reset
+                         switches: pageCap, unstableTies, bounds, duplicates, mutate, noCount, countCap,
+                         countOffset, escapedIds, unreadable, restampIds, sortWithinPagesOnly, late, rateLimit,
+                         serverErrors, delayMs, malformed, truncated, reset
   -h, --help           show this help`;
 
 function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T | undefined {
@@ -76,6 +78,7 @@ export function parseStackArgs(argv: string[]) {
       'token-ttl-seconds': { type: 'string' },
       'timestamp-style': { type: 'string' },
       'legacy-datetime-string': { type: 'boolean' },
+      'legacy-datetime-exponent': { type: 'boolean' },
       'same-instant': { type: 'string' },
       faults: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -112,6 +115,7 @@ export function parseStackArgs(argv: string[]) {
       kind,
       timestampStyle: oneOf<TimestampStyle>('timestamp-style', values['timestamp-style'], ['utc', 'offset-micros']),
       legacyDateTimeAsString: values['legacy-datetime-string'],
+      legacyDateTimeExponent: values['legacy-datetime-exponent'],
       sameInstant: int('same-instant', 1, 1_000_000),
     },
     auditAuth: oneOf<AuditAuth>('auth', values.auth, AUTH_MODES),

@@ -39,9 +39,10 @@ async function main(): Promise<void> {
     const files: Array<{ name: string; size: number }> = [];
     const manifests: string[] = [];
     for await (const blob of container.listBlobsFlat({ prefix: `${settings.path}/` })) {
-      // The hour manifests are the exporter's record of what each hour holds, not events.
+      // The hour manifests are the exporter's record of what each hour holds, not events; `_owner` names the
+      // configuration that writes the path. Readers take only the hour files (`year=…/`).
       if (blob.name.startsWith(`${settings.path}/_manifests/`)) manifests.push(blob.name);
-      else files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
+      else if (blob.name.startsWith(`${settings.path}/year=`)) files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
     }
     let lines = 0;
     for (const f of files) lines += (await container.getBlobClient(f.name).downloadToBuffer()).toString('utf8').split('\n').length - 1;
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     console.log(`\n${settings.fileSystem}/`);
     for (const f of files) console.log(`  ${f.name}  (${f.size} bytes)`);
     console.log(`  ${settings.path}/_manifests/…  (${manifests.length} hour manifests, one hash chain)`);
+    console.log(`  ${settings.path}/_owner  (names the export configuration that writes this path)`);
     if (files[0]) {
       const head = (await container.getBlobClient(files[0].name).downloadToBuffer()).toString('utf8').split('\n').slice(0, 2);
       console.log(`\nfirst lines of ${files[0].name}:`);

@@ -12,9 +12,12 @@ import { IdDigests } from './idDigests';
 import { hourOf, type Window } from '../time/window';
 import { commitBatch, prepareFile, writeDueManifests, writeQuarantineFile, type DeliverDeps } from '../delivery/deliver';
 import { QUARANTINE_MAX_PER_HOUR, QUARANTINE_WRITES_AT_ONCE } from '../config/defaults';
-import { ExportError } from '../errors';
-import { quarantinePath } from '../lake/layout';
+import { ExportError, hasCode } from '../errors';
+import { partOf, quarantinePath } from '../lake/layout';
 import { sha256Hex } from '../manifest/manifest';
+import { IdWatch } from './idWatch';
+import { segmentName } from '../ports/idLedger';
+import type { HourRecord } from '../manifest/hourRecord';
 
 export interface BatchWriterDeps {
   store: CheckpointStore;
@@ -50,6 +53,8 @@ interface OpenBatch {
   began: number;
   /** Bytes taken so far, and how many of them are handed to appends. */
   bytes: number;
+  /** Bytes per append: a part's share of the batch, or whole parts for one event larger than a batch. */
+  cut: number;
   shipped: number;
   events: number;
   /** The batch's bytes hashed as they are taken, and its first and last event's id, for the hour's manifest. */
@@ -72,6 +77,19 @@ function quarantineFull(hour: string, reason: string): ExportError {
     { kind: 'permanent' },
   );
 }
+
+/** Ids written at two instants in one hour (or in it and the hour before): both versions are in the lake. */
+export interface IdAtTwoTimes {
+  /** The hour the second version was written in. */
+  hour: string;
+  events: number;
+  /** The first IDS_LISTED of them (JSON-unescaped). */
+  ids: string[];
+}
+
+/** Ids listed per hour (its count stays exact beyond them), and hours listed (later ones are left out) in a run's report. */
+const IDS_LISTED = 20;
+const HOURS_LISTED = 100;
 
 /** A page's lines and its events' id tokens (as AuditPage has them). */
 export type Lines = Pick<AuditPage, 'ndjson' | 'lineEnds' | 'idStarts' | 'idEnds' | 'eventTimes'>;
@@ -116,6 +134,11 @@ export class BatchWriter {
   #quarantining: Array<Promise<void>> = [];
   /** Quarantine writes in flight, at most QUARANTINE_WRITES_AT_ONCE. */
   readonly #inFlight = new Set<Promise<void>>();
+  /** The ids written in the hour and the one before, to notice one at two instants; with the ledger only. */
+  readonly #watch: IdWatch | undefined;
+  readonly #twice: IdAtTwoTimes[] = [];
+  /** A batch is cut into as many appends as the pool has parts, so they travel together (whole parts at most). */
+  readonly #cut: number;
 
   constructor(stored: StoredCheckpoint, limits: BatchLimits, deps: BatchWriterDeps) {
     this.#stored = stored;
@@ -125,6 +148,8 @@ export class BatchWriter {
     this.#signal = linkedSignal(deps.abortSignal);
     this.#deliver = { store: deps.store, lake: deps.lake, ...(deps.ledger ? { ledger: deps.ledger } : {}), abortSignal: this.#signal.signal };
     this.#ids = deps.ledger ? new IdDigests() : undefined;
+    this.#watch = deps.ledger ? new IdWatch() : undefined;
+    this.#cut = Math.min(deps.parts.bytes, Math.ceil(limits.batchMaxBytes / deps.parts.count));
     // A run that died between saving a manifest as due and writing it left it to this one.
     if (stored.checkpoint.pendingManifests?.length) this.#writeManifests();
   }
@@ -153,10 +178,22 @@ export class BatchWriter {
     }
     batch.lastId = idText(page, last - 1);
     batch.lastAt = page.eventTimes[last - 1]!;
-    if (this.#ids) for (let i = first; i < last; i++) this.#ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
+    if (this.#ids) {
+      const hour = batch.start.file.hour;
+      if (this.#watch!.hour !== hour) await this.#watchHour(hour);
+      for (let i = first; i < last; i++) {
+        const at = this.#ids.add(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
+        if (this.#watch!.written(this.#ids.lanes, at)) this.#writtenTwice(hour, idText(page, i));
+      }
+    }
     await this.#write(batch, ndjson.subarray(from, lineEnds[last - 1]!));
     batch.events += last - first;
     return last - first;
+  }
+
+  /** Ids this writer wrote at two instants (an event re-stamped by the API), per hour, in order. */
+  get idAtTwoTimes(): readonly IdAtTwoTimes[] {
+    return this.#twice;
   }
 
   /**
@@ -271,6 +308,15 @@ export class BatchWriter {
     });
   }
 
+  /**
+   * Waits until every batch handed over so far is flushed, with its ids in the ledger and the manifests due
+   * written: what `planned` lists is then in the lake. Throws the first failure. The writer stays open.
+   */
+  async committed(): Promise<void> {
+    await this.#tail;
+    if (this.#failure) throw this.#failure.error;
+  }
+
   /** Stops everything still in flight (the run is failing for another reason); settled() then throws `reason`. */
   abort(reason: unknown): void {
     this.#fail(reason);
@@ -297,24 +343,77 @@ export class BatchWriter {
       await prepareFile(start, fence, this.#deliver);
       return stored;
     });
-    const batch: OpenBatch = { start, ordinal, began: this.#deps.clock.now().getTime(), bytes: 0, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
+    // One event larger than the batch is a batch of its own, appended in whole parts: a handful of appends, not
+    // thousands of a small batch's share.
+    const cut = firstLineBytes > start.limit ? this.#deps.parts.bytes : this.#cut;
+    const batch: OpenBatch = { start, ordinal, began: this.#deps.clock.now().getTime(), bytes: 0, cut, shipped: 0, events: 0, hash: createHash('sha256'), firstId: '', lastId: '', firstAt: NaN, lastAt: NaN, ready, appends: [] };
     this.#batch = batch;
     return batch;
   }
 
-  /** Copies bytes into parts; each part that fills is appended while the next one fills. */
+  /**
+   * Watches `hour` from now on. What earlier runs (or this one, before a re-check of the hour) wrote in it and in the
+   * hour before is taken from the ledger, once every batch before is committed (its segment is written then). A
+   * segment that is not there (written while re-checks were off) leaves its ids unwatched.
+   */
+  async #watchHour(hour: string): Promise<void> {
+    const watch = this.#watch!;
+    const hadBefore = watch.moveTo(hour);
+    const c = this.#planned;
+    const recordOf = (h: string): HourRecord | undefined =>
+      c.recheck?.hour === h ? c.recheck.record : c.openHour?.hour === h ? c.openHour : c.recent?.find((r) => r.record.hour === h)?.record;
+    const before = new Date(Date.parse(hour) - 3600_000).toISOString();
+    const wanted: Array<{ record: HourRecord; before: boolean }> = [];
+    const own = recordOf(hour);
+    if (own?.parts.length) wanted.push({ record: own, before: false });
+    const previous = hadBefore ? undefined : recordOf(before);
+    if (previous?.parts.length) wanted.push({ record: previous, before: true });
+    if (wanted.length === 0) return;
+    await this.#tail;
+    // Failed meanwhile: that failure is the run's, not what reading the ledger now would give.
+    if (this.failed) throw this.#failure!.error;
+    for (const { record, before: isBefore } of wanted) {
+      for (const part of record.parts) {
+        for (const range of part.ranges) {
+          if (range.sha256 === '') continue; // written before there were ledgers
+          try {
+            const [segment] = await this.#deps.ledger!.read(record.hour, [segmentName(partOf(part.path), range.from, range.to)], { abortSignal: this.#signal.signal });
+            watch.keep(segment!, isBefore);
+          } catch (error) {
+            if (!hasCode(error, 'LedgerSegmentMissing')) throw error;
+          }
+        }
+      }
+    }
+  }
+
+  #writtenTwice(hour: string, id: string): void {
+    let entry = this.#twice.at(-1);
+    if (entry?.hour !== hour) {
+      entry = this.#twice.find((e) => e.hour === hour);
+      if (!entry) {
+        if (this.#twice.length >= HOURS_LISTED) return;
+        entry = { hour, events: 0, ids: [] };
+        this.#twice.push(entry);
+      }
+    }
+    entry.events++;
+    if (entry.ids.length < IDS_LISTED) entry.ids.push(id);
+  }
+
+  /** Copies bytes into parts, `batch.cut` bytes each; each part that fills is appended while the next one fills. */
   async #write(batch: OpenBatch, bytes: Buffer): Promise<void> {
     let at = 0;
     while (at < bytes.length) {
       if (this.failed) throw this.#failure!.error;
       this.#part ??= { buffer: await this.#deps.parts.take(this.#signal.signal), used: 0 };
       const part = this.#part;
-      const n = bytes.copy(part.buffer, part.used, at);
+      const n = bytes.copy(part.buffer, part.used, at, Math.min(bytes.length, at + batch.cut - part.used));
       batch.hash.update(part.buffer.subarray(part.used, part.used + n));
       part.used += n;
       batch.bytes += n;
       at += n;
-      if (part.used === part.buffer.length) this.#ship(batch);
+      if (part.used === batch.cut) this.#ship(batch);
     }
   }
 

@@ -1,6 +1,9 @@
-// Id digests for the id ledger: 128 bits per id (MurmurHash3 x86_128 of the id's JSON token, four 32-bit lanes),
-// computed straight from the page's bytes into one growing array, so a batch's ids cost no object each. Not a
-// cryptographic hash: ids come from the audit API, and 128 bits make a collision among an hour's ids negligible.
+// Id digests for the id ledger: 128 bits per id (MurmurHash3 x86_128 of the id's JSON token in its canonical spelling,
+// four 32-bit lanes), computed straight from the page's bytes into one growing array, so a batch's ids cost no object
+// each. Not a cryptographic hash: ids come from the audit API, and 128 bits make a collision among an hour's ids
+// negligible. An id with no escape is its own canonical spelling, so it digests as it did before ids were compared by
+// value (ledgers written then stay valid); only an escaped one is re-spelled first (ndjson/idToken.ts).
+import { canonicalIdBytes } from '../ndjson/idToken';
 
 /** Bytes of one digest as stored: four little-endian 32-bit lanes. */
 export const DIGEST_BYTES = 16;
@@ -26,29 +29,61 @@ const tailWord = (b: Uint8Array, i: number, n: number) => {
   return k;
 };
 
-/** The digest of b[start..end) into out[at..at+4). */
-function digestInto(b: Uint8Array, start: number, end: number, out: Uint32Array, at: number): void {
+/** Each byte of a word that is a backslash (0x5c) marked by its top bit; nonzero exactly when one is. */
+const BACKSLASHES = 0x5c5c5c5c;
+const backslashIn = (w: number) => {
+  const x = w ^ BACKSLASHES;
+  return (x - 0x01010101) & ~x & 0x80808080;
+};
+
+/**
+ * The digest of b[start..end) into out[at..at+4). Returns nonzero if the bytes hold a backslash: looked for in the
+ * words the hash reads anyway (a tail word's missing bytes are 0, never one), so an id's escape costs no second pass.
+ */
+function digestInto(b: Uint8Array, start: number, end: number, out: Uint32Array, at: number): number {
   const len = end - start;
   let h1 = 0;
   let h2 = 0;
   let h3 = 0;
   let h4 = 0;
+  let seen = 0;
   let i = start;
   for (; i + 16 <= end; i += 16) {
-    h1 ^= Math.imul(rotl(Math.imul(word(b, i), C1), 15), C2);
+    const w1 = word(b, i);
+    const w2 = word(b, i + 4);
+    const w3 = word(b, i + 8);
+    const w4 = word(b, i + 12);
+    seen |= backslashIn(w1) | backslashIn(w2) | backslashIn(w3) | backslashIn(w4);
+    h1 ^= Math.imul(rotl(Math.imul(w1, C1), 15), C2);
     h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
-    h2 ^= Math.imul(rotl(Math.imul(word(b, i + 4), C2), 16), C3);
+    h2 ^= Math.imul(rotl(Math.imul(w2, C2), 16), C3);
     h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
-    h3 ^= Math.imul(rotl(Math.imul(word(b, i + 8), C3), 17), C4);
+    h3 ^= Math.imul(rotl(Math.imul(w3, C3), 17), C4);
     h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
-    h4 ^= Math.imul(rotl(Math.imul(word(b, i + 12), C4), 18), C1);
+    h4 ^= Math.imul(rotl(Math.imul(w4, C4), 18), C1);
     h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
   }
   const rest = end - i;
-  if (rest > 12) h4 ^= Math.imul(rotl(Math.imul(tailWord(b, i + 12, rest - 12), C4), 18), C1);
-  if (rest > 8) h3 ^= Math.imul(rotl(Math.imul(rest >= 12 ? word(b, i + 8) : tailWord(b, i + 8, rest - 8), C3), 17), C4);
-  if (rest > 4) h2 ^= Math.imul(rotl(Math.imul(rest >= 8 ? word(b, i + 4) : tailWord(b, i + 4, rest - 4), C2), 16), C3);
-  if (rest > 0) h1 ^= Math.imul(rotl(Math.imul(rest >= 4 ? word(b, i) : tailWord(b, i, rest), C1), 15), C2);
+  if (rest > 12) {
+    const w = tailWord(b, i + 12, rest - 12);
+    seen |= backslashIn(w);
+    h4 ^= Math.imul(rotl(Math.imul(w, C4), 18), C1);
+  }
+  if (rest > 8) {
+    const w = rest >= 12 ? word(b, i + 8) : tailWord(b, i + 8, rest - 8);
+    seen |= backslashIn(w);
+    h3 ^= Math.imul(rotl(Math.imul(w, C3), 17), C4);
+  }
+  if (rest > 4) {
+    const w = rest >= 8 ? word(b, i + 4) : tailWord(b, i + 4, rest - 4);
+    seen |= backslashIn(w);
+    h2 ^= Math.imul(rotl(Math.imul(w, C2), 16), C3);
+  }
+  if (rest > 0) {
+    const w = rest >= 4 ? word(b, i) : tailWord(b, i, rest);
+    seen |= backslashIn(w);
+    h1 ^= Math.imul(rotl(Math.imul(w, C1), 15), C2);
+  }
   h1 ^= len;
   h2 ^= len;
   h3 ^= len;
@@ -66,6 +101,14 @@ function digestInto(b: Uint8Array, start: number, end: number, out: Uint32Array,
   out[at + 1] = (h2 + h1) | 0;
   out[at + 2] = (h3 + h1) | 0;
   out[at + 3] = (h4 + h1) | 0;
+  return seen;
+}
+
+/** The digest of the id token b[start..end), by its value: an escaped token is digested again in its canonical spelling. */
+function digestIdInto(b: Uint8Array, start: number, end: number, out: Uint32Array, at: number): void {
+  if (digestInto(b, start, end, out, at) === 0) return;
+  const canonical = canonicalIdBytes(b, start, end);
+  digestInto(canonical, 0, canonical.length, out, at);
 }
 
 /** Lane-wise order of digest i and digest j. */
@@ -141,14 +184,22 @@ export class IdDigests {
     this.#n = 0;
   }
 
-  add(b: Uint8Array, start: number, end: number): void {
+  /** Adds the id token b[start..end)'s digest; returns its place in `lanes` (4 × its number). */
+  add(b: Uint8Array, start: number, end: number): number {
     if ((this.#n + 1) * 4 > this.#lanes.length) {
       const grown = new Uint32Array(this.#lanes.length * 2);
       grown.set(this.#lanes);
       this.#lanes = grown;
     }
-    digestInto(b, start, end, this.#lanes, this.#n * 4);
+    const at = this.#n * 4;
+    digestIdInto(b, start, end, this.#lanes, at);
     this.#n++;
+    return at;
+  }
+
+  /** The lanes of the digests added so far: digest i at 4i .. 4i+3 (the array changes as it grows). */
+  get lanes(): Uint32Array {
+    return this.#lanes;
   }
 
   /** The stored form: sorted digests, four little-endian lanes each. */
@@ -182,7 +233,7 @@ export class DigestSet {
 
   /** Whether the id token b[start..end) is among them. */
   has(b: Uint8Array, start: number, end: number): boolean {
-    digestInto(b, start, end, this.#probe, 0);
+    digestIdInto(b, start, end, this.#probe, 0);
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {

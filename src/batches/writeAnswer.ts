@@ -16,8 +16,17 @@ export interface InvalidEvents {
  * Copies an answer's new events into batches, run by run (events already written and copies are left out). When a
  * batch fills part-way through, `moveAt` hands it over with the position reached at that event, so a later run
  * resumes exactly there. An event that cannot be placed goes to quarantine (or, with `stop`, the answer is refused).
+ * Past `outOfTime` no new batch is begun: the answer stops at the batch handed over, and false says so (small batches
+ * of large events are many batches to an answer).
  */
-export async function writeAnswer(writer: BatchWriter, window: Window, item: WindowPage, moveAt: (position: Position) => void, invalid: InvalidEvents = { mode: 'quarantine' }): Promise<void> {
+export async function writeAnswer(
+  writer: BatchWriter,
+  window: Window,
+  item: WindowPage,
+  moveAt: (position: Position) => void,
+  options: { invalid?: InvalidEvents; outOfTime?: () => boolean } = {},
+): Promise<boolean> {
+  const { invalid = { mode: 'quarantine' }, outOfTime } = options;
   const { page, sorted, position, request } = item;
   const { kinds, end } = sorted;
   let ordinal = position.written;
@@ -33,10 +42,14 @@ export async function writeAnswer(writer: BatchWriter, window: Window, item: Win
       const taken = await writer.add(window, ordinal, page, i, run);
       i += taken;
       ordinal += taken;
-      // The batch is full (the next line does not fit): hand it over; the next add() opens another.
-      if (i < run) moveAt(advance(position, page, sorted, i, request));
+      if (i < run) {
+        // The batch is full (the next line does not fit): hand it over; the next add() opens another.
+        moveAt(advance(position, page, sorted, i, request));
+        if (outOfTime?.()) return false;
+      }
     }
   }
+  return true;
 }
 
 async function quarantine(writer: BatchWriter, window: Window, item: WindowPage, i: number, invalid: InvalidEvents): Promise<void> {

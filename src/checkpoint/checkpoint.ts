@@ -10,7 +10,9 @@ import { HOUR_MS } from '../time/window';
  * is the hour file being filled and its committed length. `intent` is a write that may or may not have reached the
  * lake: it is recorded once its bytes are staged, before the flush that makes them visible, and cleared, together
  * with the advance it describes, after that flush. `noticed` lists hours where the audit API came to hold more
- * events than were exported: too late to place in order, kept until a re-check fetches them.
+ * events than were exported, with the numbers of the latest count: an hour stays there (and every run ends
+ * `incomplete`) until a re-check appends what was missing, a count agrees, or an operator acknowledges it
+ * (`acknowledged`).
  */
 export interface Checkpoint {
   version: 2;
@@ -21,6 +23,8 @@ export interface Checkpoint {
   file?: OpenFile;
   intent?: Intent;
   noticed?: Noticed[];
+  /** Short hours an operator accepted as they stood (`checkpoint acknowledge`), newest last. */
+  acknowledged?: Acknowledged[];
   /** The head of the manifests' hash chain (see manifest/manifest.ts). */
   chain?: Chain;
   /** The hour being written: its committed parts, hashes and count, until its manifest is due. */
@@ -33,6 +37,23 @@ export interface Checkpoint {
   recheck?: Recheck;
   /** Events put in quarantine that no run has reported yet: the next run that is caught up ends `incomplete`. */
   quarantineUnseen?: number;
+  /** This configuration's claim on ADLS_PATH: it created the `_owner` file there (delivery/claimPath.ts). */
+  claim?: Claim;
+  /** The claimed path was found emptied or replaced: every run stops until `checkpoint reset`. */
+  lakeReset?: { detectedAt: string };
+}
+
+export interface Claim {
+  /** The `_owner` file, and when this configuration claimed it. */
+  path: string;
+  claimedAt: string;
+  /**
+   * What the file holds (a random tail makes its length this configuration's own): a file of another length at
+   * that path is not the one this configuration wrote.
+   */
+  content: string;
+  /** Recorded before the file is created, until a run saw it created: a file found then may be another's. */
+  pending?: boolean;
 }
 
 export interface RecentHour {
@@ -81,8 +102,29 @@ export interface Cursor {
 /** An hour whose events the API counted more of than were exported. */
 export interface Noticed {
   hour: string;
+  /** As of the latest count (`countedAt`). */
+  missing: number;
+  /** When the hour was first found short. */
+  noticedAt: string;
+  /** When it was last counted (absent in checkpoints written before counts were kept up to date: `noticedAt`). */
+  countedAt?: string;
+}
+
+/** A short hour an operator accepted: the shortfall as it stood, who and when. */
+export interface Acknowledged {
+  hour: string;
   missing: number;
   noticedAt: string;
+  countedAt: string;
+  acknowledgedAt: string;
+  by: string;
+}
+
+/** A count of a whole hour by the re-check: how many the API holds beyond those exported (0 or less: none missing). */
+interface Counted {
+  hour: string;
+  missing: number;
+  countedAt: string;
 }
 
 export interface OpenFile {
@@ -117,6 +159,8 @@ export interface Next {
   cursor?: Cursor;
   /** An hour whose count check found events missing, recorded with the move past it. */
   noticed?: Noticed;
+  /** A re-check's count of a whole closed hour: the hour's numbers in `noticed` become these. */
+  counted?: Counted;
   /** A window is done: its count joins the hour's, and if it ends the hour, the hour's manifest is due. */
   hourDone?: HourDone;
   /** A step of a re-check: begun, part-way (its cursor), or done (the hour's next manifest revision is due). */
@@ -146,7 +190,7 @@ type RecheckStep =
   | { cursor: Cursor }
   | { done: { configId: string; writtenAt: string } };
 
-/** Hours kept in `noticed`: the oldest give way (the re-check horizon is far shorter). */
+/** Hours kept in `noticed` and in `acknowledged`: the oldest give way (the re-check horizon is far shorter). */
 const NOTICED_KEPT = 1000;
 
 export function initialCheckpoint(watermark: Date): Checkpoint {
@@ -161,7 +205,8 @@ export function advanceCheckpoint(from: Checkpoint, next: Next): Checkpoint {
   // Quarantined events join their hour's record first: a move that closes the hour lists them in its manifest.
   const c = next.quarantined?.length ? withQuarantined(from, next.quarantined) : from;
   const { cursor: _old, noticed: kept, openHour: open, pendingManifests: due, recent: known, quarantineUnseen: unseen, ...rest } = c;
-  const noticed = next.noticed ? [...(kept ?? []), next.noticed].slice(-NOTICED_KEPT) : kept;
+  let noticed = next.noticed ? windowShort(kept, next.noticed) : kept;
+  if (next.counted) noticed = hourCounted(noticed, c.acknowledged, next.counted);
   let openHour = open;
   let pendingManifests = due;
   let recent = known;
@@ -179,7 +224,7 @@ export function advanceCheckpoint(from: Checkpoint, next: Next): Checkpoint {
     ...rest,
     watermark: next.watermark,
     ...(next.cursor ? { cursor: next.cursor } : {}),
-    ...(noticed ? { noticed } : {}),
+    ...(noticed?.length ? { noticed } : {}),
     ...(openHour ? { openHour } : {}),
     ...(pendingManifests?.length ? { pendingManifests } : {}),
     ...(recent?.length ? { recent } : {}),
@@ -203,6 +248,40 @@ function withQuarantined(c: Checkpoint, files: readonly Quarantined[]): Checkpoi
   return { ...c, ...(openHour ? { openHour } : {}), ...(recheck ? { recheck } : {}), ...(unseen > 0 ? { quarantineUnseen: unseen } : {}) };
 }
 
+/** A window found short: its shortfall adds to its hour's (the windows of an hour are disjoint), counted now. */
+function windowShort(noticed: Noticed[] | undefined, n: Noticed): Noticed[] {
+  const known = noticed?.find((e) => e.hour === n.hour);
+  if (!known) return [...(noticed ?? []), { ...n, countedAt: n.countedAt ?? n.noticedAt }].slice(-NOTICED_KEPT);
+  return noticed!.map((e) => (e === known ? { ...e, missing: e.missing + n.missing, countedAt: n.countedAt ?? n.noticedAt } : e));
+}
+
+/**
+ * A whole hour counted again: short, it is noticed with the new numbers (unless an operator acknowledged as many or
+ * more missing); not short, it leaves `noticed`.
+ */
+function hourCounted(noticed: Noticed[] | undefined, acknowledged: Acknowledged[] | undefined, counted: Counted): Noticed[] | undefined {
+  const known = noticed?.find((e) => e.hour === counted.hour);
+  const others = noticed?.filter((e) => e !== known);
+  const accepted = acknowledged?.filter((a) => a.hour === counted.hour).at(-1);
+  if (counted.missing <= 0 || (accepted && counted.missing <= accepted.missing)) return others;
+  const entry = { hour: counted.hour, missing: counted.missing, noticedAt: known?.noticedAt ?? counted.countedAt, countedAt: counted.countedAt };
+  return known ? noticed!.map((e) => (e === known ? entry : e)) : [...(noticed ?? []), entry].slice(-NOTICED_KEPT);
+}
+
+/**
+ * An operator accepts a short hour as it stands: it leaves `noticed` and is kept, with who and when, in
+ * `acknowledged`. A later count that finds more missing than was accepted notices it again. Undefined when the hour
+ * is not noticed.
+ */
+export function acknowledgeHour(c: Checkpoint, hour: string, by: string, at: string): Checkpoint | undefined {
+  const n = c.noticed?.find((e) => e.hour === hour);
+  if (!n) return undefined;
+  const { noticed: _short, acknowledged: _before, ...rest } = c;
+  const noticed = c.noticed!.filter((e) => e !== n);
+  const entry: Acknowledged = { hour, missing: n.missing, noticedAt: n.noticedAt, countedAt: n.countedAt ?? n.noticedAt, acknowledgedAt: at, by };
+  return { ...rest, ...(noticed.length ? { noticed } : {}), acknowledged: [...(c.acknowledged ?? []), entry].slice(-NOTICED_KEPT) };
+}
+
 /** The sha256 the next manifest names as `previous`: the last one due, or the chain's head. */
 function chainEnd(c: Checkpoint): string | null {
   return c.pendingManifests?.length ? manifestHash(c.pendingManifests.at(-1)!) : (c.chain?.head ?? null);
@@ -221,8 +300,9 @@ function recheckMoved(c: Checkpoint, step: RecheckStep): Checkpoint {
   const { recheck: _done, ...rest } = c;
   const record = { ...r.record, apiCount: r.apiCount };
   const manifest = manifestOf(record, { configId: step.done.configId, writtenAt: step.done.writtenAt, previous: chainEnd(c), revision: r.revision });
-  // An hour that now holds all the API counts is no longer missing anything.
-  const noticed = (record.exported ?? 0) >= r.apiCount ? c.noticed?.filter((n) => n.hour !== r.hour) : c.noticed;
+  // What the re-read could not append keeps the hour noticed, with the numbers as they stand now.
+  const countedAt = c.noticed?.find((n) => n.hour === r.hour)?.countedAt ?? step.done.writtenAt;
+  const noticed = hourCounted(c.noticed, c.acknowledged, { hour: r.hour, missing: r.apiCount - (record.exported ?? 0), countedAt });
   const { noticed: _kept, ...others } = rest;
   return {
     ...others,

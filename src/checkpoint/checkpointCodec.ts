@@ -14,7 +14,9 @@ const cursor = z.object({
   copies: z.record(z.string(), z.number().int().min(2)).optional(),
   written: count, dropped: count, before: count.optional(),
 });
-const noticed = z.object({ hour: iso, missing: z.number().int().min(1), noticedAt: iso });
+const noticed = z.object({ hour: iso, missing: z.number().int().min(1), noticedAt: iso, countedAt: iso.optional() });
+const counted = z.object({ hour: iso, missing: z.number().int(), countedAt: iso });
+const acknowledged = z.object({ hour: iso, missing: z.number().int().min(1), noticedAt: iso, countedAt: iso, acknowledgedAt: iso, by: z.string() });
 const hex = z.string().regex(/^[0-9a-f]{64}$/);
 const part = z.object({
   path: z.string().min(1), length: count, events: count, firstId: z.string(), lastId: z.string(),
@@ -54,17 +56,20 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
         lastId: z.string().optional(),
         firstAt: z.number().optional(),
         lastAt: z.number().optional(),
-        next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional(), hourDone: hourDone.optional(), recheck: recheckStep(c).optional(), quarantined: z.array(quarantineFile.extend({ hour: iso })).optional(), seen: z.boolean().optional() }),
+        next: z.object({ watermark: iso, cursor: c.optional(), noticed: noticed.optional(), counted: counted.optional(), hourDone: hourDone.optional(), recheck: recheckStep(c).optional(), quarantined: z.array(quarantineFile.extend({ hour: iso })).optional(), seen: z.boolean().optional() }),
       })
       .refine((i) => i.to > i.from && i.file.length === i.to, 'intent must cover a non-empty byte range ending at the file length')
       .optional(),
     noticed: z.array(noticed).optional(),
+    acknowledged: z.array(acknowledged).optional(),
     chain: z.object({ head: hex, path: z.string().min(1), writtenAt: iso, manifests: count }).optional(),
     openHour: hourRecord.optional(),
     pendingManifests: z.array(manifest).optional(),
     recent: z.array(z.object({ record: hourRecord, revision: z.number().int().min(1) })).optional(),
     recheck: z.object({ hour: iso, file: openFile, record: hourRecord, revision: z.number().int().min(1), apiCount: count, cursor: c.optional() }).optional(),
     quarantineUnseen: count.optional(),
+    claim: z.object({ path: z.string().min(1), claimedAt: iso, content: z.string().min(1), pending: z.boolean().optional() }).optional(),
+    lakeReset: z.object({ detectedAt: iso }).optional(),
   });
 const recheckStep = <C extends z.ZodType>(c: C) =>
   z.union([

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { CHECKPOINT_COMMAND_TIMEOUT_MS, CONNECTION_TEST_MAX_MS, STATUS_READ_TIMEOUT_MS } from '../config/defaults';
 import { exportConfigToEnv, parseExportConfig } from '../config/exportConfig';
 import { loadSettings } from '../config/settings';
-import { ExportError, ensureError, errorCode, type ExportErrorCode } from '../errors';
+import { ExportError, ensureError } from '../errors';
 import { Composition } from '../run/composition';
 import { runWithAzure } from '../run/runWithAzure';
 import { redactingLogger } from '../ports/logger';
@@ -12,8 +12,10 @@ import { formatReport, testConnection } from '../connection/testConnection';
 import { redact } from '../redact';
 import { readStatus } from '../status/statusView';
 import { azAppSettingsCommand } from './azCommand';
+import { checkpointAcknowledge } from './checkpointAcknowledge';
 import { checkpointReset } from './checkpointReset';
 import { checkpointShow } from './checkpointShow';
+import { failureExitCode, runExitCode } from './exitCodes';
 import { progressPrinter } from './progress';
 import { untilInterrupted } from './untilInterrupted';
 import { verifyCommand } from './verifyCommand';
@@ -33,6 +35,11 @@ Commands:
                                make the next run start at ISO (a time with a zone, not in the future);
                                without --yes it prints what it would replace and write, changes nothing and
                                exits 2; refused while a run holds the lease
+  checkpoint acknowledge --hour ISO [--by NAME] [--config FILE]
+                               accept a noticed hour's missing events as they stand (status lists the
+                               hours): runs end caught-up again unless a later count finds more missing;
+                               kept in the checkpoint with NAME (default user@host) and the time; takes
+                               the lease like reset
   verify [--from ISO] [--to ISO] [--against-api] [--config FILE]
                                check the lake against its hour manifests and their hash chain, reading it
                                with the Read + List SAS in VERIFY_SAS_SECRET_NAME; --against-api also
@@ -44,14 +51,10 @@ Commands:
   help                         show this help
 
 Exit codes: 0 success, 1 the run or a check failed (verify: something differs), 2 bad settings,
-configuration or usage, 3 the run caught up but the audit API counts events it could not place (see
-"source" in its summary).
+configuration or usage, 3 the run caught up but the audit API counts events of some hours that the lake
+does not hold, in this run or an earlier one (see "noticed" in its summary; they stay until a re-check
+appends them, a count agrees, or \`checkpoint acknowledge\`).
 Settings are described in the README ("Settings").`;
-
-/** Errors an operator fixes in settings, configuration or the command line: exit 2. */
-const USAGE_CODES: ReadonlySet<ExportErrorCode> = new Set(['InvalidSettings', 'InvalidExportConfig', 'InvalidUsage', 'VerifySasInvalid', 'VerifySasRefused']);
-/** A configuration file named on the command line that is not there: exit 2 too. */
-const isMissingFile = (e: unknown): boolean => typeof e === 'object' && e !== null && 'code' in e && e.code === 'ENOENT';
 
 type Io = { out: (line: string) => void; err: (line: string) => void };
 const defaultIo: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
@@ -67,6 +70,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
         config: { type: 'string' },
         format: { type: 'string' },
         start: { type: 'string' },
+        hour: { type: 'string' },
+        by: { type: 'string' },
         yes: { type: 'boolean' },
         from: { type: 'string' },
         to: { type: 'string' },
@@ -95,10 +100,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
       io.out(JSON.stringify(await readStatus(root, { abortSignal: AbortSignal.timeout(STATUS_READ_TIMEOUT_MS) }), null, 2));
       return 0;
     }
-    if (command === 'checkpoint' && (sub === 'show' || sub === 'reset') && !file) {
+    if (command === 'checkpoint' && (sub === 'show' || sub === 'reset' || sub === 'acknowledge') && !file) {
       const root = rootOf(await settingsEnv());
       const options = { abortSignal: AbortSignal.timeout(CHECKPOINT_COMMAND_TIMEOUT_MS) };
       if (sub === 'show') return await checkpointShow(root, io.out, options);
+      if (sub === 'acknowledge') return await checkpointAcknowledge(root, { hour: parsed.values.hour, by: parsed.values.by }, io, options);
       return await checkpointReset(root, { start: parsed.values.start, yes: parsed.values.yes }, io, options);
     }
     if (command === 'test-connection') {
@@ -128,8 +134,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return 2;
   } catch (error) {
     io.err(`audit-export: ${redact(ensureError(error).message)}`);
-    const code = errorCode(error);
-    return (code !== undefined && USAGE_CODES.has(code)) || isMissingFile(error) ? 2 : 1;
+    return failureExitCode(error);
   }
 }
 
@@ -146,7 +151,7 @@ async function run(root: Composition, io: Io): Promise<number> {
   return untilInterrupted(async (abortSignal) => {
     const summary = await runWithAzure(root, { logger, abortSignal, onProgress: progressPrinter(io.err) });
     io.out(JSON.stringify(summary));
-    return summary.status === 'incomplete' ? 3 : 0;
+    return runExitCode(summary);
   });
 }
 

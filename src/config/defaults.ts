@@ -30,7 +30,8 @@ export const DEADLINE_MARGIN_MS = 60_000;
  * Appends of up to 2 MiB, three in flight while a fourth fills: 8 MiB of buffers whatever the backlog. Against 4 MiB
  * in alternating bench runs: 3-5 % fewer events/s, but 3-8 MiB less peak RSS for a large backlog, which keeps it within
  * 5 % of a small run's (a small run touches less of larger buffers). 8 MiB appends only cost more memory.
- * A small batch is still cut in PARTS appends, so they travel together.
+ * A small batch is still cut in PARTS appends, so they travel together; one event larger than a batch is appended in
+ * whole parts (the buffers are made on first need, and small batches fill only the first bytes of theirs).
  */
 export const PART_BYTES = 2 * 1024 * 1024;
 export const PARTS = 4;
@@ -45,6 +46,16 @@ export const NEXT_WINDOW_READY = 1;
 export const PAGES_AHEAD = 8;
 /** The fewest requests kept out for a window once it is under way. */
 export const PAGES_AHEAD_MIN = 2;
+/**
+ * Bytes the pages asked ahead may hold at once, over the window being written and the next one: pages of 1-2 MB
+ * keep PAGES_AHEAD out; pages of 60 MB one at a time (two pages in memory: the one written, the one coming).
+ */
+export const READ_AHEAD_BYTES = 16 * 1024 * 1024;
+/**
+ * How far past a window's end a request that may reach it asks (its maxDate): the events after the window prove in
+ * the same answer that it ended. An hour finds the next event in any export that is not idle.
+ */
+export const WINDOW_END_REACH_MS = 3600 * 1000;
 /** Page buffers a run's audit source keeps: as many as can be in flight, a window's pages ahead and the next window's first. */
 export const PAGE_BUFFERS = PAGES_AHEAD + 3;
 /** A page beyond this is refused rather than buffered (10,000 events of 50 KB each). */

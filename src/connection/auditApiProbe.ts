@@ -7,7 +7,7 @@ import type { PageRequest } from '../ports/auditSource';
 import { silentLogger } from '../ports/logger';
 import type { Composition } from '../run/composition';
 import type { SecretValue } from '../redact';
-import { retryDelay } from '../retry/retryDecision';
+import { askedByPeer, retryDelay } from '../retry/retryDecision';
 import { HOUR_MS, hourOf } from '../time/window';
 
 export interface AuditApiProbeOptions {
@@ -61,7 +61,7 @@ export async function probeAuditApi(root: Composition, options: AuditApiProbeOpt
 }
 
 function tooLong(error: ExportError, delayMs: number, timeoutMs: number): ExportError {
-  const asked = error.retryAfterSeconds === undefined ? `the next try (in ${delayMs / 1000} s)` : `the wait it asked for (Retry-After: ${error.retryAfterSeconds} s)`;
+  const asked = askedByPeer(error, delayMs) ? `the wait it asked for (Retry-After: ${error.retryAfterSeconds} s)` : `the next try (in ${delayMs / 1000} s)`;
   return new ExportError('AuditApiRetryTooLate', `${error.message}; ${asked} does not fit in this check's ${timeoutMs / 1000} s time-out (a run waits and retries)`, {
     kind: 'retryable',
     cause: error,

@@ -36,3 +36,8 @@ export function partOf(path: string): number {
   if (!m) throw new Error(`not a part file: ${path}`);
   return Number(m[1]);
 }
+
+/** The file that claims ADLS_PATH for one export configuration (see delivery/claimPath.ts). */
+export function ownerPath(root: string): string {
+  return `${root.replace(/\/+$/, '')}/_owner`;
+}

@@ -10,6 +10,8 @@ export interface RotatingLakeWriterOptions {
   initial: Secret;
   /** Names the secret and vault in messages. */
   where: string;
+  /** ADLS_FILE_SYSTEM: named when a SAS that worked in this run is refused (the file system may be gone). */
+  fileSystem?: string;
   build(sas: SecretValue): LakeWriter;
   /** Checks a new SAS before use; throws if it is unusable, returns warnings otherwise. */
   check(sas: SecretValue): string[];
@@ -26,6 +28,8 @@ export class RotatingLakeWriter implements LakeWriter {
   private version: string;
   /** One re-read of the secret at a time: appends in flight are refused together and must not each rotate. */
   private refreshing: Promise<void> | undefined;
+  /** Storage took this SAS version in this run: refused later, the file system may be what changed. */
+  private worked = false;
 
   constructor(private readonly options: RotatingLakeWriterOptions) {
     this.inner = options.build(options.initial.value);
@@ -45,7 +49,9 @@ export class RotatingLakeWriter implements LakeWriter {
   private async withRotation<T>(operation: (lake: LakeWriter) => Promise<T>, abortSignal: AbortSignal): Promise<T> {
     const used = this.version;
     try {
-      return await operation(this.inner);
+      const result = await operation(this.inner);
+      this.worked = true;
+      return result;
     } catch (error) {
       if (!isRefused(error)) throw error;
       // Another operation may have moved to a newer version while this one was in flight: then just use it.
@@ -53,15 +59,20 @@ export class RotatingLakeWriter implements LakeWriter {
       try {
         return await operation(this.inner);
       } catch (again) {
-        throw isRefused(again) ? rejected(again, this.options.where) : again;
+        throw isRefused(again) ? rejected(again, this.options.where, this.goneFileSystem()) : again;
       }
     }
+  }
+
+  /** The file system to name when a SAS that worked in this run is refused. */
+  private goneFileSystem(): { name?: string } | undefined {
+    return this.worked ? { name: this.options.fileSystem } : undefined;
   }
 
   private refresh(error: ExportError, abortSignal: AbortSignal): Promise<void> {
     this.refreshing ??= (async () => {
       const latest = await this.options.secrets.getSecret(this.options.initial.name, { abortSignal });
-      if (latest.version === this.version) throw rejected(error, this.options.where);
+      if (latest.version === this.version) throw rejected(error, this.options.where, this.goneFileSystem());
       for (const warning of this.options.check(latest.value)) this.options.logger.warn(warning);
       this.options.logger.info('storage refused the SAS; using the new version of the secret', { version: latest.version });
       this.inner = this.options.build(latest.value);
@@ -75,10 +86,14 @@ export class RotatingLakeWriter implements LakeWriter {
 
 const isRefused = (e: unknown): e is ExportError => hasCode(e, 'StorageAuthorizationFailed');
 
-function rejected(error: ExportError, where: string): ExportError {
+function rejected(error: ExportError, where: string, gone: { name?: string } | undefined): ExportError {
+  const fix = 'create a new SAS with Create + Write and set it as a new version of the secret — the next run picks it up';
+  if (!gone) return new ExportError('SasRejected', `storage refused the SAS in ${where} (${error.message}); ${fix}`, { kind: 'permanent' });
   return new ExportError(
     'SasRejected',
-    `storage refused the SAS in ${where} (${error.message}); create a new SAS with Create + Write and set it as a new version of the secret — the next run picks it up`,
+    `storage refused the SAS in ${where}, which it had taken earlier in this run (${error.message}): the file system${gone.name ? ` "${gone.name}"` : ''} may have been deleted ` +
+      '(a SAS bound to a stored access policy goes with it) or the SAS revoked. Check that the file system still holds ADLS_PATH: if it was deleted, ' +
+      `what was exported there is gone ("audit-export verify" names the hours). Else ${fix}`,
     { kind: 'permanent' },
   );
 }

@@ -1,5 +1,6 @@
 import { ExportError } from '../errors';
 import { whereOf, type AuditAnswer, type AuditSource, type FetchOptions, type PageRequest } from '../ports/auditSource';
+import { idKeyOf } from './idToken';
 import { scanPage, type EventText, type ScannedPage } from './pageScanner';
 import { PageSyntaxError } from './tokenReader';
 
@@ -55,7 +56,10 @@ function pageOf(answer: AuditAnswer, request: PageRequest): AuditPage {
   };
 }
 
-/** Event i's id as a string key: its JSON token's bytes, one char per byte. */
+/**
+ * Event i's id as a string key, by value: its JSON token's bytes in canonical spelling, one char per byte, so two
+ * spellings of one string ("a\/b", "a/b") are one key (see idToken.ts).
+ */
 export function idOf(page: AuditPage, i: number): string {
-  return page.ndjson.toString('latin1', page.idStarts[i]!, page.idEnds[i]!);
+  return idKeyOf(page.ndjson, page.idStarts[i]!, page.idEnds[i]!);
 }

@@ -69,7 +69,7 @@ const PLAIN_IN_STRING = new Uint8Array(256).map((_, c) => (c >= Byte.Space && c 
 export const isPlainInString = (c: number): boolean => PLAIN_IN_STRING[c] === 1;
 
 /** Whether the JSON string token b[start..end) has an escape (a raw backslash can only start one). */
-export function hasEscape(b: Buffer, start: number, end: number): boolean {
+export function hasEscape(b: Uint8Array, start: number, end: number): boolean {
   for (let k = start; k < end; k++) if (b[k] === Byte.Backslash) return true;
   return false;
 }

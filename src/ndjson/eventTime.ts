@@ -1,14 +1,17 @@
 // An event's time as epoch ms, read from the page's bytes. UAM's "eventTimestamp" is an ISO-8601 instant with any
 // number of fraction digits and any offset; the common form YYYY-MM-DDTHH:MM:SS[.sss]Z is read without making a
-// string. Legacy "dateTime" is epoch milliseconds, a JSON number or a string of digits. Anything else is NaN: a time
-// without a zone is never read as local time.
+// string. Legacy "dateTime" is epoch milliseconds, a JSON number or a string holding one. Anything else is NaN: a
+// time without a zone is never read as local time.
+import type { TimeKey } from '../ports/auditSource';
 import { Byte, hasEscape } from './bytes';
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** RFC 3339's date-time: a zone is required; fraction digits beyond milliseconds are cut (floor), never rounded up. */
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-/** Epoch ms within Date's range, as digits only: no sign, fraction or exponent. */
+/** Epoch ms as APIs mostly write it: digits only. */
 const EPOCH_MS = /^(0|[1-9]\d{0,15})$/;
+/** Any other spelling of a JSON number without a sign: 1.7966778e12 is the number 1796677800000, as a serializer of doubles writes it. */
+const JSON_NUMBER = /^(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const MAX_MS = 8.64e15;
 
 /**
@@ -25,13 +28,23 @@ export function eventTimeOf(b: Buffer, start: number, end: number, escaped?: boo
   return parseInstant(text);
 }
 
-/** The token b[start..end) — a JSON number, or a string of digits (quotes included) — as epoch ms. */
+/**
+ * The token b[start..end) — a JSON number, or a string holding one (quotes included) — as epoch ms: any spelling
+ * of a whole number of milliseconds within Date's range. A fraction of a millisecond is refused, not cut: epoch
+ * milliseconds have none, and a number with one is more likely seconds.
+ */
 export function epochMsOf(b: Buffer, start: number, end: number): number {
   const quoted = b[start] === Byte.Quote;
   const text = b.toString('latin1', quoted ? start + 1 : start, quoted ? end - 1 : end);
-  if (!EPOCH_MS.test(text)) return NaN;
-  const ms = Number(text);
-  return ms <= MAX_MS ? ms : NaN;
+  const ms = EPOCH_MS.test(text) || JSON_NUMBER.test(text) ? Number(text) : NaN;
+  return Number.isInteger(ms) && ms <= MAX_MS ? ms : NaN;
+}
+
+/** What an event's time must be, for messages about one that is not: by the key the API's kind keeps it in. */
+export function timeRule(timeKey: TimeKey): string {
+  return timeKey === 'dateTime'
+    ? '"dateTime" must be epoch milliseconds, a whole number of 0 or more (a JSON number, or a string of digits)'
+    : 'it must be an instant with a zone';
 }
 
 /** An RFC 3339 instant as epoch ms (the fraction cut to milliseconds); NaN for anything else. */

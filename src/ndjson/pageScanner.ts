@@ -5,7 +5,7 @@
 // becoming "\n", with no copy and no new memory.
 import { isUtf8 } from 'node:buffer';
 import { Byte, closerOf, hasEscape, isDigit, isPlainInString } from './bytes';
-import { epochMsOf, eventTimeOf, parseInstant } from './eventTime';
+import { epochMsOf, eventTimeOf, parseInstant, timeRule } from './eventTime';
 import { PageSyntaxError, TokenReader } from './tokenReader';
 import type { TimeKey } from '../ports/auditSource';
 
@@ -35,6 +35,8 @@ export interface EventText {
   /** The id is a non-empty string; the hit has its time key. */
   idIsText: boolean;
   hasTime: boolean;
+  /** What a valid time is, in the words of the API's kind. */
+  rule: string;
 }
 
 /** Scans `body`, which it takes over: its bytes are rewritten into the lines. */
@@ -131,7 +133,10 @@ class Scanner extends TokenReader {
       // Messages only: the line is valid JSON with at most one top-level "id" and time key.
       describe: (i) => {
         const hit = JSON.parse(ndjson.toString('utf8', i === 0 ? 0 : lineEnds[i - 1], lineEnds[i]! - 1)) as Record<string, unknown>;
-        return { id: typeof hit.id === 'string' ? hit.id : String(JSON.stringify(hit.id)), time: String(JSON.stringify(hit[timeKey])), idIsText: typeof hit.id === 'string' && hit.id !== '', hasTime: timeKey in hit };
+        return {
+          id: typeof hit.id === 'string' ? hit.id : String(JSON.stringify(hit.id)), time: String(JSON.stringify(hit[timeKey])),
+          idIsText: typeof hit.id === 'string' && hit.id !== '', hasTime: timeKey in hit, rule: timeRule(timeKey),
+        };
       },
     };
   }

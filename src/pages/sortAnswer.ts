@@ -19,10 +19,16 @@ export interface SortedAnswer {
   /** The first event at or after the window's end (the answer's length if none): it and all after it are not ours. */
   end: number;
   fresh: number;
-  /** The window is complete: the answer reached past its end, or holds everything the search range has. */
+  /**
+   * The window is complete, proven by the events themselves: the answer reached an event at or past its end (within
+   * the range asked), or is empty. Never by `count` (it may be capped or off), nor by a short answer (a page cap is
+   * not announced).
+   */
   done: boolean;
-  /** Events at or past the window's end that the search range holds (for the count check), when `done` and known. */
-  beyond: number | undefined;
+  /** Events exactly at the window's end in this answer (an inclusive maxDate counts them with the window). */
+  atEnd: number;
+  /** The answer holds an event later than the maxDate asked: the API does not keep to it, so its count cannot be placed. */
+  pastMaxDate: boolean;
   /** Events before the window's start at the head of a fresh window's first answer, when that can be known. */
   before: number | undefined;
 }
@@ -53,10 +59,8 @@ export function sortAnswer(position: Position, page: AuditPage, request: PageReq
       refuseEvent(page, request, i, t, previous);
     }
     previous = t;
-    if (t >= stop) {
-      end = i;
-      break;
-    }
+    // Order is checked past the end too: an event of the window after one past it is refused, not left behind.
+    if (t >= stop && end === n) end = i;
   }
   // Instant by instant: ids are read only where they can matter (an instant with several events, or the one the
   // window stands at), so the common answer costs no string per event.
@@ -76,12 +80,14 @@ export function sortAnswer(position: Position, page: AuditPage, request: PageReq
     } else fresh += sortInstant(page, kinds, i, j, t === position.at ? position.ids : undefined);
     i = j;
   }
-  const exhausted = n === 0 || (page.count !== undefined && request.offset + n >= page.count);
-  const done = end < n || exhausted;
-  let beyond: number | undefined;
-  if (end < n) beyond = page.count === undefined ? undefined : page.count - request.offset - end;
-  else if (exhausted) beyond = 0;
-  return { kinds, end, fresh, done, beyond, before: beforeOf(position, page, window, request) };
+  // An event later than the maxDate asked proves nothing (the API does not keep to the range): not the end.
+  const to = request.to.getTime();
+  const done = (end < n && times[end]! <= to) || n === 0;
+  let past = end;
+  while (past < n && times[past] === stop) past++;
+  const atEnd = past - end;
+  const pastMaxDate = n > 0 && times[n - 1]! > to;
+  return { kinds, end, fresh, done, atEnd, pastMaxDate, before: beforeOf(position, page, window, request) };
 }
 
 /** Events i..j at one instant: the first copy of an id not written yet is NEW; returns how many are. */
@@ -114,8 +120,8 @@ function beforeOf(position: Position, page: AuditPage, window: Window, request: 
   const times = page.eventTimes;
   let k = 0;
   while (k < times.length && times[k]! < start) k++;
-  // All of them are known only if the answer goes past them, or holds the whole range.
-  return k < times.length || (page.count !== undefined && times.length >= page.count) ? k : undefined;
+  // All of them are known only if the answer goes past them, or is empty.
+  return k < times.length || times.length === 0 ? k : undefined;
 }
 
 /**
@@ -128,9 +134,9 @@ export function refuseUnplaceable(page: AuditPage, request: PageRequest, sorted:
 }
 
 function refuseEvent(page: AuditPage, request: PageRequest, i: number, t: number, previous: number): never {
-  const { id, time, idIsText } = page.describe(i);
+  const { id, time, idIsText, rule } = page.describe(i);
   if (!idIsText) invalid(request, `event ${i} has no usable "id" (${id}): it must be a non-empty string`);
-  if (Number.isNaN(t)) invalid(request, `event ${i} (id ${id}) has no valid time (${time}): it must be an instant with a zone`);
+  if (Number.isNaN(t)) invalid(request, `event ${i} (id ${id}) has no valid time (${time}): ${rule}`);
   if (t < previous) invalid(request, `event ${i} (id ${id}) at ${time} is out of time order`);
   invalid(request, `event ${i} (id ${id}) at ${time} is earlier than the minDate asked for`);
 }

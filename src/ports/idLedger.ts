@@ -19,7 +19,18 @@ export function segmentName(part: number, from: number, to: number): string {
   return `${String(part).padStart(4, '0')}-${from}-${to}`;
 }
 
-/** What read gives for a segment that is not there, the same from every ledger. */
-export function ledgerSegmentMissing(hour: string, segment: string): ExportError {
-  return new ExportError('LedgerSegmentMissing', `the ids of ${hour} ${segment} are not in host storage (AzureWebJobsStorage), though its batch is in the lake; the hour cannot be re-checked`, { kind: 'permanent' });
+/**
+ * What read gives for a segment that is not there, the same from every ledger: which batch's ids were looked for
+ * (hour, part, byte range, segment) and where (`where`: the container and blob path). A re-check reads only
+ * committed batches' segments, each written before its batch's intent, so this is host-storage data lost.
+ */
+export function ledgerSegmentMissing(hour: string, segment: string, where: string): ExportError {
+  const [part, from, to] = segment.split('-');
+  const batch = to === undefined ? `segment ${segment}` : `part ${Number(part)}, bytes ${from}-${to} (segment ${segment})`;
+  return new ExportError(
+    'LedgerSegmentMissing',
+    `the ids of the batch of ${hour} in ${batch} are not in host storage (AzureWebJobsStorage) at ${where}, though its batch is in the lake: ` +
+      'the hour cannot be re-checked (was the state container, or its ledgers folder, deleted or restored from an older copy?)',
+    { kind: 'permanent' },
+  );
 }

@@ -2,7 +2,8 @@
  * Position-fenced writes into the lake. `append` stages bytes at an offset; nothing is visible until `flush`
  * commits exactly up to a position, so a retry or a second writer can never add bytes twice.
  * Errors (ExportError): `FlushPositionMismatch` when the staged bytes do not run contiguously to the position (the
- * fence), or an append lies below the committed length; `PathNotFound`, `FileSystemNotFound`,
+ * fence), an append lies below the committed length, or the file was written through another API (which the dfs API
+ * can never extend); `PathNotFound`, `FileSystemNotFound` (naming the file system),
  * `StorageAuthorizationFailed`, `EmptyAppend` (permanent); `Aborted`, `LakeTimeout`, `StorageUnreachable`, `StorageError`
  * (retryable, or permanent for a 4xx). A refused flush changes nothing: staged bytes stay staged.
  */

@@ -45,6 +45,8 @@ export interface RecheckOptions {
 export async function recheckHours(deps: RecheckDeps, options: RecheckOptions): Promise<RecheckReport> {
   const report = emptyRecheckReport();
   const checked = new Set<string>();
+  // Only committed hours are re-read: every batch handed over is flushed and its ids are in the ledger first.
+  await deps.writer.committed();
   // Ids of hours past the horizon are no longer needed: the oldest hour kept is the first still re-checked.
   const oldest = deps.writer.planned.recent?.[0]?.record.hour;
   if (oldest) await deps.ledger.pruneBefore(deps.writer.planned.recheck && deps.writer.planned.recheck.hour < oldest ? deps.writer.planned.recheck.hour : oldest, options);
@@ -62,6 +64,14 @@ export async function recheckHours(deps: RecheckDeps, options: RecheckOptions): 
     if (!entry) break;
     checked.add(entry.record.hour);
     await checkHour(deps, options, planned, entry, counts.get(entry.record.hour), report);
+  }
+  // What was found and is not in the lake now keeps its hour noticed (and the run incomplete) until appended or acknowledged.
+  const doing = deps.writer.planned.recheck?.hour;
+  report.short = (deps.writer.planned.noticed ?? []).filter((n) => checked.has(n.hour) || n.hour === doing).map((n) => ({ hour: n.hour, missing: n.missing }));
+  if (report.short.length > 0) {
+    deps.logger.warn('re-check: the audit API counts events of closed hours that are not in the lake', {
+      hours: report.short.length, missing: report.short.reduce((n, h) => n + h.missing, 0), short: report.short.slice(0, 100).map((h) => `${h.hour}: ${h.missing} missing`).join(', '),
+    });
   }
   return report;
 }
@@ -100,14 +110,20 @@ async function checkHour(deps: RecheckDeps, options: RecheckOptions, planned: Ch
   }
   const held = count - record.before - record.beyond;
   if (held < record.exported) {
+    // A count below what the lake holds proves nothing about what may be missing: a noticed hour stays as it was.
     report.countDown.push({ hour: record.hour, fewer: record.exported - held });
     deps.logger.warn('re-check: the audit API counts fewer events for this hour than were exported', { hour: record.hour, exported: record.exported, counted: held });
     return;
   }
-  if (held === record.exported) return;
+  const counted = { hour: record.hour, missing: held - record.exported, countedAt: deps.clock.now().toISOString() };
+  if (held === record.exported) {
+    // The count agrees: an hour noticed short is not any more.
+    if (planned.noticed?.some((n) => n.hour === record.hour)) deps.writer.moveTo({ watermark: planned.watermark, counted });
+    return;
+  }
   const part = 1 + Math.max(-1, ...record.parts.map((p) => partOf(p.path)));
   const file = { path: hourFilePath(options.root, window.start, part), hour: record.hour, part, length: 0 };
-  deps.writer.moveTo({ watermark: planned.watermark, recheck: { begin: { hour: record.hour, file, apiCount: held } } });
+  deps.writer.moveTo({ watermark: planned.watermark, counted, recheck: { begin: { hour: record.hour, file, apiCount: held } } });
   report.lateFound += held - record.exported;
   // The loop goes on with it (or, stopped part-way, stops): see recheckHours.
 }
@@ -123,15 +139,16 @@ async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: C
   const exported = new LedgerWindow(deps.ledger, r.hour, r.record.parts, options);
   const start = r.cursor ? positionOf(r.cursor).position : startOf(window);
   const moveAt = (at: WindowEnd['position']) => deps.writer.moveTo({ watermark: deps.writer.planned.watermark, recheck: { cursor: cursorOf(window, at) } });
-  const pages = windowPages(deps.source, window, start, { size: options.pageSize, abortSignal: options.abortSignal, deadline: options.deadline });
+  const pages = windowPages(deps.source, window, start, { size: options.pageSize, abortSignal: options.abortSignal, deadline: options.deadline, notAfter: deps.clock.now().getTime() });
   let appended = 0;
   let reached: WindowEnd['position'] | undefined;
   try {
     for (let item = await pages.next(); !item.done; item = await pages.next()) {
       const answer = await onlyNotExported(item.value, exported);
       appended += answer.sorted.fresh;
-      await writeAnswer(deps.writer, window, answer, moveAt, deps.invalid);
+      const whole = await writeAnswer(deps.writer, window, answer, moveAt, { invalid: deps.invalid, outOfTime: () => deps.clock.now().getTime() >= options.deadline });
       answer.page.release();
+      if (!whole) return false;
       reached = answer.after;
       if (deps.writer.failed) return false;
       // The re-check shares the run's time: past it, stop where the hour stands.
@@ -149,9 +166,12 @@ async function appendLate(deps: RecheckDeps, options: RecheckOptions, planned: C
     await pages.return(undefined as never);
   }
   deps.writer.moveTo({ watermark: deps.writer.planned.watermark, recheck: { done: { configId: options.configId, writtenAt: deps.clock.now().toISOString() } } });
+  // Said once it is so: the new part and the manifest revision are in the lake.
+  await deps.writer.committed();
   report.lateAppended += appended;
   report.hours.push({ hour: r.hour, appended });
-  deps.logger.info('re-check: late events appended to a closed hour', { hour: r.hour, appended, file: r.file.path, revision: r.revision });
+  if (appended > 0) deps.logger.info('re-check: late events appended to a closed hour', { hour: r.hour, appended, file: r.file.path, revision: r.revision });
+  else deps.logger.warn('re-check: re-read the hour and found no event the lake does not hold', { hour: r.hour, counted: r.apiCount, revision: r.revision });
   return true;
 }
 

@@ -10,8 +10,13 @@ export interface RecheckReport {
   countDown: Array<{ hour: string; fewer: number }>;
   /** The hours that got a new part, and how many events it holds. */
   hours: Array<{ hour: string; appended: number }>;
+  /**
+   * Hours the API counts more events for than the lake holds once the re-check is done with them (late events it
+   * found and could not append, or could not reach in the time left): they stay noticed. Absent in older records.
+   */
+  short?: Array<{ hour: string; missing: number }>;
 }
 
 export function emptyRecheckReport(): RecheckReport {
-  return { hoursChecked: 0, hoursUnverified: 0, lateFound: 0, lateAppended: 0, countDown: [], hours: [] };
+  return { hoursChecked: 0, hoursUnverified: 0, lateFound: 0, lateAppended: 0, countDown: [], hours: [], short: [] };
 }

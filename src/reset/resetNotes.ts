@@ -32,6 +32,9 @@ export function resetNotes(old: Checkpoint | undefined, plan: ResetPlan, start: 
   } else if (start.getTime() > Date.parse(plan.stood!)) {
     warnings.push(`--start ${at} is after where the export stood (${plan.stood}): events in between that are not in the lake yet are skipped; no run exports them`);
   }
+  if (old.lakeReset) {
+    notes.push(`clears the stop of ${old.lakeReset.detectedAt} (the lake path was found emptied or replaced): the next run writes into ${root} again, from --start`);
+  }
   const file = plan.next.file;
   if (file && file.length > 0) notes.push(`the next run goes on filling ${file.path} from its committed length, ${file.length} bytes`);
   if (file && file.length === 0) notes.push(`the next run starts a new part, ${file.path}: the pending write leaves the hour's last part of unknown length`);

@@ -36,10 +36,13 @@ export function planReset(old: Checkpoint | undefined, start: Date, root: string
       version: 2, origin: watermark, watermark,
       ...(file ? { file } : {}),
       ...(kept.length > 0 ? { noticed: kept } : {}),
+      ...(old.acknowledged?.length ? { acknowledged: old.acknowledged } : {}),
       ...(old.chain ? { chain: old.chain } : {}),
       ...(old.pendingManifests?.length ? { pendingManifests: old.pendingManifests } : {}),
       ...(openHour ? { openHour } : {}),
       ...(recent.length ? { recent } : {}),
+      // The claim on ADLS_PATH stays this configuration's; a lake found reset is answered by this very reset.
+      ...(old.claim ? { claim: old.claim } : {}),
     },
     direction,
     stood: old.cursor?.at ?? old.watermark,

@@ -9,15 +9,20 @@ export interface RetryPolicy {
 
 /**
  * Whether to try again after `attempt` (1-based) failed with `error`, and after how long. Pure: the caller
- * sleeps. The peer's Retry-After wins over our backoff, whole: never sooner than it asked (the caller decides
- * whether that wait fits); otherwise exponential with full jitter, up to maxDelayMs.
+ * sleeps. Exponential backoff with full jitter, up to maxDelayMs; the peer's Retry-After only ever lengthens it:
+ * never sooner than it asked (the caller decides whether that wait fits), and a Retry-After of 0 or a date past
+ * does not make every attempt at once.
  */
 export function retryDelay(attempt: number, error: unknown, policy: RetryPolicy, random: () => number = Math.random): number | undefined {
   if (!isExportError(error) || error.kind !== 'retryable') return undefined;
   if (attempt >= policy.maxAttempts) return undefined;
-  if (error.retryAfterSeconds !== undefined) return error.retryAfterSeconds * 1000;
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceiling * random());
+  return Math.max(Math.round(ceiling * random()), (error.retryAfterSeconds ?? 0) * 1000);
+}
+
+/** Whether a wait of `delayMs` before the next try is the peer's own (its Retry-After), not our backoff. */
+export function askedByPeer(error: unknown, delayMs: number): boolean {
+  return isExportError(error) && error.retryAfterSeconds !== undefined && error.retryAfterSeconds * 1000 >= delayMs;
 }
 
 /** Retry-After as seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */

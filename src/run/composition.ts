@@ -7,7 +7,7 @@ import { BlobIdLedger } from '../adapters/azure/blobIdLedger';
 import { BlobStatusStore } from '../adapters/azure/blobStatusStore';
 import { StateContainer } from '../adapters/azure/hostStorage';
 import { KeyVaultSecretProvider } from '../adapters/azure/keyVaultSecrets';
-import { auditAuth } from '../adapters/auditApi/auditAuth';
+import { auditAuth, type KeySecret } from '../adapters/auditApi/auditAuth';
 import { HttpAuditSource } from '../adapters/auditApi/httpAuditSource';
 import { HttpGetter } from '../adapters/auditApi/httpGet';
 import { configId } from '../config/configId';
@@ -16,6 +16,7 @@ import type { Settings } from '../config/settings';
 import { RotatingLakeWriter } from '../lake/rotatingLakeWriter';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
+import type { Secret } from '../ports/secretProvider';
 import type { SecretValue } from '../redact';
 import type { RetryPolicy } from '../retry/retryDecision';
 import { checkConfiguredSas, configuredSasWhere, sasInvalid } from '../sas/sasCheck';
@@ -96,13 +97,13 @@ export class Composition {
    * The audit API with this key; `retry` is the run's policy unless a caller (test-connection) retries itself, and
    * `pageBuffers` a run's unless the caller reads one page at a time.
    */
-  auditSource(options: { apiKey?: SecretValue; logger: Logger; retry?: RetryPolicy; pageBuffers?: number }): HttpAuditSource {
+  auditSource(options: { apiKey?: SecretValue; keySecret?: KeySecret; logger: Logger; retry?: RetryPolicy; pageBuffers?: number }): HttpAuditSource {
     const s = this.settings;
     const requestTimeoutMs = s.auditRequestTimeoutSeconds * 1000;
     return new HttpAuditSource({
       baseUrl: s.auditApiUrl,
       kind: s.auditApiKind,
-      auth: auditAuth({ mode: s.auditApiAuth, baseUrl: s.auditApiUrl, apiKey: options.apiKey, requestTimeoutMs }),
+      auth: auditAuth({ mode: s.auditApiAuth, baseUrl: s.auditApiUrl, apiKey: options.apiKey, keySecret: options.keySecret, requestTimeoutMs }),
       requestTimeoutMs,
       retry: options.retry ?? { ...AUDIT_RETRY_BACKOFF, maxAttempts: s.auditMaxAttempts },
       pageBuffers: options.pageBuffers ?? PAGE_BUFFERS,
@@ -114,8 +115,12 @@ export class Composition {
 
   /** The audit API key's latest version, when AUDIT_API_KEY_SECRET_NAME names one. */
   async apiKey(opts: { abortSignal: AbortSignal }): Promise<SecretValue | undefined> {
+    return (await this.apiKeySecret(opts))?.value;
+  }
+
+  private async apiKeySecret(opts: { abortSignal: AbortSignal }): Promise<Secret | undefined> {
     const name = this.settings.auditApiKeySecretName;
-    return name ? (await this.secrets.getSecret(name, opts)).value : undefined;
+    return name ? this.secrets.getSecret(name, opts) : undefined;
   }
 
   /** Reads and checks the secrets, then wires source, lake and checkpoint store for one run. */
@@ -123,7 +128,13 @@ export class Composition {
     const s = this.settings;
     const opts = { abortSignal };
     const sas = await this.secrets.getSecret(s.sasSecretName, opts);
-    const apiKey = await this.apiKey(opts);
+    const apiKey = await this.apiKeySecret(opts);
+    // A refused key is read again, as the SAS is: a rotated key is picked up mid-run.
+    const keySecret: KeySecret | undefined = apiKey && {
+      version: apiKey.version,
+      read: async (abortSignal) => (await this.apiKeySecret({ abortSignal }))!,
+      renewed: (version) => logger.info('the audit API refused the API key; using the new version of the secret', { version }),
+    };
 
     // The SAS is checked before any storage call, and again whenever a rotated version is picked up.
     const check = (value: SecretValue): string[] => {
@@ -133,10 +144,10 @@ export class Composition {
     };
     const sasWarnings = check(sas.value);
     for (const warning of sasWarnings) logger.warn(warning);
-    const lake = new RotatingLakeWriter({ secrets: this.secrets, initial: sas, where: configuredSasWhere(s), check, build: (value) => this.lake(value), logger });
+    const lake = new RotatingLakeWriter({ secrets: this.secrets, initial: sas, where: configuredSasWhere(s), fileSystem: s.fileSystem, check, build: (value) => this.lake(value), logger });
     return {
       sasWarnings,
-      source: this.auditSource({ apiKey, logger }),
+      source: this.auditSource({ apiKey: apiKey?.value, keySecret, logger }),
       lake,
       store: this.checkpoints(),
       ...(s.recheckHours > 0 ? { ledger: this.ledger } : {}),

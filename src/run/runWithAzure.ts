@@ -24,6 +24,7 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
     warnings = sasWarnings;
     const run = await exportUnderLease(deps, {
       root: settings.path,
+      fileSystem: settings.fileSystem,
       configId: root.configId,
       recheckHours: settings.recheckHours,
       invalidEvents: settings.invalidEvents,
@@ -43,7 +44,7 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
       status: summary.status, events: summary.events, bytes: summary.bytes, files: summary.files.length,
       windows: summary.windows, watermark: summary.watermark, ms: Date.parse(summary.endedAt) - Date.parse(summary.startedAt),
       duplicatesDropped: source.duplicatesDropped, shortPages: source.shortPages, windowsUnverified: source.windowsUnverified,
-      missing: source.missing, removed: source.removed, quarantined: source.quarantined ?? 0,
+      missing: source.missing, countBelowExported: source.countBelowExported, idAtTwoTimes: source.idAtTwoTimes.reduce((n, h) => n + h.events, 0), quarantined: source.quarantined ?? 0,
       ...(source.quarantinedHours?.length ? { quarantinedHours: source.quarantinedHours.map((h) => `${h.hour}:${h.events}`).join(' ') } : {}),
       ...(summary.recheck ? { hoursRechecked: summary.recheck.hoursChecked, lateFound: summary.recheck.lateFound, lateAppended: summary.recheck.lateAppended, hoursCountDown: summary.recheck.countDown.length } : {}),
     });
@@ -53,7 +54,7 @@ export async function runWithAzure(root: Composition, options: RunWithAzureOptio
       });
     }
     if (source.windowsUnverified > 0) {
-      options.logger.warn('the audit API gave no count, so these windows could not be cross-checked', { windows: source.windowsUnverified });
+      options.logger.warn("the audit API's count could not cross-check these windows: it gave none, or the window's own count could not be told apart from its edges", { windows: source.windowsUnverified });
     }
     if (summary.status !== 'skipped') await recordRun(status, { ...record, outcome: summary, warnings, sasWarnings }, clock, options.logger);
     return summary;

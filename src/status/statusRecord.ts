@@ -46,6 +46,11 @@ export interface LastRun {
 }
 
 const iso = z.iso.datetime();
+// Records written before countBelowExported had the same number as `removed`.
+const belowExported = { countBelowExported: z.number().int().optional(), removed: z.number().int().optional() };
+function renamed<T extends { countBelowExported?: number; removed?: number }>({ removed, countBelowExported, ...rest }: T): Omit<T, 'removed' | 'countBelowExported'> & { countBelowExported: number } {
+  return { ...rest, countBelowExported: countBelowExported ?? removed ?? 0 };
+}
 const schema = z.object({
   version: z.literal(1),
   lastRun: z
@@ -57,16 +62,19 @@ const schema = z.object({
       source: z
         .object({
           duplicatesDropped: z.number().int(), shortPages: z.number().int(), windowsChecked: z.number().int(), windowsUnverified: z.number().int(),
-          missing: z.number().int(), removed: z.number().int(),
-          hours: z.array(z.object({ hour: iso, missing: z.number().int(), removed: z.number().int() })),
+          missing: z.number().int(), ...belowExported,
+          hours: z.array(z.object({ hour: iso, missing: z.number().int(), ...belowExported }).transform(renamed)),
+          idAtTwoTimes: z.array(z.object({ hour: iso, events: z.number().int(), ids: z.array(z.string()) })).optional(),
           quarantined: z.number().int().optional(),
           quarantinedHours: z.array(z.object({ hour: iso, events: z.number().int() })).optional(),
         })
+        .transform(renamed)
         .optional(),
       recheck: z
         .object({
           hoursChecked: z.number().int(), hoursUnverified: z.number().int(), lateFound: z.number().int(), lateAppended: z.number().int(),
           countDown: z.array(z.object({ hour: iso, fewer: z.number().int() })), hours: z.array(z.object({ hour: iso, appended: z.number().int() })),
+          short: z.array(z.object({ hour: iso, missing: z.number().int() })).optional(),
         })
         .optional(),
     })

@@ -3,7 +3,8 @@ import type { CheckpointStore } from '../ports/checkpointStore';
 import type { Clock } from '../ports/clock';
 import type { StatusStore } from './statusStore';
 import { parseNcrontab } from '../config/ncrontab';
-import type { Chain } from '../checkpoint/checkpoint';
+import type { Acknowledged, Chain } from '../checkpoint/checkpoint';
+import { LAKE_RESET_TODO, lakeHoldings, type LakeHoldings } from '../checkpoint/lostHours';
 import type { LastRun, RecheckTotals } from './statusRecord';
 
 /** The export's status as operators read it (the reference product's export configuration and job views). */
@@ -18,16 +19,24 @@ export interface StatusView {
   /** Every event before this time is in the lake, except in the hours of `noticed`. */
   watermark: string | null;
   /**
-   * Hours for which the audit API came to count more events than were exported (they became visible behind the
-   * paging, too late to place), with how many: not in the lake.
+   * Hours for which the audit API counts more events than the lake holds (they became visible behind the paging,
+   * or a re-check found them and could not append them), with how many as of the latest count (`countedAt`): every
+   * run ends `incomplete` while one is listed.
    */
-  noticed: Array<{ hour: string; missing: number; noticedAt: string }>;
+  noticed: Array<{ hour: string; missing: number; noticedAt: string; countedAt: string }>;
+  /** Short hours an operator accepted (`checkpoint acknowledge`): how many were missing, who and when. */
+  acknowledged: Acknowledged[];
   /** Re-checks of closed hours over all recorded runs (the last run's are in lastRun.recheck). */
   recheckTotals: RecheckTotals | null;
   /** The manifests' hash chain: its head (sha256 of the last manifest), that manifest's path and time, how many. */
   manifests: { head: string; lastPath: string; lastWrittenAt: string; count: number } | null;
   lagSeconds: number | null;
   nextRunAt: string | null;
+  /**
+   * The lake path was found emptied or replaced: when, what the checkpoint says it held (the hours that may be gone,
+   * with their events), and what to do. Every run stops until then.
+   */
+  lakeReset: (LakeHoldings & { detectedAt: string; todo: string }) | null;
   /** Warnings of the last run or connection test, such as a SAS that expires soon. */
   warnings: string[];
   sasWarnings: string[];
@@ -56,8 +65,10 @@ export async function readStatus(root: StatusSources, options: { abortSignal: Ab
     connectionCheckedAt: record?.connection?.checkedAt ?? null,
     lastRun: record?.lastRun ?? null,
     watermark,
-    noticed: stored?.checkpoint.noticed ?? [],
+    noticed: (stored?.checkpoint.noticed ?? []).map((n) => ({ ...n, countedAt: n.countedAt ?? n.noticedAt })),
+    acknowledged: stored?.checkpoint.acknowledged ?? [],
     manifests: chainOf(stored?.checkpoint.chain),
+    lakeReset: stored?.checkpoint.lakeReset ? { detectedAt: stored.checkpoint.lakeReset.detectedAt, ...lakeHoldings(stored.checkpoint), todo: LAKE_RESET_TODO } : null,
     recheckTotals: record?.recheckTotals ?? null,
     lagSeconds: watermark ? Math.max(0, Math.floor((now.getTime() - Date.parse(watermark)) / 1000)) : null,
     nextRunAt: settings.enabled ? parseNcrontab(settings.schedule).next(now).toISOString() : null,

@@ -52,7 +52,7 @@ export async function checkHour(files: HourFiles, deps: HourDeps): Promise<HourR
   problems.push(...manifestProblems(m, { path: entry.path, root: deps.root, hour: files.hour, revision, configId: deps.configId }));
   for (const part of m.parts) {
     const file = files.data.get(part.path);
-    if (!file) problems.push(`${part.path}: missing (listed in ${entry.path})`);
+    if (!file) problems.push(`${part.path}: missing (listed in ${entry.path} with ${part.events} events)`);
     else await checkPart(part, file, entry.path, deps, result);
   }
   for (const q of m.quarantine ?? []) {

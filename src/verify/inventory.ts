@@ -20,6 +20,8 @@ export interface Inventory {
   manifests: LakeEntry[];
   /** Files under the root that belong to no hour (the probe left out). */
   others: LakeEntry[];
+  /** The file that claims the path, if there is one. */
+  owner?: LakeEntry;
 }
 
 /** Sorts a listing of the root into hours, manifests and the rest. */
@@ -27,6 +29,7 @@ export async function takeInventory(root: string, listing: AsyncIterable<LakeEnt
   const hours = new Map<number, HourFiles>();
   const manifests: LakeEntry[] = [];
   const others: LakeEntry[] = [];
+  let owner: LakeEntry | undefined;
   const hourOf = (hour: number) => {
     let h = hours.get(hour);
     if (!h) {
@@ -44,6 +47,7 @@ export async function takeInventory(root: string, listing: AsyncIterable<LakeEnt
       manifests.push(entry);
     } else if (place.kind === 'stray') hourOf(place.hour).strays.push(entry);
     else if (place.kind === 'other') others.push(entry);
+    else if (place.kind === 'owner') owner = entry;
   }
-  return { hours, manifests, others };
+  return { hours, manifests, others, ...(owner ? { owner } : {}) };
 }

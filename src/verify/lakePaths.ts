@@ -8,6 +8,8 @@ export type LakePath =
   | { kind: 'stray'; hour: number }
   /** The connection test's file: ignored. */
   | { kind: 'probe' }
+  /** The file that claims the path for one export configuration (delivery/claimPath.ts). */
+  | { kind: 'owner' }
   | { kind: 'other' };
 
 const HOUR_DIR = 'year=(\\d{4})/month=(\\d{2})/day=(\\d{2})/hour=(\\d{2})';
@@ -22,6 +24,7 @@ export function classifyPath(root: string, path: string): LakePath {
   if (!path.startsWith(prefix)) return { kind: 'other' };
   const rel = path.slice(prefix.length);
   if (rel.startsWith('_probe/')) return { kind: 'probe' };
+  if (isOwnerFile(rel)) return { kind: 'owner' };
   const data = DATA.exec(rel);
   if (data) {
     const hour = hourMs(data[1]!, data[2]!, data[3]!, data[4]!);
@@ -42,6 +45,11 @@ export function classifyPath(root: string, path: string): LakePath {
   const folder = IN_HOUR.exec(rel);
   const hour = folder ? hourMs(folder[1]!, folder[2]!, folder[3]!, folder[4]!) : undefined;
   return hour === undefined ? { kind: 'other' } : { kind: 'stray', hour };
+}
+
+/** The claim file, relative to the root: `_owner` (lake/layout.ts's ownerPath). */
+function isOwnerFile(rel: string): boolean {
+  return rel === '_owner';
 }
 
 /** Epoch ms of a UTC hour, or undefined when the fields are no real hour (month 13, February 30th…). */

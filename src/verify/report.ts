@@ -13,6 +13,15 @@ export function openHourLine(hour: number, watermark: string): string {
   return `SKIP ${hourLabel(hour)} not finished by the export yet (watermark ${watermark}), so it has no manifest to check`;
 }
 
+/** An hour the checkpoint records that the lake lost, whole or in part, with the events it held. */
+export function lostHourLine(hour: number, events: number, lost: string[]): string {
+  return `FAIL ${hourLabel(hour)} lost: the checkpoint records ${events} event${events === 1 ? '' : 's'} here, and the lake is missing ${lost.join(', ')}`;
+}
+
+export function ownerLine(path: string, problem: string | undefined): string {
+  return problem ? `FAIL owner ${path}: ${problem}` : `OK  owner ${path}`;
+}
+
 export function chainLines(chain: ChainReport): string[] {
   if (chain.problems.length > 0) return chain.problems.map((p) => `FAIL chain ${p.message}`);
   return [`OK  chain ${chain.order.length} manifest${chain.order.length === 1 ? '' : 's'}, linked from the head in host storage back to the first`];

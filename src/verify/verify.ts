@@ -10,11 +10,16 @@ import type { ChainEntry } from './chainPieces';
 import { checkHour } from './checkHour';
 import { lakeView } from './lakeView';
 import { previousOf } from './manifestFile';
-import { chainLines, hourLine, openHourLine, otherLine, summaryLine, type Totals } from './report';
+import { chainLines, hourLine, lostHourLine, openHourLine, otherLine, ownerLine, summaryLine, type Totals } from './report';
+import { lostOf, recordedHours, type RecordedHour } from './recordedHours';
+import type { Checkpoint } from '../checkpoint/checkpoint';
+import type { LakeEntry, LakeReader } from '../ports/lakeReader';
 import { checkVerifySas, verifySasSecretName } from './verifySas';
 
 /** A manifest lists an hour's parts and their ranges: far below this; a larger one is refused, not held. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+/** The owner file is one short JSON line. */
+const MAX_OWNER_BYTES = 64 * 1024;
 
 export interface VerifyOptions {
   /** Hours from the one holding `from`, up to `to` (exclusive); default all hours with files or manifests. */
@@ -66,10 +71,16 @@ export async function verifyExport(root: Composition, options: VerifyOptions): P
   // An hour the export has closed but whose manifest it has not written yet (it is saved as due first) is open too.
   const due = new Set((checkpoint?.pendingManifests ?? []).map((m) => Date.parse(m.hour)));
   const deps = { reader, root: settings.path, configId: root.configId, untrusted: chain.untrusted, manifestBytes: (p: string) => kept.get(p)!, api, abortSignal: options.abortSignal };
+  const recorded = recordedHours(checkpoint);
   for (const files of selected) {
-    if (files.manifests.size === 0 && (files.hour >= openFrom || due.has(files.hour))) {
+    const lost = recorded.has(files.hour) ? lostOf(recorded.get(files.hour)!, files) : [];
+    if (files.manifests.size === 0 && (files.hour >= openFrom || due.has(files.hour)) && lost.length === 0) {
       totals.open += 1;
       options.out(openHourLine(files.hour, checkpoint!.watermark));
+      continue;
+    }
+    if (files.manifests.size === 0 && lost.length > 0) {
+      lostHour(recorded.get(files.hour)!, lost, totals, options);
       continue;
     }
     const result = await checkHour(files, deps);
@@ -80,11 +91,49 @@ export async function verifyExport(root: Composition, options: VerifyOptions): P
     if (result.problems.length > 0) totals.failed += 1;
     options.out(hourLine(result));
   }
+  // Hours the checkpoint records of which the lake holds nothing at all: named, with their events.
+  for (const r of [...recorded.values()].sort((a, b) => a.hour - b.hour)) {
+    const lost = inventory.hours.has(r.hour) || !inRange(r.hour, options) ? [] : lostOf(r, undefined);
+    if (lost.length > 0) lostHour(r, lost, totals, options);
+  }
+  const owner = await ownerProblem(inventory.owner, checkpoint, reader, root.configId, opts);
+  if (owner) {
+    options.out(ownerLine(owner.path, owner.problem));
+    if (owner.problem) totals.problems += 1;
+  }
   for (const line of chainLines(chain)) options.out(line);
   for (const other of inventory.others) options.out(otherLine(other.path));
   totals.problems += chain.problems.length + inventory.others.length;
   options.out(summaryLine(totals));
   return totals;
+}
+
+function lostHour(r: RecordedHour, lost: string[], totals: Totals, options: Pick<VerifyOptions, 'out'>): void {
+  totals.hours += 1;
+  totals.failed += 1;
+  totals.problems += lost.length;
+  options.out(lostHourLine(r.hour, r.events, lost));
+}
+
+/** The owner file's line: whose claim it is, or that a claimed path lost it; none for an export from before claims. */
+async function ownerProblem(entry: LakeEntry | undefined, c: Checkpoint | undefined, reader: LakeReader, configId: string, opts: { abortSignal: AbortSignal }) {
+  if (!entry) {
+    if (!c?.claim) return undefined;
+    return { path: c.claim.path, problem: `missing, though this export claimed the path at ${c.claim.claimedAt}: the path was emptied or replaced` };
+  }
+  const owner = ownerOf(await reader.readAll(entry, MAX_OWNER_BYTES, opts));
+  if (owner === undefined) return { path: entry.path, problem: 'not an owner file this exporter writes' };
+  if (owner !== configId) return { path: entry.path, problem: `the path belongs to configId ${JSON.stringify(owner)}, not this configuration (configId ${configId}): only the owner writes here` };
+  return { path: entry.path, problem: undefined };
+}
+
+function ownerOf(bytes: Buffer): string | undefined {
+  try {
+    const id = (JSON.parse(bytes.toString('utf8')) as { configId?: unknown }).configId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function inRange(hour: number, { from, to }: Pick<VerifyOptions, 'from' | 'to'>): boolean {

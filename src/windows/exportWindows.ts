@@ -5,12 +5,14 @@ import { checkCount, type CountCheck } from '../pages/countCheck';
 import { cursorOf, positionOf } from '../pages/cursor';
 import { startOf, type Position } from '../pages/position';
 import { prefetch } from '../pages/prefetch';
+import { ReadAhead } from '../pages/readAhead';
 import { windowPages, type WindowEnd, type WindowPage } from '../pages/windowPages';
 import { hasCode } from '../errors';
 import type { StoredCheckpoint } from '../ports/checkpointStore';
 import { HOUR_MS, hourOf, windowKey, type Window } from '../time/window';
 import { planWindows } from './planWindows';
 import { BatchWriter } from '../batches/batchWriter';
+import { claimPath } from '../delivery/claimPath';
 import { recover } from '../delivery/recoverIntent';
 import type { RunDeps, RunOptions } from './runOptions';
 import type { RunSummary } from './runSummary';
@@ -31,10 +33,12 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   const stopAt = started.getTime() + options.timeBudgetMs;
   const summary = { events: 0, bytes: 0, files: new Set<string>(), windows: 0 };
   const source = emptySourceReport();
-  const recovered = await recover(leased, { ...deps, abortSignal });
+  // The path must still be this configuration's, and hold what it wrote, before anything is written (recovery included).
+  const claimed = await claimPath(leased, { ...deps, abortSignal }, { root: options.root, configId: options.configId, fileSystem: options.fileSystem, now: started });
+  const recovered = await recover(claimed, { ...deps, abortSignal });
   const until = new Date(started.getTime() - options.lagSeconds * 1000);
   const batchMaxBytes = options.batchMaxBytes ?? SETTING_DEFAULTS.EXPORT_BATCH_MAX_BYTES;
-  const parts = new PartPool(Math.min(PART_BYTES, Math.ceil(batchMaxBytes / PARTS)), PARTS);
+  const parts = new PartPool(PART_BYTES, PARTS);
   const limits = { root: options.root, fileMaxBytes: options.fileMaxBytes, batchMaxBytes };
   const rechecking = (options.recheckHours ?? 0) > 0 && deps.ledger !== undefined;
   const writer = new BatchWriter(recovered, limits, {
@@ -63,7 +67,8 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   const hand = (next: Next) => writer.moveTo(next);
   const outOfTime = () => clock.now().getTime() >= stopAt;
   const plan = windowsToExport(recovered.checkpoint, until, options.maxWindows);
-  const pageOptions = { size: options.pageSize, abortSignal, deadline: stopAt };
+  // One byte bound for the pages out of the window being written and of the next one.
+  const pageOptions = { size: options.pageSize, abortSignal, deadline: stopAt, readAhead: new ReadAhead(), notAfter: started.getTime() };
   const open = (k: number) => (k < plan.length ? prefetch(windowPages(deps.source, plan[k]!.window, plan[k]!.position, pageOptions), NEXT_WINDOW_READY) : undefined);
   const warnings: string[] = [];
   let status: RunSummary['status'] = 'caught-up';
@@ -96,14 +101,20 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
           break outer;
         }
         if (item.done) break;
-        if (first) upcoming = open(k + 1);
+        // Pages too large for two to be out at once wait for this window's end instead.
+        if (first && pageOptions.readAhead.roomForNext()) upcoming = open(k + 1);
         const answer = item.value;
         last = answer;
-        await writeAnswer(writer, window, answer, (at) => hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, at) }), invalid);
+        const whole = await writeAnswer(writer, window, answer, (at) => hand({ watermark: window.start.toISOString(), cursor: cursorOf(window, at) }), { invalid, outOfTime });
         // Every line is copied into the append buffers by now.
         answer.page.release();
         // A failed append or commit ends the run (settled() below throws it); nothing more is fetched for it.
         if (writer.failed) break outer;
+        if (!whole) {
+          // Out of time between two batches: the export stands where the last one ended; the next run goes on there.
+          status = 'time-budget';
+          break outer;
+        }
         if (outOfTime()) {
           // What is already fetched is written; the rest of the window waits for the next run.
           status = 'time-budget';
@@ -116,13 +127,18 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
       const check = withQuarantined(checkCount(end), writer.quarantinedIn(window));
       addWindow(source, window, end, position.dropped, check);
       const hour = hourOf(window.start).toISOString();
-      if (check.missing > 0 || check.removed > 0) {
-        logger.warn('the audit API counts other events for this hour than were exported', {
-          hour, window: windowKey(window), exported: end.position.written, missing: check.missing, removed: check.removed,
+      if (check.missing > 0) {
+        logger.warn('the audit API counts more events for this hour than were exported', {
+          hour, window: windowKey(window), exported: end.position.written, missing: check.missing,
+        });
+      }
+      if (check.countBelowExported > 0) {
+        logger.warn("the audit API counts fewer events for this hour than were exported: its count cannot be trusted for that hour (nothing is lost by it; the re-check cannot rely on it)", {
+          hour, window: windowKey(window), exported: end.position.written + end.position.dropped, counted: check.held, countBelowExported: check.countBelowExported,
         });
       }
       const at = clock.now().toISOString();
-      const noticed = check.missing > 0 ? { hour, missing: check.missing, noticedAt: at } : undefined;
+      const noticed = check.missing > 0 ? { hour, missing: check.missing, noticedAt: at, countedAt: at } : undefined;
       // A window that ends its hour closes it: the hour's manifest is written once its batches are in.
       const closes = window.end.getTime() === Date.parse(hour) + HOUR_MS;
       const hourDone = {
@@ -163,9 +179,24 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
   }
 
   const { checkpoint } = await writer.finish();
-  // Hours this run found short and a re-check did not complete stay noticed: the run is not caught up with them.
-  const stillMissing = (checkpoint.noticed ?? []).some((n) => Date.parse(n.noticedAt) >= started.getTime());
-  if (stillMissing && status === 'caught-up') status = 'incomplete';
+  // An hour still short (this run's count or an earlier one's, not appended, agreed or acknowledged since) keeps
+  // every run incomplete: a run is caught up only with every event of every closed window in the lake.
+  const short = checkpoint.noticed ?? [];
+  if (short.length > 0) {
+    if (status === 'caught-up') status = 'incomplete';
+    logger.warn('hours the audit API counts more events for than the lake holds: re-checked while within EXPORT_RECHECK_HOURS, or accepted with `audit-export checkpoint acknowledge --hour`', {
+      hours: short.length, missing: short.reduce((n, h) => n + h.missing, 0), noticed: short.slice(0, 100).map((h) => `${h.hour}: ${h.missing} missing (counted ${h.countedAt ?? h.noticedAt})`).join(', '),
+    });
+  }
+  // An event in the lake twice (both versions of a re-stamped one) breaks exactly once: said, and not caught up.
+  source.idAtTwoTimes = [...writer.idAtTwoTimes];
+  for (const { hour, events, ids } of source.idAtTwoTimes) {
+    // Ids come from outside: each quoted and escaped, as JSON strings.
+    const quoted = ids.map((id) => JSON.stringify(id)).join(' ');
+    logger.warn('the audit API served these ids at two instants (re-stamped events): both versions are in the lake', { hour, events, ids: quoted });
+    warnings.push(`${hour}: ${events} id(s) served at two instants, both versions in the lake: ${quoted}`);
+  }
+  if (source.idAtTwoTimes.length > 0 && status === 'caught-up') status = 'incomplete';
   return {
     status,
     events: summary.events,
@@ -176,6 +207,7 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
     startedAt: started.toISOString(),
     endedAt: clock.now().toISOString(),
     source,
+    ...(short.length > 0 ? { noticed: short } : {}),
     ...(recheck ? { recheck } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
@@ -184,8 +216,8 @@ export async function exportWindows(deps: RunDeps, options: RunOptions, leased: 
 /** The count check with the window's quarantined events counted as exported: the API counts them, and they are kept. */
 function withQuarantined(check: CountCheck, quarantined: number): CountCheck {
   if (!check.verified || quarantined === 0 || check.held === undefined) return check;
-  const exported = check.held - check.missing + check.removed + quarantined;
-  return { ...check, missing: Math.max(0, check.held - exported), removed: Math.max(0, exported - check.held) };
+  const exported = check.held - check.missing + check.countBelowExported + quarantined;
+  return { ...check, missing: Math.max(0, check.held - exported), countBelowExported: Math.max(0, exported - check.held) };
 }
 
 /** Resumes a part-done window exactly where it stood, then plans hour windows up to `until`. */

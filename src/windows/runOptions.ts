@@ -18,6 +18,8 @@ export interface RunDeps {
 export interface RunOptions {
   /** Directory in the file system (ADLS_PATH). */
   root: string;
+  /** The file system (ADLS_FILE_SYSTEM), named in messages and in the path's owner file. */
+  fileSystem?: string;
   /** The export configuration's id, named in every manifest. */
   configId: string;
   pageSize: number;

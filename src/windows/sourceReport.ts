@@ -1,3 +1,4 @@
+import type { IdAtTwoTimes } from '../batches/batchWriter';
 import type { CountCheck } from '../pages/countCheck';
 import type { WindowEnd } from '../pages/windowPages';
 import { hourOf, type Window } from '../time/window';
@@ -9,14 +10,22 @@ export interface SourceReport {
   /** Answers that held fewer events than asked while more remained (a page cap). */
   shortPages: number;
   windowsChecked: number;
-  /** Windows the API's count could not confirm (it gave none). */
+  /** Windows the API's count could not confirm: it gave none, or the window's own count could not be known exactly. */
   windowsUnverified: number;
   /** Events the API came to hold for an exported window behind its paging: not in the lake. */
   missing: number;
-  /** Exported events the API no longer counts. */
-  removed: number;
-  /** The hours with missing or removed events. */
-  hours: Array<{ hour: string; missing: number; removed: number }>;
+  /**
+   * Events exported beyond what the API counts for their window: its count cannot be trusted for that hour (capped,
+   * or counted differently from what it pages). Nothing is lost by it; the re-check cannot rely on that count.
+   */
+  countBelowExported: number;
+  /** The hours with missing events or a count below those exported. */
+  hours: Array<{ hour: string; missing: number; countBelowExported: number }>;
+  /**
+   * Ids the API served at two instants (a re-stamped event), per hour of the second: both versions are in the lake,
+   * as evidence. Seen within the hour and the one before it, while re-checks are on (the id ledger keeps the ids).
+   */
+  idAtTwoTimes: IdAtTwoTimes[];
   /** Events that could not be placed (no valid time or id), kept in quarantine files instead; and their hours. */
   quarantined?: number;
   quarantinedHours?: Array<{ hour: string; events: number }>;
@@ -26,7 +35,7 @@ export interface SourceReport {
 const HOURS_LISTED = 100;
 
 export function emptySourceReport(): SourceReport {
-  return { duplicatesDropped: 0, shortPages: 0, windowsChecked: 0, windowsUnverified: 0, missing: 0, removed: 0, hours: [] };
+  return { duplicatesDropped: 0, shortPages: 0, windowsChecked: 0, windowsUnverified: 0, missing: 0, countBelowExported: 0, hours: [], idAtTwoTimes: [] };
 }
 
 /** Counts an event put in quarantine in `hour`. */
@@ -45,8 +54,8 @@ export function addWindow(report: SourceReport, window: Window, end: WindowEnd, 
   report.windowsChecked++;
   if (!check.verified) report.windowsUnverified++;
   report.missing += check.missing;
-  report.removed += check.removed;
-  if ((check.missing > 0 || check.removed > 0) && report.hours.length < HOURS_LISTED) {
-    report.hours.push({ hour: hourOf(window.start).toISOString(), missing: check.missing, removed: check.removed });
+  report.countBelowExported += check.countBelowExported;
+  if ((check.missing > 0 || check.countBelowExported > 0) && report.hours.length < HOURS_LISTED) {
+    report.hours.push({ hour: hourOf(window.start).toISOString(), missing: check.missing, countBelowExported: check.countBelowExported });
   }
 }

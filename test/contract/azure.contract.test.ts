@@ -34,15 +34,30 @@ afterAll(() => stack?.stop());
 const is404 = (e: unknown) => (e as { statusCode?: number }).statusCode === 404;
 
 describeLakeWriterContract('AdlsLakeWriter', async () => {
-  const writer = () => {
-    const sas = fileSystemSas(stack.info, { fileSystem: seeded.fileSystem, permissions: 'cw' });
-    return new AdlsLakeWriter({ dfsEndpoint: stack.info.dfsEndpoint, fileSystem: seeded.fileSystem, sas: new SecretValue(sas) });
+  const writer = (fileSystem = seeded.fileSystem) => {
+    const sas = fileSystemSas(stack.info, { fileSystem, permissions: 'cw' });
+    return new AdlsLakeWriter({ dfsEndpoint: stack.info.dfsEndpoint, fileSystem, sas: new SecretValue(sas) });
   };
   const files = adminClient(stack.info).getContainerClient(seeded.fileSystem);
   return {
     lake: writer(),
     other: writer,
     read: (path) => files.getBlobClient(path).downloadToBuffer().catch((e: unknown) => (is404(e) ? undefined : Promise.reject(e))),
+    putForeign: async (path, data) => void (await files.getBlockBlobClient(path).upload(data, data.length)),
+    async scratch() {
+      // An ad hoc SAS (no stored access policy), so the writer's SAS outlives its file system, as an account-level one would.
+      const fileSystem = `scratch-${randomUUID().slice(0, 8)}`;
+      const container = adminClient(stack.info).getContainerClient(fileSystem);
+      await container.create();
+      return {
+        lake: writer(fileSystem),
+        fileSystem,
+        async deleteFileSystem({ recreate }) {
+          await container.delete();
+          if (recreate) await container.create();
+        },
+      };
+    },
   };
 });
 

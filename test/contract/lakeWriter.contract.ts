@@ -9,6 +9,10 @@ export interface LakeWriterSubject {
   other(): LakeWriter;
   /** The committed bytes of `path`, read with full rights (not through the port); undefined if there is no such file. */
   read(path: string): Promise<Buffer | undefined>;
+  /** Writes `path` whole through another API (the Blob API), as a tool other than the exporter would. */
+  putForeign(path: string, data: Buffer): Promise<void>;
+  /** A writer on a file system of its own, and a way to delete that file system (and make it again, empty). */
+  scratch(): Promise<{ lake: LakeWriter; fileSystem: string; deleteFileSystem(options: { recreate: boolean }): Promise<void> }>;
 }
 
 const opts = { abortSignal: new AbortController().signal };
@@ -188,6 +192,36 @@ export function describeLakeWriterContract(name: string, makeSubject: () => Prom
         await other.flush(path(), 5, opts);
         expect(await outcome(s.lake.flush(path(), 10, opts))).toBe('FlushPositionMismatch/conflict');
         expect(await text(path())).toBe('mine\n');
+      });
+    });
+
+    describe('files written by others, and a file system that is gone', () => {
+      it('a file written through another API is never extended: created: false, appends and flushes are FlushPositionMismatch, and it stays as it was', async () => {
+        await s.putForeign(path(), b('not ours\n'));
+        expect(await s.lake.createFile(path(), opts)).toEqual({ created: false });
+        expect(await outcome(s.lake.flush(path(), 0, opts))).toBe('FlushPositionMismatch/conflict');
+        expect(await outcome(s.lake.append(path(), b('x'), 9, opts))).toBe('FlushPositionMismatch/conflict');
+        expect(await outcome(s.lake.flush(path(), 10, opts))).toBe('FlushPositionMismatch/conflict');
+        expect(await text(path())).toBe('not ours\n');
+      });
+
+      it('on a file system that does not exist, every call is FileSystemNotFound (permanent), naming the file system', async () => {
+        const gone = await s.scratch();
+        await gone.deleteFileSystem({ recreate: false });
+        const calls = [() => gone.lake.createFile(path(), opts), () => gone.lake.append(path(), b('x'), 0, opts), () => gone.lake.flush(path(), 0, opts)];
+        for (const call of calls) {
+          const error = await call().then(() => undefined, (e: unknown) => e as ExportError);
+          expect(`${error?.code}/${error?.kind}`).toBe('FileSystemNotFound/permanent');
+          expect(error?.message).toContain(`the file system "${gone.fileSystem}" does not exist`);
+        }
+      });
+
+      it('a file system deleted and made again holds none of its files: a path that existed is created anew (how a run learns its lake was reset)', async () => {
+        const fresh = await s.scratch();
+        expect(await fresh.lake.createFile(path('_owner'), opts)).toEqual({ created: true });
+        expect(await fresh.lake.createFile(path('_owner'), opts)).toEqual({ created: false });
+        await fresh.deleteFileSystem({ recreate: true });
+        expect(await fresh.lake.createFile(path('_owner'), opts)).toEqual({ created: true });
       });
     });
 

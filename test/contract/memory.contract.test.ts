@@ -14,7 +14,16 @@ const STEP_MS = 1000;
 
 describeLakeWriterContract('MemoryLake', async () => {
   const lake = new MemoryLake();
-  return { lake, other: () => lake.connect(), read: async (path) => lake.read(path) };
+  return {
+    lake,
+    other: () => lake.connect(),
+    read: async (path) => lake.read(path),
+    putForeign: async (path, data) => lake.putForeign(path, data),
+    async scratch() {
+      const own = new MemoryLake({ fileSystem: 'scratch' });
+      return { lake: own, fileSystem: 'scratch', deleteFileSystem: async (options) => own.deleteFileSystem(options) };
+    },
+  };
 });
 
 // One clock for every subject, as real time is one for every Azure run: a test that waits on one subject lets

@@ -261,32 +261,7 @@ describe('parseFaults', () => {
     [{ malformed: 3 }, /malformed must be an object/],
     [{ slow: true }, /slow is not a known setting/],
     [[], /faults must be an object/],
-    [{ unreadable: { every: 0 } }, /unreadable.every/],
-    [{ unreadable: { every: 3, kinds: ['late'] } }, /unreadable.kinds must be a non-empty array of leap-second, numeric-id, no-zone, no-time/],
   ])('rejects %j', (input, message) => {
     expect(() => parseFaults(input)).toThrow(message);
-  });
-});
-
-describe('the unreadable fault', () => {
-  test('every Nth generated event is served unreadable, the kinds in turn, at its real place; the rest unchanged', () => {
-    const s = stream({ prerender: true });
-    const served = (unreadable?: { every: number; kinds?: Array<'leap-second' | 'numeric-id' | 'no-zone' | 'no-time'> }) =>
-      (JSON.parse(pageText(s.page({ minMs: START.getTime(), maxMs: START.getTime() + 3600_000, offset: 0, size: 40 }, Infinity, undefined, { unreadable })).json) as Array<Record<string, unknown>>);
-    const plain = served();
-    const bad = served({ every: 5 });
-    expect(bad).toHaveLength(40);
-    bad.forEach((e, i) => {
-      if (i % 5 !== 4) return expect(e).toEqual(plain[i]);
-      const kind = ['leap-second', 'numeric-id', 'no-zone', 'no-time'][Math.floor(i / 5) % 4];
-      const { id, eventTimestamp, ...rest } = plain[i]!;
-      if (kind === 'leap-second') expect(e).toEqual({ ...plain[i], eventTimestamp: String(eventTimestamp).replace(/:\d\d\.\d{3}Z$/, ':60Z') });
-      if (kind === 'numeric-id') expect(e).toEqual({ ...rest, id: i, eventTimestamp });
-      if (kind === 'no-zone') expect(e).toEqual({ ...plain[i], eventTimestamp: String(eventTimestamp).replace(/Z$/, '') });
-      if (kind === 'no-time') expect(e).toEqual({ id, ...rest });
-    });
-    expect(served({ every: 2, kinds: ['numeric-id'] }).filter((e) => typeof e.id === 'number')).toHaveLength(20);
-    // What the API holds, as served: the same unreadable events.
-    expect([...s.all(START.getTime(), START.getTime() + 3600_000, undefined, { every: 5 })].slice(0, 40).map((j) => JSON.parse(j))).toEqual(bad);
   });
 });

@@ -71,4 +71,5 @@ it('the flags land in the stack options', () => {
   expect(options).toMatchObject({ auditAuth: 'apikey', auditTokenTtlSeconds: 90 });
   expect(options.auditFaults).toEqual({ duplicates: { every: 3 }, bounds: { minDate: 'exclusive', maxDate: 'exclusive' } });
   expect(parseStackArgs(['--kind', 'immuta-legacy', '--legacy-datetime-string']).options.audit).toMatchObject({ kind: 'immuta-legacy', legacyDateTimeAsString: true });
+  expect(parseStackArgs(['--kind', 'immuta-legacy', '--legacy-datetime-exponent']).options.audit).toMatchObject({ kind: 'immuta-legacy', legacyDateTimeExponent: true });
 });

@@ -28,6 +28,17 @@ describe('audit API calls are retried with backoff, honouring Retry-After, and a
     expect(allLines(await h.readLake('r429'))).toEqual(h.apiEvents().map(expectedLine));
   });
 
+  it('429 with Retry-After: 0 never shortens the backoff: growing, jittered waits as for any transient answer', async () => {
+    api().setFaults({ rateLimit: { count: 3, retryAfterSeconds: 0 } });
+    expect((await h.run(NOW, env('r429-zero'))).status).toBe('caught-up');
+    expect(api().stats().byStatus['429']).toBe(3);
+    expect(h.sleeps).toHaveLength(3);
+    h.sleeps.forEach((ms, i) => expect(ms).toBeLessThanOrEqual(500 * 2 ** i));
+    // Three waits of 0 (every attempt at once) was the fault; full jitter makes all three 0 less than once in 10^9.
+    expect(h.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(allLines(await h.readLake('r429-zero'))).toEqual(h.apiEvents().map(expectedLine));
+  });
+
   it('5xx: retried with growing, jittered waits, up to the attempt limit', async () => {
     api().setFaults({ serverErrors: { count: 3, status: 500 } });
     expect((await h.run(NOW, env('r500'))).status).toBe('caught-up');

@@ -18,13 +18,14 @@ const at = (ms: number) => new Date(START.getTime() + ms);
 const MIN = 60_000;
 const opts = () => ({ abortSignal: AbortSignal.timeout(30_000) });
 
-describe('audit-export checkpoint show / reset', () => {
+describe('audit-export checkpoint show / reset / acknowledge', () => {
   let h: Harness;
   const env = (path: string): NodeJS.ProcessEnv => ({
     ...process.env,
     ...exporterEnv(h.stack.info, h.seeded, { EXPORT_START: START.toISOString(), ADLS_PATH: path }),
   });
   const cli = (path: string, ...args: string[]) => runCli(args, env(path));
+  const cliWith = (path: string, extra: Record<string, string>, ...args: string[]) => runCli(args, { ...env(path), ...extra });
   const settings = (path: string) => loadSettings(exporterEnv(h.stack.info, h.seeded, { ADLS_PATH: path }));
   const store = (path: string) => new BlobCheckpointStore({ state: new StateContainer(settings(path).stateStorage), configId: configId(settings(path)) });
   const blob = (path: string) => adminClient(h.stack.info).getContainerClient(STATE_CONTAINER).getBlockBlobClient(`checkpoints/${configId(settings(path))}.json`);
@@ -42,7 +43,8 @@ describe('audit-export checkpoint show / reset', () => {
     const container = adminClient(h.stack.info).getContainerClient(h.seeded.fileSystem);
     const hourOf = (name: string) => Date.parse(name.replace(/^.*year=(\d+)\/month=(\d+)\/day=(\d+)\/hour=(\d+)\/.*$/, '$1-$2-$3T$4:00:00Z'));
     for await (const item of container.listBlobsFlat({ prefix: `${path}/` })) {
-      if (hourOf(item.name) < from.getTime()) continue;
+      // Hour files and manifests from `from` on; not _owner, the path's claim (moved, the path would be found emptied).
+      if (!(hourOf(item.name) >= from.getTime())) continue;
       const body = await container.getBlobClient(item.name).downloadToBuffer();
       await container.getBlockBlobClient(`moved-aside/${item.name}`).upload(body, body.length);
       await container.deleteBlob(item.name);
@@ -54,11 +56,12 @@ describe('audit-export checkpoint show / reset', () => {
   });
   afterAll(() => h?.stop());
 
-  it('help lists both commands; an unknown checkpoint command is a usage error (exit 2)', async () => {
+  it('help lists the checkpoint commands; an unknown checkpoint command is a usage error (exit 2)', async () => {
     const help = await cli('none', 'help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^  checkpoint show \[--config FILE\]$/m);
     expect(help.stdout).toMatch(/^  checkpoint reset --start ISO \[--yes\] \[--config FILE\]$/m);
+    expect(help.stdout).toMatch(/^  checkpoint acknowledge --hour ISO \[--by NAME\] \[--config FILE\]$/m);
     expect((await cli('none', 'checkpoint', 'delete')).code).toBe(2);
   });
 
@@ -100,7 +103,7 @@ describe('audit-export checkpoint show / reset', () => {
     // The manifests' chain goes on, and the closed hours before --start stay re-checkable.
     expect(lines[2]!.startsWith('would write: ')).toBe(true);
     const written = JSON.parse(lines[2]!.slice('would write: '.length)) as Checkpoint;
-    expect(written).toEqual({ version: 2, origin: target, watermark: target, chain: before.checkpoint.chain, recent: expect.any(Array) });
+    expect(written).toEqual({ version: 2, origin: target, watermark: target, chain: before.checkpoint.chain, recent: expect.any(Array), claim: before.checkpoint.claim });
     expect(written.recent!.every((r) => Date.parse(r.record.hour) + 3600_000 <= Date.parse(target))).toBe(true);
     expect(r.stderr).toMatch(/^warning: --start .* is before where the export stood/m);
     expect(r.stderr).toMatch(/audit-export: nothing changed: run again with --yes to replace the checkpoint\n$/);
@@ -211,6 +214,65 @@ describe('audit-export checkpoint show / reset', () => {
     expect(r.stderr).toContain(`warning: drops 1 hour from "noticed": 2 events the audit API counted there are not in the lake (${noticed[1]!.hour}: 2 missing)`);
     expect(r.stdout).toContain(`keeps 1 hour in "noticed", before --start: 4 events not in the lake (${noticed[0]!.hour}: 4 missing)`);
     const shown = JSON.parse((await cli('noticed', 'checkpoint', 'show')).stdout);
-    expect(shown.checkpoint).toEqual({ version: 2, origin: at(2 * HOUR).toISOString(), watermark: at(2 * HOUR).toISOString(), noticed: [noticed[0]], chain: checkpoint.chain, recent: expect.any(Array) });
+    expect(shown.checkpoint).toEqual({ version: 2, origin: at(2 * HOUR).toISOString(), watermark: at(2 * HOUR).toISOString(), noticed: [noticed[0]], chain: checkpoint.chain, recent: expect.any(Array), claim: checkpoint.claim });
+  });
+
+  it('a noticed hour keeps every run incomplete (exit 3) until acknowledged; acknowledge takes the lease, refuses what is not noticed, and status shows both', async () => {
+    const noRecheck = { EXPORT_RECHECK_HOURS: '0' };
+    expect((await cliWith('acked', noRecheck, 'run')).code).toBe(0);
+    const { checkpoint, etag } = await stored('acked');
+    const hour = at(HOUR).toISOString();
+    // As a run whose count check found the hour 4 short leaves it.
+    await store('acked').save({ ...checkpoint, noticed: [{ hour, missing: 4, noticedAt: at(2 * HOUR).toISOString() }] }, etag, opts());
+    const second = await cliWith('acked', noRecheck, 'run');
+    expect(second.code).toBe(3);
+    expect(summaryOf(second.stdout)).toMatchObject({ status: 'incomplete', events: 0, noticed: [{ hour, missing: 4 }] });
+    expect(second.stderr).toMatch(new RegExp(`^warning: hours the audit API counts more events for than the lake holds.*"hours":1,"missing":4,"noticed":"${hour}: 4 missing`, 'm'));
+    const status = JSON.parse((await cli('acked', 'status')).stdout);
+    expect(status).toMatchObject({ lastRun: { status: 'incomplete' }, noticed: [{ hour, missing: 4, noticedAt: at(2 * HOUR).toISOString(), countedAt: at(2 * HOUR).toISOString() }], acknowledged: [] });
+
+    // Refused: not on the hour, not noticed, no --hour (exit 2); a run holds the lease (exit 1). Nothing changes.
+    const before = await stored('acked');
+    const refusals: Array<[string[], number, RegExp]> = [
+      [['--hour', at(HOUR + MIN).toISOString()], 2, /--hour must be the start of an hour, as `status` lists it: .*\?/],
+      [['--hour', at(2 * HOUR).toISOString()], 2, new RegExp(`is not a noticed hour; the hours noticed now: ${hour} \\(4 missing\\)`)],
+      [[], 2, /checkpoint acknowledge needs --hour/],
+    ];
+    for (const [args, code, message] of refusals) {
+      const r = await cli('acked', 'checkpoint', 'acknowledge', ...args);
+      expect({ args, code: r.code }).toEqual({ args, code });
+      expect(r.stderr).toMatch(message);
+    }
+    const lease = await takeLease('acked');
+    try {
+      const r = await cli('acked', 'checkpoint', 'acknowledge', '--hour', hour);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('audit-export: another export run holds the lease; try again when it ends\n');
+    } finally {
+      await lease.releaseLease();
+    }
+    expect(await stored('acked')).toEqual(before);
+
+    const acked = await cli('acked', 'checkpoint', 'acknowledge', '--hour', hour, '--by', 'jane@ops');
+    expect(acked.code).toBe(0);
+    expect(acked.stdout).toMatch(new RegExp(`^acknowledged ${hour}: 4 missing as counted at .* by "jane@ops" at `, 'm'));
+    expect(acked.stdout).toMatch(/^no hour is noticed now: runs can end caught-up$/m);
+    const after = JSON.parse((await cli('acked', 'status')).stdout);
+    expect(after.noticed).toEqual([]);
+    expect(after.acknowledged).toEqual([{ hour, missing: 4, noticedAt: at(2 * HOUR).toISOString(), countedAt: at(2 * HOUR).toISOString(), acknowledgedAt: expect.any(String), by: 'jane@ops' }]);
+    const third = await cliWith('acked', noRecheck, 'run');
+    expect(third.code).toBe(0);
+    expect(summaryOf(third.stdout).status).toBe('caught-up');
+    expect((await cli('acked', 'checkpoint', 'acknowledge', '--hour', hour)).stderr).toMatch(/is not a noticed hour \(it is acknowledged already\); no hour is noticed now/);
+  });
+
+  it('a noticed hour within the re-check horizon whose count agrees again leaves noticed: that run is caught up (exit 0)', async () => {
+    expect((await cli('agreed', 'run')).code).toBe(0);
+    const { checkpoint, etag } = await stored('agreed');
+    const hour = checkpoint.recent!.at(-1)!.record.hour;
+    await store('agreed').save({ ...checkpoint, noticed: [{ hour, missing: 2, noticedAt: at(4 * HOUR).toISOString() }] }, etag, opts());
+    const r = await cli('agreed', 'run');
+    expect({ code: r.code, status: summaryOf(r.stdout).status }).toEqual({ code: 0, status: 'caught-up' });
+    expect((await stored('agreed')).checkpoint.noticed).toBeUndefined();
   });
 });

@@ -24,9 +24,9 @@ describe('a checkpoint conflict (another writer took over) stops the run without
     // A 60 s lease is renewed at 20 s and given up no sooner than 40 s: in this run's few seconds only a save can
     // notice the takeover, so LeaseLost is not a possible outcome.
     const env = { ADLS_PATH: 'conflict', AUDIT_PAGE_SIZE: '20', EXPORT_BATCH_MAX_BYTES: '9000', EXPORT_LEASE_SECONDS: '60', AzureWebJobsStorage: stateConnection };
-    // PUTs of the checkpoint blob: its creation, the lease, the first batch's intent, then the save after the first
-    // batch's flush, which the proxy holds until the takeover is done.
-    state.setRules([{ method: 'PUT', pathIncludes: '/checkpoints/', fault: 'delay', delayMs: 600_000, skip: 3, count: 1 }]);
+    // PUTs of the checkpoint blob: its creation, the lease, the claim on the lake path, the first batch's intent, then
+    // the save after the first batch's flush, which the proxy holds until the takeover is done.
+    state.setRules([{ method: 'PUT', pathIncludes: '/checkpoints/', fault: 'delay', delayMs: 600_000, skip: 4, count: 1 }]);
     const running = h.run(NOW, env).then(
       (s) => s.status,
       (e: unknown) => (e instanceof ExportError ? `${e.code}/${e.kind}` : String(e)),

@@ -1,5 +1,5 @@
 // Immuta's token authentication end to end: the key is exchanged for a token, a token that expires mid-run is
-// renewed, and a refused exchange says so.
+// renewed, a key rotated mid-run is read again from Key Vault, and a refused exchange says so.
 import { startHarness, type Harness } from '../support/exporterHarness';
 
 const T0 = new Date('2026-05-01T00:00:00.000Z');
@@ -43,5 +43,32 @@ describe('Immuta token authentication end to end', () => {
     } finally {
       h.stack.vault.setSecret(h.seeded.auditApiKeySecretName, h.stack.info.auditApiKey);
     }
+  });
+
+  it('a key rotated mid-run (tokens revoked, the old key refused at the exchange) is read again from Key Vault: the run finishes, every event once', async () => {
+    const api = h.stack.auditApi;
+    const name = h.seeded.auditApiKeySecretName;
+    api.resetStats();
+    const watch = setInterval(() => {
+      if (api.stats().requests >= 12) {
+        api.setApiKey('rotated-token-key-01');
+        h.stack.vault.setSecret(name, 'rotated-token-key-01');
+        api.expireTokens();
+        clearInterval(watch);
+      }
+    }, 2);
+    try {
+      const summary = await h.run(NOW, { ADLS_PATH: 'token-rotated' });
+      expect(summary.status).toBe('caught-up');
+    } finally {
+      clearInterval(watch);
+      api.setApiKey(h.stack.info.auditApiKey);
+      h.stack.vault.setSecret(name, h.stack.info.auditApiKey);
+    }
+    const lines = [...(await h.readLake('token-rotated')).values()].flat();
+    expect([...lines].sort()).toEqual(h.apiEvents().map((j) => JSON.stringify(JSON.parse(j))).sort());
+    // Tokens issued: the run's first, and one for the new key (the exchange with the old key was refused).
+    expect(api.stats().tokenExchanges).toBe(2);
+    expect(h.logs.join('\n')).toMatch(/the audit API refused the API key; using the new version of the secret/);
   });
 });

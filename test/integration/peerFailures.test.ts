@@ -95,7 +95,7 @@ describe('storage', () => {
     const sas = fileSystemSas(stack.info, { fileSystem: 'no-such-file-system', permissions: 'cw' });
     const lake = new AdlsLakeWriter({ dfsEndpoint: stack.info.dfsEndpoint, fileSystem: 'no-such-file-system', sas: new SecretValue(sas), retry: ONE_TRY });
     expect(await failure(lake.createFile('root/year=2026/f.ndjson', opts()))).toBe(
-      'FileSystemNotFound/permanent: create root/year=2026/f.ndjson: 404 FilesystemNotFound: create the file system, or fix ADLS_FILE_SYSTEM',
+      'FileSystemNotFound/permanent: create root/year=2026/f.ndjson: 404 FilesystemNotFound: the file system "no-such-file-system" does not exist; create it, or fix ADLS_FILE_SYSTEM',
     );
   });
 

@@ -48,7 +48,7 @@ describe('a single writer per export configuration', () => {
     const where = { ADLS_PATH: 'expiry', ADLS_DFS_ENDPOINT: viaProxy(h.stack.info.dfsEndpoint, lake) };
     const e = env('expiry', { ...where, EXPORT_LEASE_SECONDS: '60', EXPORT_BATCH_MAX_BYTES: '4096' });
     // Killed while the lake holds its second flush: it holds the lease and has written part of the backlog.
-    lake.setRules([{ query: { action: 'flush' }, fault: 'delay', delayMs: 600_000, skip: 1, count: 1 }]);
+    lake.setRules([{ query: { action: 'flush' }, pathIncludes: '.ndjson', fault: 'delay', delayMs: 600_000, skip: 1, count: 1 }]);
     const first = cli(e);
     await Promise.race([lake.whenFaulted(), first.done.then((r) => Promise.reject(new Error(`the run ended before its second flush:\n${r.stdout}${r.stderr}`)))]);
     first.kill();

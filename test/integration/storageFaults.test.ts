@@ -117,15 +117,15 @@ describe('storage errors mid-batch leave nothing lost or doubled', () => {
   }
 
   it('503s on appends are retried within the run', async () => {
-    expectFinished(await exportThrough('e503', { lake: [{ method: 'PATCH', query: { action: 'append' }, fault: 'status', status: 503, skip: 2, count: 2 }] }));
+    expectFinished(await exportThrough('e503', { lake: [{ method: 'PATCH', query: { action: 'append' }, pathIncludes: '.ndjson', fault: 'status', status: 503, skip: 2, count: 2 }] }));
   });
 
   it('a lost response to an append (the server staged it) is retried at the same position', async () => {
-    expectFinished(await exportThrough('lost-append', { lake: [{ query: { action: 'append' }, fault: 'reset-after', skip: 3, count: 1 }] }));
+    expectFinished(await exportThrough('lost-append', { lake: [{ query: { action: 'append' }, pathIncludes: '.ndjson', fault: 'reset-after', skip: 3, count: 1 }] }));
   });
 
   it('a lost response to a flush (the server committed it) is retried as a no-op flush', async () => {
-    expectFinished(await exportThrough('lost-flush', { lake: [{ query: { action: 'flush' }, fault: 'reset-after', skip: 2, count: 1 }] }));
+    expectFinished(await exportThrough('lost-flush', { lake: [{ query: { action: 'flush' }, pathIncludes: '.ndjson', fault: 'reset-after', skip: 2, count: 1 }] }));
   });
 
   it('connection resets before a create reach the server are retried', async () => {
@@ -133,21 +133,21 @@ describe('storage errors mid-batch leave nothing lost or doubled', () => {
   });
 
   it('a flush that keeps failing stops the run at that batch, its intent saved; the next run recovers it', async () => {
-    const left = await exportThrough('flush-down', { lake: [{ query: { action: 'flush' }, fault: 'status', status: 500, skip: 3, count: 50 }] });
+    const left = await exportThrough('flush-down', { lake: [{ query: { action: 'flush' }, pathIncludes: '.ndjson', fault: 'status', status: 500, skip: 3, count: 50 }] });
     expectStoppedAfter(left, 3);
     expect(left.outcome).toBe(`StorageError/retryable: flush ${left.checkpoint.file!.path} at ${left.checkpoint.intent!.to}: 500 InternalError`);
   });
 
   it('a run that times out in the middle of a flush leaves an intent the next run resolves', async () => {
-    const left = await exportThrough('timeout', { lake: [{ query: { action: 'flush' }, fault: 'delay', delayMs: 600_000, skip: 2, count: 1 }] }, { abortAtFault: true });
+    const left = await exportThrough('timeout', { lake: [{ query: { action: 'flush' }, pathIncludes: '.ndjson', fault: 'delay', delayMs: 600_000, skip: 2, count: 1 }] }, { abortAtFault: true });
     expectStoppedAfter(left, 2);
     expect(left.outcome).toBe('TimeoutError: The operation was aborted due to timeout');
   });
 
   it('when the checkpoint cannot be saved after a flush, the next run finds the batch already in (flush at `to`) and does not write it twice', async () => {
-    // Saves are PUTs of the checkpoint blob: let the intent save and a few batches through, then fail every save.
+    // Saves are PUTs of the checkpoint blob: let the claim, the intent save and a few batches through, then fail every save.
     // The first failed save reached the server (the answer was lost): the checkpoint holds the next batch's intent.
-    const left = await exportThrough('save-down', { state: [{ method: 'PUT', pathIncludes: '/checkpoints/', fault: 'reset-after', skip: 6, count: 50 }] });
+    const left = await exportThrough('save-down', { state: [{ method: 'PUT', pathIncludes: '/checkpoints/', fault: 'reset-after', skip: 7, count: 50 }] });
     expectStoppedAfter(left, 4);
     expect(left.outcome).toBe(`StorageUnreachable/retryable: host storage ${stateEndpoint} (AzureWebJobsStorage): save checkpoint: ECONNRESET`);
   });

@@ -95,7 +95,7 @@ describe('audit-export verify: the lake against its manifests and their hash cha
     await files().put('v-files/extra/readme.txt', Buffer.from('hello\n'));
     const r = await verify('v-files');
     expect(r.code).toBe(1);
-    expect(line(r, label(h0))).toBe(`FAIL ${label(h0)} ${second}: missing (listed in ${manifestOf(l, h0, 2).path})`);
+    expect(line(r, label(h0))).toBe(`FAIL ${label(h0)} ${second}: missing (listed in ${manifestOf(l, h0, 2).path} with ${manifestOf(l, h0, 2).manifest.parts[1]!.events} events)`);
     expect(line(r, label(h1))).toBe(`FAIL ${label(h1)} ${extra}: not listed in ${manifestOf(l, h1).path}; ${note}: not listed in ${manifestOf(l, h1).path}`);
     expect(line(r, label(h2))).toBe(`OK  ${label(h2)}`);
     expect(line(r, 'other')).toBe('FAIL other v-files/extra/readme.txt: not a file the export writes');

@@ -80,7 +80,7 @@ async function exportWithCrash(world: World, crashAt: number | undefined, after:
 }
 
 function linesIn(lake: MemoryLake): string[] {
-  return lake.paths().filter((p) => !p.includes('/_manifests/') && !p.includes('/_quarantine/')).sort().flatMap((p) => {
+  return lake.paths().filter((p) => /-part-\d{4}\.ndjson$/.test(p) && !p.includes('/_')).sort().flatMap((p) => {
     const text = lake.read(p)!.toString('utf8');
     return text === '' ? [] : text.slice(0, -1).split('\n');
   });

@@ -12,6 +12,7 @@ import { exportUnderLease } from '../../src/lease/exportUnderLease';
 import { manifestPath } from '../../src/manifest/manifest';
 import type { RunSummary } from '../../src/windows/runSummary';
 import { HostileSource, eventJson, eventsAt } from '../support/hostileSource';
+import { partLines } from '../support/partLines';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const NOW = new Date(T0 + 2.5 * 3600_000);
@@ -43,7 +44,7 @@ function world() {
   };
   /** Every event before now − lag, once, as the lake should hold them. */
   const expected = () => events.filter((e) => e.t < clock.now().getTime() - LAG_MS).map((e) => JSON.stringify(eventJson(e)));
-  const lines = () => lake.paths().filter((p) => !p.includes('/_manifests/')).sort().flatMap((p) => lake.read(p)!.toString('utf8').split('\n').slice(0, -1));
+  const lines = () => partLines(lake);
   const checkpoint = () => decodeCheckpoint(blob.read()!);
   return { clock, blob, lake, info, run, expected, lines, checkpoint };
 }
@@ -98,7 +99,7 @@ describe('another writer in the lake', () => {
   it('killed before its first flush, its staged bytes then dropped by another flush: recovery writes that batch again, every event once', async () => {
     const w = world();
     const faults = new FaultInjector();
-    faults.failNext(1, { type: 'crash' }, { port: 'lake', name: 'flush' });
+    faults.failNext(1, { type: 'crash' }, (op) => op.name === 'flush' && op.path!.endsWith('.ndjson'));
     expect(await w.run(faults)).toBeInstanceOf(SimulatedCrash);
     const { intent } = w.checkpoint();
     expect(intent).toMatchObject({ create: true, from: 0 });

@@ -31,7 +31,7 @@ export interface Harness {
   run(now: Date, extra?: Record<string, string>, options?: { tickMs?: number; abortMs?: number; abortSignal?: AbortSignal; timeouts?: Partial<PeerTimeouts> }): Promise<RunSummary>;
   /** The checkpoint blob of the export with these settings, with the account key's full rights. */
   checkpointBlob(extra?: Record<string, string>): BlockBlobClient;
-  /** The export's hour files under the export path (not _manifests/ or _probe/), read with the account key: path → its NDJSON lines. */
+  /** The export's hour files under the export path (not _manifests/, _probe/ or _owner), read with the account key: path → its NDJSON lines. */
   readLake(path?: string): Promise<Map<string, string[]>>;
   /** The manifests under the export path: path → its bytes. */
   readManifests(path?: string): Promise<Map<string, Buffer>>;
@@ -71,7 +71,7 @@ export async function startHarness(events: AuditEventsOptions, baseEnv: Record<s
       const container = adminClient(stack.info).getContainerClient(seeded.fileSystem);
       const files = new Map<string, string[]>();
       for await (const blob of container.listBlobsFlat({ prefix: `${path}/` })) {
-        if (blob.name.startsWith(`${path}/_manifests/`) || blob.name.startsWith(`${path}/_probe/`)) continue;
+        if (blob.name.startsWith(`${path}/_manifests/`) || blob.name.startsWith(`${path}/_probe/`) || blob.name === `${path}/_owner`) continue;
         const text = (await container.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');
         if (text.length > 0 && !text.endsWith('\n')) throw new Error(`${blob.name} does not end with a newline`);
         files.set(blob.name, text.length === 0 ? [] : text.slice(0, -1).split('\n'));

@@ -24,7 +24,7 @@ describe('readPage: an answer cut into NDJSON lines', () => {
   it('refuses to describe a released page, whose memory may hold the next page by then', async () => {
     const source = new PooledSource([pageOf('first'), pageOf('other')]);
     const first = await readPage(source, request, options);
-    expect(first.describe(0)).toEqual({ id: 'first', time: '"2026-01-01T00:00:01Z"', idIsText: true, hasTime: true });
+    expect(first.describe(0)).toEqual({ id: 'first', time: '"2026-01-01T00:00:01Z"', idIsText: true, hasTime: true, rule: 'it must be an instant with a zone' });
     first.release();
     const second = await readPage(source, request, options);
     expect(second.ndjson.buffer).toBe(first.ndjson.buffer); // the same memory, now holding the other page

@@ -137,6 +137,23 @@ describe('BatchWriter', () => {
     expect(f.ops.filter((o) => o.startsWith('appended'))).toHaveLength(10);
   });
 
+  it('an event larger than a batch is a batch of its own, appended in whole parts; a normal batch in its share of one', async () => {
+    const f = fakes();
+    // Parts of 20 bytes; a 20-byte batch is cut in two appends of 10, as the pool has two parts.
+    const w = writer(f, fresh(), { batchMaxBytes: 20, fileMaxBytes: 1000 }, new PartPool(20, 2));
+    const text = '"0"'.padEnd(9, '.') + '\n' + '"1"'.padEnd(49, '.') + '\n' + '"2"'.padEnd(19, '.') + '\n';
+    const ends = [10, 60, 80];
+    const lines = { ndjson: Buffer.from(text), lineEnds: ends, idStarts: [0, 10, 60], idEnds: [3, 13, 63], eventTimes: [0, 1, 2] };
+    for (let i = 0; i < 3; i++) {
+      expect(await w.add(window, i, lines, i, 3)).toBe(1);
+      w.moveTo(i < 2 ? { watermark: window.start.toISOString(), cursor: cursorAt(i + 1) } : { watermark: window.end.toISOString() });
+    }
+    await w.settled();
+    expect(f.ops.filter((o) => o.startsWith('append '))).toEqual(['append 0+10', 'append 10+20', 'append 30+20', 'append 50+10', 'append 60+10', 'append 70+10']);
+    expect(f.ops.filter((o) => o.startsWith('flush'))).toEqual(['flush 10', 'flush 60', 'flush 80']);
+    expect([...f.data.keys()].sort((a, b) => a - b).map((p) => f.data.get(p)).join('')).toBe(text);
+  });
+
   it('times each batch on its clock, from its first line to its flush', async () => {
     const f = fakes();
     let open!: () => void;

@@ -16,6 +16,14 @@ describe('checkpoint', () => {
     const c = { ...base, intent };
     expect(decodeCheckpoint(encodeCheckpoint(c))).toEqual(c);
   });
+  it('keeps the claim on the lake path and a lake found reset, through its JSON form and every advance', () => {
+    const claim = { path: 'p/_owner', claimedAt: '2026-01-01T10:00:00.000Z', content: '{"configId":"c"}\n', pending: true };
+    const c: Checkpoint = { ...base, claim, lakeReset: { detectedAt: '2026-01-01T12:00:00.000Z' } };
+    expect(decodeCheckpoint(encodeCheckpoint(c))).toEqual(c);
+    expect(applyIntent({ ...c, intent }, intent)).toMatchObject({ claim, lakeReset: c.lakeReset });
+    expect(() => decodeCheckpoint(encodeCheckpoint({ ...c, claim: { ...claim, content: '' } }))).toThrow(/claim\.content/);
+  });
+
   it('applying an intent advances to its `next` state, records the file length and clears the intent, in one value', () => {
     const after = applyIntent({ ...base, intent }, intent);
     expect(after).toEqual({ version: 2, origin: base.origin, watermark: intent.next.watermark, cursor: intent.next.cursor, file });

@@ -1,4 +1,4 @@
-import { epochMsOf, eventTimeOf, parseInstant } from '../../src/ndjson/eventTime';
+import { epochMsOf, eventTimeOf, parseInstant, timeRule } from '../../src/ndjson/eventTime';
 import { seededRandom } from '../../dev/seededRandom';
 
 /** The string as the JSON token the scanner hands over. */
@@ -50,14 +50,30 @@ describe('eventTimeOf: RFC 3339 instants, any fraction, any offset, never local 
   });
 });
 
-describe('epochMsOf: legacy dateTime, a number or a string of digits', () => {
+describe('epochMsOf: legacy dateTime, a whole number of milliseconds in any JSON spelling', () => {
   const of = (token: string) => epochMsOf(Buffer.from(token), 0, token.length);
   it.each([
     ['1679405985040', 1679405985040],
     ['"1679405985040"', 1679405985040],
     ['0', 0],
+    // A serializer of doubles writes large values with an exponent: the same number (JSON gives values, not spellings).
+    ['1.7966778e12', 1796677800000],
+    ['1.7966778E+12', 1796677800000],
+    ['"1.7966778E12"', 1796677800000],
+    ['1796677800000.0', 1796677800000],
+    ['17966778000000e-1', 1796677800000],
+    ['1e12', 1e12],
   ])('%s is %d', (token, ms) => expect(of(token)).toBe(ms));
-  it.each(['-1', '1.5', '1e12', '"12a"', '""', '01', '"2023-03-21T13:39:45Z"', '99999999999999999'])('%s is refused (NaN)', (token) => {
-    expect(of(token)).toBeNaN();
+  // A fraction of a millisecond is refused, not cut: epoch ms have none, and 1796677800.5 is more likely seconds.
+  it.each(['-1', '1.5', '1796677800000.5', '1.79667780000051e12', '"12a"', '""', '01', '"2023-03-21T13:39:45Z"', '99999999999999999', '1e400', '8.64000000000001e15'])(
+    '%s is refused (NaN)',
+    (token) => expect(of(token)).toBeNaN(),
+  );
+});
+
+describe('timeRule: what a valid time is, in the words of the kind', () => {
+  it('speaks of dateTime in epoch milliseconds for legacy records, and of an instant with a zone for UAM', () => {
+    expect(timeRule('dateTime')).toBe('"dateTime" must be epoch milliseconds, a whole number of 0 or more (a JSON number, or a string of digits)');
+    expect(timeRule('eventTimestamp')).toBe('it must be an instant with a zone');
   });
 });

@@ -24,6 +24,13 @@ const noticed = [
 const at = (iso: string) => new Date(iso);
 
 describe('planReset: what a reset writes', () => {
+  it('keeps the claim on the lake path and drops a lake found reset: the reset is the answer to it', () => {
+    const claim = { path: `${ROOT}/_owner`, claimedAt: H10, content: '{"configId":"c"}\n' };
+    const { next } = planReset({ ...midHour, claim, lakeReset: { detectedAt: H10 } }, at('2026-01-01T09:00:00Z'), ROOT);
+    expect(next.claim).toEqual(claim);
+    expect(next.lakeReset).toBeUndefined();
+  });
+
   it('with nothing stored: just the watermark', () => {
     expect(planReset(undefined, at('2026-01-01T09:30:00Z'), ROOT)).toEqual({
       next: { version: 2, origin: '2026-01-01T09:30:00.000Z', watermark: '2026-01-01T09:30:00.000Z' }, direction: 'none', kept: [], dropped: [],
@@ -70,6 +77,11 @@ describe('resetNotes: what the operator is told', () => {
     const { warnings } = notes({ ...midHour, intent }, '2026-01-01T10:45:00Z');
     expect(warnings[0]).toMatch(/pending write no run has finished: 3 events, bytes 500 to 800 of immuta-audit\/year=2026\/month=01\/day=01\/hour=10\/audit-20260101T10-part-0000\.ndjson/);
     expect(warnings[0]).toMatch(/check that file's length \(800 bytes: it is; 500: it is not\)/);
+  });
+
+  it('after a lake found emptied: says the stop is cleared and where the next run writes', () => {
+    const { notes: said } = notes({ ...midHour, lakeReset: { detectedAt: H10 } }, '2026-01-01T10:00:00Z');
+    expect(said).toContain(`clears the stop of ${H10} (the lake path was found emptied or replaced): the next run writes into immuta-audit again, from --start`);
   });
 
   it('going back: move the hour files aside, and a start off the hour loses the hour\'s head', () => {

@@ -15,6 +15,14 @@ describe('retryDelay', () => {
     expect(retryDelay(1, retryable(2), policy)).toBe(2000);
     expect(retryDelay(1, retryable(60), policy)).toBe(60_000);
   });
+  it('a Retry-After of 0 (or a date past, read as 0) never shortens the backoff; a longer one lengthens it', () => {
+    const past = parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', new Date('2026-01-01T00:00:00Z'));
+    expect(past).toBe(0);
+    expect([1, 2, 3].map((n) => retryDelay(n, retryable(0), policy, () => 1))).toEqual([100, 200, 400]);
+    expect([1, 2, 3].map((n) => retryDelay(n, retryable(past), policy, () => 0.5))).toEqual([50, 100, 200]);
+    expect(retryDelay(3, retryable(1), policy, () => 0.1)).toBe(1000);
+    expect(retryDelay(4, retryable(0), policy, () => 1)).toBeUndefined();
+  });
   it('never retries permanent errors, conflicts or foreign errors', () => {
     expect(retryDelay(1, new ExportError('AuditApiKeyRejected', 'the audit API refused the API key (HTTP 401)', { kind: 'permanent' }), policy)).toBeUndefined();
     expect(retryDelay(1, new ExportError('CheckpointConflict', 'the checkpoint was changed by another run', { kind: 'conflict' }), policy)).toBeUndefined();

@@ -18,7 +18,7 @@ function lakeFor(sas: SecretValue, valid: Set<string>, calls: string[]): LakeWri
   };
 }
 
-function setup(versions: string[]) {
+function setup(versions: string[], { fileSystem }: { fileSystem?: string } = {}) {
   let latest = 0;
   const secret = (i: number): Secret => ({ name: 'sas', value: new SecretValue(`sig=value-${versions[i]}`), version: versions[i]! });
   const valid = new Set<string>();
@@ -29,6 +29,7 @@ function setup(versions: string[]) {
     secrets: { getSecret: async () => (reads.count++, secret(latest)) },
     initial: secret(0),
     where: 'secret "sas" in Key Vault https://v',
+    fileSystem,
     build: (sas) => lakeFor(sas, valid, calls),
     check: () => [],
     logger: redactingLogger((level, line) => logs.push(`${level}: ${line}`)),
@@ -65,6 +66,16 @@ describe('RotatingLakeWriter', () => {
     expect(error).toMatchObject({ code: 'SasRejected', kind: 'permanent' });
     expect((error as Error).message).toMatch(/storage refused the SAS in secret "sas" in Key Vault https:\/\/v .*set it as a new version of the secret/);
     expect(s.calls).toHaveLength(1);
+  });
+
+  it('refused after it worked in this run, the SAS is not the only suspect: the message names the file system too', async () => {
+    const s = setup(['v1'], { fileSystem: 'audit-output' });
+    s.valid.add('sig=value-v1');
+    await s.writer.append('f', Buffer.from('x'), 0, opts);
+    s.valid.delete('sig=value-v1');
+    const error = await s.writer.flush('f', 1, opts).catch((e: ExportError) => e);
+    expect(error).toMatchObject({ code: 'SasRejected', kind: 'permanent' });
+    expect((error as Error).message).toMatch(/which it had taken earlier in this run \(.*\): the file system "audit-output" may have been deleted .* Else create a new SAS/);
   });
 
   it('retries only once: a new version that is refused too stops the run', async () => {

@@ -36,6 +36,16 @@ describe('the status record', () => {
     expect(decodeStatus(JSON.stringify({ version: 1, warnings: [SAS] }))).toEqual({ version: 1, warnings: [SAS] });
   });
 
+  it('reads a run recorded before countBelowExported, when the same number was called removed', () => {
+    const hour = '2026-01-01T00:00:00.000Z';
+    const run = { id: 'r', startedAt: hour, endedAt: hour, status: 'caught-up', events: 3, bytes: 9, files: 1, attempts: 1 };
+    const source = { duplicatesDropped: 0, shortPages: 0, windowsChecked: 1, windowsUnverified: 0, missing: 0 };
+    const old = decodeStatus(JSON.stringify({ version: 1, warnings: [], lastRun: { ...run, source: { ...source, removed: 4, hours: [{ hour, missing: 0, removed: 4 }] } } }));
+    expect(old.lastRun?.source).toEqual({ ...source, countBelowExported: 4, hours: [{ hour, missing: 0, countBelowExported: 4 }] });
+    const now = { ...source, countBelowExported: 2, hours: [{ hour, missing: 0, countBelowExported: 2 }] };
+    expect(decodeStatus(JSON.stringify({ version: 1, warnings: [], lastRun: { ...run, source: now } })).lastRun?.source).toEqual(now);
+  });
+
   it('one it cannot read throws StatusRecordCorrupt, by code, whether not JSON or not a record', () => {
     expect(errorCode(thrown(() => decodeStatus('nope')))).toBe('StatusRecordCorrupt');
     expect(errorCode(thrown(() => decodeStatus(JSON.stringify({ version: 2, warnings: [] }))))).toBe('StatusRecordCorrupt');

@@ -19,16 +19,27 @@ const answered = (status: number, errorCode: string) => {
 describe('storageError', () => {
   it('a missing file system or container is FileSystemNotFound (permanent) and names the setting to fix', () => {
     expect(seen(answered(404, 'FilesystemNotFound'))).toBe(
-      'FileSystemNotFound/permanent: host storage (AzureWebJobsStorage): load status: 404 FilesystemNotFound: create the file system, or fix ADLS_FILE_SYSTEM',
+      'FileSystemNotFound/permanent: host storage (AzureWebJobsStorage): load status: 404 FilesystemNotFound: the file system does not exist; create it, or fix ADLS_FILE_SYSTEM',
     );
     expect(seen(answered(404, 'ContainerNotFound'))).toBe(
-      'FileSystemNotFound/permanent: host storage (AzureWebJobsStorage): load status: 404 ContainerNotFound: create the file system, or fix ADLS_FILE_SYSTEM',
+      'FileSystemNotFound/permanent: host storage (AzureWebJobsStorage): load status: 404 ContainerNotFound: the file system does not exist; create it, or fix ADLS_FILE_SYSTEM',
     );
+  });
+
+  it("the lake's missing file system is named", () => {
+    const e = storageError(answered(404, 'FilesystemNotFound'), 'append to root/f.ndjson at 0', 'audit-output');
+    expect(`${e.code}/${e.kind}: ${e.message}`).toBe(
+      'FileSystemNotFound/permanent: append to root/f.ndjson at 0: 404 FilesystemNotFound: the file system "audit-output" does not exist; create it, or fix ADLS_FILE_SYSTEM',
+    );
+  });
+
+  it('content written through the Blob API, which the dfs API cannot extend (409 InvalidFlushOperation), is FlushPositionMismatch: the fence cannot hold', () => {
+    expect(seen(answered(409, 'InvalidFlushOperation'))).toBe('FlushPositionMismatch/conflict: host storage (AzureWebJobsStorage): load status: 409 InvalidFlushOperation');
   });
 
   it('the code found only in the body (some dfs answers) counts as well', () => {
     expect(seen(new RestError('no file system', { statusCode: 404, code: 'FilesystemNotFound' }))).toBe(
-      'FileSystemNotFound/permanent: host storage (AzureWebJobsStorage): load status: 404 FilesystemNotFound: create the file system, or fix ADLS_FILE_SYSTEM',
+      'FileSystemNotFound/permanent: host storage (AzureWebJobsStorage): load status: 404 FilesystemNotFound: the file system does not exist; create it, or fix ADLS_FILE_SYSTEM',
     );
   });
 

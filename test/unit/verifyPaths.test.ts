@@ -14,6 +14,8 @@ describe('classifyPath: what verify makes of each file under ADLS_PATH', () => {
   it('the probe is ignored; anything else in an hour folder belongs to that hour; the rest to none', () => {
     const dir = 'immuta-audit/year=2026/month=12/day=01/hour=13';
     expect(classifyPath('immuta-audit', 'immuta-audit/_probe/connection-test.txt')).toEqual({ kind: 'probe' });
+    expect(classifyPath('immuta-audit', 'immuta-audit/_owner')).toEqual({ kind: 'owner' });
+    expect(classifyPath('immuta-audit', 'immuta-audit/sub/_owner')).toEqual({ kind: 'other' });
     expect(classifyPath('immuta-audit', `${dir}/notes.txt`)).toEqual({ kind: 'stray', hour: HOUR });
     expect(classifyPath('immuta-audit', `${dir}/audit-20261201T14-part-0000.ndjson`)).toEqual({ kind: 'stray', hour: HOUR }); // name and folder disagree
     expect(classifyPath('immuta-audit', 'immuta-audit/_manifests/year=2026/month=12/day=01/hour=13/manifest-r0000.json')).toEqual({ kind: 'stray', hour: HOUR });

@@ -93,7 +93,7 @@ export class AdlsLakeReader implements LakeReader {
   }
 
   #error(error: unknown, what: string): ExportError {
-    const e = storageError(error, what);
+    const e = storageError(error, what, this.options.fileSystem);
     if (e.code === 'ConditionNotMet') return new ExportError('ChangedWhileRead', `${what}: the file changed while verify read it`, { kind: 'conflict' });
     if (e.code !== 'StorageAuthorizationFailed') return e;
     return new ExportError('VerifySasRefused', `${e.message}: storage refused the SAS in ${this.options.where}; verify needs a SAS with Read + List on file system "${this.options.fileSystem}" (sp=rl, best bound to its own stored access policy), never the exporter's Create + Write SAS`, {

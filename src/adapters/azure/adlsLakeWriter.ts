@@ -21,9 +21,11 @@ export interface AdlsLakeWriterOptions {
 export class AdlsLakeWriter implements LakeWriter {
   private readonly fileSystem: DataLakeFileSystemClient;
   private readonly peer: Peer;
+  private readonly fileSystemName: string;
 
   constructor(options: AdlsLakeWriterOptions) {
     const retry = options.retry ?? PEER_TIMEOUTS.lake;
+    this.fileSystemName = options.fileSystem;
     const url = `${options.dfsEndpoint}/${options.fileSystem}?${normalizeSasToken(options.sas.reveal())}`;
     this.fileSystem = new DataLakeFileSystemClient(url, undefined, { retryOptions: storageRetryOptions(retry) });
     this.peer = { name: 'the lake', endpoint: safeUrl(options.dfsEndpoint), setting: 'ADLS_ACCOUNT_NAME/ADLS_DFS_ENDPOINT', timeoutCode: 'LakeTimeout', retry };
@@ -36,7 +38,7 @@ export class AdlsLakeWriter implements LakeWriter {
       return { created: true };
     } catch (error) {
       if (restErrorInfo(error).code === 'PathAlreadyExists') return { created: false };
-      throw storageError(error, what);
+      throw storageError(error, what, this.fileSystemName);
     }
   }
 
@@ -52,7 +54,7 @@ export class AdlsLakeWriter implements LakeWriter {
         await file.flush(data.length, { abortSignal: signal });
       });
     } catch (error) {
-      throw storageError(error, what);
+      throw storageError(error, what, this.fileSystemName);
     }
   }
 
@@ -62,7 +64,7 @@ export class AdlsLakeWriter implements LakeWriter {
     try {
       await boundedCall(this.peer, what, abortSignal, (signal) => this.fileSystem.getFileClient(path).append(data, position, data.length, { abortSignal: signal }));
     } catch (error) {
-      throw storageError(error, what);
+      throw storageError(error, what, this.fileSystemName);
     }
   }
 
@@ -71,7 +73,7 @@ export class AdlsLakeWriter implements LakeWriter {
     try {
       await boundedCall(this.peer, what, abortSignal, (signal) => this.fileSystem.getFileClient(path).flush(position, { retainUncommittedData: false, abortSignal: signal }));
     } catch (error) {
-      throw storageError(error, what);
+      throw storageError(error, what, this.fileSystemName);
     }
   }
 }

@@ -13,7 +13,7 @@ export class BlobIdLedger implements IdLedger {
   }
 
   async put(hour: string, segment: string, digests: Buffer, { abortSignal }: { abortSignal: AbortSignal }): Promise<void> {
-    const blob = this.state.client.getBlockBlobClient(`${this.prefix}${hour}/${segment}.bin`);
+    const blob = this.state.client.getBlockBlobClient(this.#name(hour, segment));
     const what = `save the ids of ${hour} ${segment}`;
     try {
       await this.state.upload(what, blob, digests, abortSignal);
@@ -27,13 +27,17 @@ export class BlobIdLedger implements IdLedger {
     for (const segment of segments) {
       const what = `read the ids of ${hour} ${segment}`;
       try {
-        out.push(await this.state.call(what, abortSignal, async (signal) => readBody((await this.state.client.getBlobClient(`${this.prefix}${hour}/${segment}.bin`).download(0, undefined, { abortSignal: signal })).readableStreamBody!)));
+        out.push(await this.state.call(what, abortSignal, async (signal) => readBody((await this.state.client.getBlobClient(this.#name(hour, segment)).download(0, undefined, { abortSignal: signal })).readableStreamBody!)));
       } catch (error) {
-        if (restErrorInfo(error).status === 404) throw ledgerSegmentMissing(hour, segment);
+        if (restErrorInfo(error).status === 404) throw ledgerSegmentMissing(hour, segment, `container ${this.state.client.containerName}, blob ${this.#name(hour, segment)}`);
         throw this.state.error(error, what);
       }
     }
     return out;
+  }
+
+  #name(hour: string, segment: string): string {
+    return `${this.prefix}${hour}/${segment}.bin`;
   }
 
   async pruneBefore(hour: string, { abortSignal }: { abortSignal: AbortSignal }): Promise<void> {

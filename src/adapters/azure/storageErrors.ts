@@ -22,8 +22,11 @@ export function restErrorInfo(error: unknown): { status?: number; code?: string 
   return { status: e?.statusCode, code: e?.details?.errorCode ?? e?.code };
 }
 
-/** Storage SDK errors as ExportErrors: classified once, here, and with no request URL or header in the text. */
-export function storageError(error: unknown, what: string): ExportError {
+/**
+ * Storage SDK errors as ExportErrors: classified once, here, and with no request URL or header in the text.
+ * `fileSystem` (the lake's) is named when it is missing.
+ */
+export function storageError(error: unknown, what: string, fileSystem?: string): ExportError {
   if (error instanceof ExportError) return error;
   if (!isRestError(error)) {
     const e = ensureError(error);
@@ -36,10 +39,12 @@ export function storageError(error: unknown, what: string): ExportError {
   const status = info.status;
   const code = info.code ?? `HTTP${status}`;
   const message = `${what}: ${status} ${code}`;
-  if (code === 'InvalidFlushPosition') return new ExportError('FlushPositionMismatch', message, { kind: 'conflict' });
+  // Content written through the Blob API cannot be extended through the dfs API at any position: the fence never holds.
+  if (code === 'InvalidFlushPosition' || code === 'InvalidFlushOperation') return new ExportError('FlushPositionMismatch', message, { kind: 'conflict' });
   if (code === 'PathNotFound' || code === 'BlobNotFound') return new ExportError('PathNotFound', message, { kind: 'permanent' });
   if (code === 'FilesystemNotFound' || code === 'ContainerNotFound') {
-    return new ExportError('FileSystemNotFound', `${message}: create the file system, or fix ADLS_FILE_SYSTEM`, { kind: 'permanent' });
+    const which = fileSystem ? `the file system "${fileSystem}" does not exist` : 'the file system does not exist';
+    return new ExportError('FileSystemNotFound', `${message}: ${which}; create it, or fix ADLS_FILE_SYSTEM`, { kind: 'permanent' });
   }
   if (status === 403 || AUTH_CODES.has(code)) return new ExportError('StorageAuthorizationFailed', message, { kind: 'permanent' });
   if (status === 412 || code === 'ConditionNotMet') return new ExportError('ConditionNotMet', message, { kind: 'conflict' });

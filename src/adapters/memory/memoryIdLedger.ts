@@ -21,7 +21,7 @@ export class MemoryIdLedger implements IdLedger {
     return this.faults.run({ port: 'checkpoint', name: 'load', path: hour }, abortSignal, () =>
       names.map((name) => {
         const found = this.segments.get(`${hour}/${name}`);
-        if (!found) throw ledgerSegmentMissing(hour, name);
+        if (!found) throw ledgerSegmentMissing(hour, name, `memory:ledgers/${hour}/${name}.bin`);
         return Buffer.from(found);
       }),
     );

@@ -13,6 +13,14 @@ interface MemoryFile {
   committed: Buffer;
   /** Appended but not yet flushed, oldest first. */
   staged: Staged[];
+  /** Written by another API (the Blob API): the dfs API cannot extend it at any position (409 InvalidFlushOperation). */
+  foreign?: boolean;
+}
+
+interface FileSystem {
+  name: string;
+  exists: boolean;
+  files: Map<string, MemoryFile>;
 }
 
 /**
@@ -23,21 +31,26 @@ interface MemoryFile {
  */
 export class MemoryLake implements LakeWriter {
   readonly faults: FaultInjector;
-  private readonly files: Map<string, MemoryFile>;
+  private readonly store: FileSystem;
 
-  /** `files` is for connect(): a new lake starts empty. */
-  constructor(options: { faults?: FaultInjector } = {}, files = new Map<string, MemoryFile>()) {
+  /** `store` is for connect(): a new lake starts empty, its file system named `fileSystem` (default "audit-output"). */
+  constructor(options: { faults?: FaultInjector; fileSystem?: string } = {}, store?: FileSystem) {
     this.faults = options.faults ?? new FaultInjector();
-    this.files = files;
+    this.store = store ?? { name: options.fileSystem ?? 'audit-output', exists: true, files: new Map() };
+  }
+
+  private get files(): Map<string, MemoryFile> {
+    return this.store.files;
   }
 
   /** Another writer over the same files, with faults of its own: a second process. */
   connect(options: { faults?: FaultInjector } = {}): MemoryLake {
-    return new MemoryLake(options, this.files);
+    return new MemoryLake(options, this.store);
   }
 
   createFile(path: string, { abortSignal }: Opts): Promise<{ created: boolean }> {
     return this.faults.run({ port: 'lake', name: 'createFile', path }, abortSignal, () => {
+      this.checkFileSystem(`create ${path}`);
       if (this.files.has(path)) return { created: false };
       this.files.set(path, { committed: Buffer.alloc(0), staged: [] });
       return { created: true };
@@ -52,6 +65,7 @@ export class MemoryLake implements LakeWriter {
     const bytes = Buffer.from(data);
     return this.faults.run({ port: 'lake', name: 'append', path, position, length: data.length }, abortSignal, () => {
       const file = this.file(path, what);
+      if (file.foreign) throw foreign(what);
       if (position < file.committed.length) throw mismatch(what);
       file.staged.push({ position, data: bytes });
     });
@@ -62,6 +76,7 @@ export class MemoryLake implements LakeWriter {
     checkPosition(position, what);
     return this.faults.run({ port: 'lake', name: 'flush', path, position }, abortSignal, () => {
       const file = this.file(path, what);
+      if (file.foreign) throw foreign(what);
       if (position < file.committed.length) throw mismatch(what);
       const chain = contiguous(file.staged, file.committed.length, position);
       if (!chain) throw mismatch(what); // staged bytes stay for a flush at the right position
@@ -93,12 +108,30 @@ export class MemoryLake implements LakeWriter {
     this.files.set(path, { committed: Buffer.from(data), staged: [] });
   }
 
+  /** Writes a file through another API (the Blob API), as a tool other than the exporter would. */
+  putForeign(path: string, data: Buffer): void {
+    this.files.set(path, { committed: Buffer.from(data), staged: [], foreign: true });
+  }
+
   /** Deletes a file, as an operator might. */
   delete(path: string): boolean {
     return this.files.delete(path);
   }
 
+  /** Deletes the file system with every file in it, as an operator might; `recreate` makes it again, empty. */
+  deleteFileSystem({ recreate }: { recreate: boolean }): void {
+    this.files.clear();
+    this.store.exists = recreate;
+  }
+
+  private checkFileSystem(what: string): void {
+    if (this.store.exists) return;
+    const message = `${what}: 404 FilesystemNotFound: the file system "${this.store.name}" does not exist; create it, or fix ADLS_FILE_SYSTEM`;
+    throw new ExportError('FileSystemNotFound', message, { kind: 'permanent' });
+  }
+
   private file(path: string, what: string): MemoryFile {
+    this.checkFileSystem(what);
     const file = this.files.get(path);
     if (!file) throw new ExportError('PathNotFound', `${what}: 404 PathNotFound`, { kind: 'permanent' });
     return file;
@@ -107,6 +140,10 @@ export class MemoryLake implements LakeWriter {
 
 function mismatch(what: string): ExportError {
   return new ExportError('FlushPositionMismatch', `${what}: 400 InvalidFlushPosition`, { kind: 'conflict' });
+}
+
+function foreign(what: string): ExportError {
+  return new ExportError('FlushPositionMismatch', `${what}: 409 InvalidFlushOperation`, { kind: 'conflict' });
 }
 
 /** What the gateway answers for a position that is not a whole number of bytes (400 InvalidQueryParameterValue). */

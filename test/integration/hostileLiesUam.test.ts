@@ -1,0 +1,3 @@
+import { describeHostileLies } from './hostileLies';
+
+describeHostileLies('immuta-uam');
