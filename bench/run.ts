@@ -124,8 +124,9 @@ async function main(): Promise<void> {
         console.log(`round ${round}: ratio ${(r.exporterRate / r.rcloneRate).toFixed(2)}`);
       }
       // Azurite slows down as its listings grow: each round starts with the file systems as empty as the first.
-      await forgetAll(container, `${path}/_manifests/`);
-      await forget(stack.info, container, `${path}/`, [`bench-rclone-${round}`, `bench-rclone-gateway-${round}`]);
+      // Everything under the path, `_owner` included: the next round is a new export configuration's first run.
+      await forgetAll(container, `${path}/`);
+      await forget(stack.info, [`bench-rclone-${round}`, `bench-rclone-gateway-${round}`]);
       results.push(r);
     }
 
@@ -165,10 +166,8 @@ async function exportAll(env: NodeJS.ProcessEnv, nodeArgs: string[], pids: Stack
 
 async function landed(container: Container, prefix: string): Promise<Array<{ name: string; size: number }>> {
   const files: Array<{ name: string; size: number }> = [];
-  // The hour files only: the hour manifests under _manifests/ are the exporter's own record, not the API's events.
-  for await (const blob of container.listBlobsFlat({ prefix })) {
-    if (!blob.name.startsWith(`${prefix}_manifests/`)) files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
-  }
+  // The hour files only (`year=…/`): manifests, `_owner` and quarantine are the exporter's own record, not the API's events.
+  for await (const blob of container.listBlobsFlat({ prefix: `${prefix}year=` })) files.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
   return files;
 }
 
@@ -183,8 +182,7 @@ async function forgetAll(container: Container, prefix: string): Promise<void> {
   for await (const blob of container.listBlobsFlat({ prefix })) await container.deleteBlob(blob.name);
 }
 
-async function forget(info: Parameters<typeof adminClient>[0], container: Container, prefix: string, containers: string[]): Promise<void> {
-  for (const f of await landed(container, prefix)) await container.deleteBlob(f.name);
+async function forget(info: Parameters<typeof adminClient>[0], containers: string[]): Promise<void> {
   for (const name of containers) await adminClient(info).getContainerClient(name).deleteIfExists();
 }
 
