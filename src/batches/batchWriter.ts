@@ -13,7 +13,7 @@ import { hourOf, type Window } from '../time/window';
 import { commitBatch, prepareFile, writeDueManifests, writeQuarantineFile, type DeliverDeps } from '../delivery/deliver';
 import { QUARANTINE_MAX_PER_HOUR, QUARANTINE_WRITES_AT_ONCE } from '../config/defaults';
 import { ExportError, hasCode } from '../errors';
-import { partOf, quarantinePath } from '../lake/layout';
+import { partOf, quarantineName, quarantinePath } from '../lake/layout';
 import { sha256Hex } from '../manifest/manifest';
 import { IdWatch } from './idWatch';
 import { segmentName } from '../ports/idLedger';
@@ -69,6 +69,11 @@ interface OpenBatch {
 }
 
 type Step = (stored: StoredCheckpoint) => Promise<StoredCheckpoint>;
+
+/** The last segment of a lake path. */
+function fileName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
 
 function quarantineFull(hour: string, reason: string): ExportError {
   return new ExportError(
@@ -198,7 +203,8 @@ export class BatchWriter {
 
   /**
    * Keeps event `i` of a page, which cannot be placed, in a quarantine file of the hour of `window` (the file's name
-   * is the sha256 of its line, so the same event served again is the same file, listed once). The write starts now,
+   * is the sha256 of the event's value, its line parsed and written compactly again, so the same event served again,
+   * in another spelling too, is the same file, listed once). The write starts now,
    * a few at a time; the next move lists the file, and is saved only once the file is in the lake, so the checkpoint
    * never passes an event that is neither in a part file nor in quarantine. Returns the file, or undefined when the
    * hour already lists it (or the hour before, for an event served again across a window's start).
@@ -208,8 +214,8 @@ export class BatchWriter {
     const line = Buffer.from(page.ndjson.subarray(i === 0 ? 0 : page.lineEnds[i - 1]!, page.lineEnds[i]!)); // the page's memory is reused
     const sha256 = sha256Hex(line);
     const hour = hourOf(window.start).toISOString();
-    const path = quarantinePath(this.#limits.root, window.start, sha256);
-    if (this.#listed(sha256)) return undefined;
+    const path = quarantinePath(this.#limits.root, window.start, quarantineName(line) ?? sha256); // a line the scanner took is JSON
+    if (this.#listed(fileName(path))) return undefined;
     if (this.#listedIn(hour) >= QUARANTINE_MAX_PER_HOUR) throw quarantineFull(hour, reason);
     while (this.#inFlight.size >= QUARANTINE_WRITES_AT_ONCE) await Promise.race(this.#inFlight);
     if (this.failed) throw this.#failure!.error;
@@ -229,11 +235,15 @@ export class BatchWriter {
     return listed.reduce((n, q) => n + (q.window === key ? q.events : 0), 0);
   }
 
-  /** Whether an event of these bytes is in quarantine already: in the hours it can be served again in. */
-  #listed(sha256: string): boolean {
+  /**
+   * Whether this event is in quarantine already (by its file's name): in any hour the checkpoint still lists, the one
+   * closed last included. A request asked past a window's end may serve the next window's unplaceable events too, and
+   * a re-check reads an hour again: an event without a time has no hour of its own, so it is kept where first met.
+   */
+  #listed(name: string): boolean {
     const c = this.#planned;
-    const lists = [this.#quarantined, c.openHour?.quarantine, c.recheck?.record.quarantine, c.pendingManifests?.at(-1)?.quarantine, c.recent?.at(-1)?.record.quarantine];
-    return lists.some((list) => list?.some((q) => q.sha256 === sha256));
+    const lists = [this.#quarantined, c.openHour?.quarantine, c.recheck?.record.quarantine, ...(c.pendingManifests ?? []).map((m) => m.quarantine), ...(c.recent ?? []).map((r) => r.record.quarantine)];
+    return lists.some((list) => list?.some((q) => fileName(q.path) === name)) || (c.closedQuarantine?.includes(name) ?? false);
   }
 
   /** Quarantine files the hour lists so far, those of this move included. */

@@ -37,6 +37,8 @@ export interface Checkpoint {
   recheck?: Recheck;
   /** Events put in quarantine that no run has reported yet: the next run that is caught up ends `incomplete`. */
   quarantineUnseen?: number;
+  /** The quarantine files' names of the hour closed last: an event served again across its end is not kept twice. */
+  closedQuarantine?: string[];
   /** This configuration's claim on ADLS_PATH: it created the `_owner` file there (delivery/claimPath.ts). */
   claim?: Claim;
   /** The claimed path was found emptied or replaced: every run stops until `checkpoint reset`. */
@@ -204,7 +206,8 @@ export function initialCheckpoint(watermark: Date): Checkpoint {
 export function advanceCheckpoint(from: Checkpoint, next: Next): Checkpoint {
   // Quarantined events join their hour's record first: a move that closes the hour lists them in its manifest.
   const c = next.quarantined?.length ? withQuarantined(from, next.quarantined) : from;
-  const { cursor: _old, noticed: kept, openHour: open, pendingManifests: due, recent: known, quarantineUnseen: unseen, ...rest } = c;
+  const { cursor: _old, noticed: kept, openHour: open, pendingManifests: due, recent: known, quarantineUnseen: unseen, closedQuarantine, ...rest } = c;
+  let closed = closedQuarantine ?? [];
   let noticed = next.noticed ? windowShort(kept, next.noticed) : kept;
   if (next.counted) noticed = hourCounted(noticed, c.acknowledged, next.counted);
   let openHour = open;
@@ -217,6 +220,7 @@ export function advanceCheckpoint(from: Checkpoint, next: Next): Checkpoint {
       pendingManifests = [...(pendingManifests ?? []), manifestOf(openHour, { configId: done.configId, writtenAt: done.writtenAt, previous: chainEnd(c) })];
       const horizon = Date.parse(done.hour) - (done.keepHours - 1) * HOUR_MS;
       recent = done.keepHours > 0 ? [...(recent ?? []), { record: openHour, revision: 1 }].filter((r) => Date.parse(r.record.hour) >= horizon) : undefined;
+      closed = openHour?.quarantine?.map((q) => q.path.slice(q.path.lastIndexOf('/') + 1)) ?? [];
       openHour = undefined;
     }
   }
@@ -229,6 +233,7 @@ export function advanceCheckpoint(from: Checkpoint, next: Next): Checkpoint {
     ...(pendingManifests?.length ? { pendingManifests } : {}),
     ...(recent?.length ? { recent } : {}),
     ...(unseen && !next.seen ? { quarantineUnseen: unseen } : {}),
+    ...(closed.length ? { closedQuarantine: closed } : {}),
   };
   return next.recheck ? recheckMoved(moved, next.recheck) : moved;
 }

@@ -68,6 +68,7 @@ const schemaOf = <C extends z.ZodType>(version: 1 | 2, c: C) =>
     recent: z.array(z.object({ record: hourRecord, revision: z.number().int().min(1) })).optional(),
     recheck: z.object({ hour: iso, file: openFile, record: hourRecord, revision: z.number().int().min(1), apiCount: count, cursor: c.optional() }).optional(),
     quarantineUnseen: count.optional(),
+    closedQuarantine: z.array(z.string().min(1)).max(1000).optional(),
     claim: z.object({ path: z.string().min(1), claimedAt: iso, content: z.string().min(1), pending: z.boolean().optional() }).optional(),
     lakeReset: z.object({ detectedAt: iso }).optional(),
   });

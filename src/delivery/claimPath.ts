@@ -6,6 +6,7 @@ import { ownerPath } from '../lake/layout';
 import type { CheckpointStore, StoredCheckpoint } from '../ports/checkpointStore';
 import type { LakeWriter } from '../ports/lakeWriter';
 import type { Logger } from '../ports/logger';
+import { flushes } from './deliver';
 
 export interface ClaimDeps {
   store: CheckpointStore;
@@ -116,16 +117,6 @@ async function ownerFile(lake: LakeWriter, path: string, length: number, opts: O
     return (await flushes(lake, path, length, opts)) ? 'ours' : 'other';
   } catch (error) {
     if (hasCode(error, 'PathNotFound')) return 'gone';
-    throw error;
-  }
-}
-
-async function flushes(lake: LakeWriter, path: string, position: number, opts: Opts): Promise<boolean> {
-  try {
-    await lake.flush(path, position, opts);
-    return true;
-  } catch (error) {
-    if (hasCode(error, 'FlushPositionMismatch')) return false;
     throw error;
   }
 }

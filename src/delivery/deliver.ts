@@ -117,7 +117,8 @@ async function writeWhole(lake: LakeWriter, path: string, bytes: Buffer, opts: {
   await lake.flush(path, bytes.length, opts);
 }
 
-async function flushes(lake: LakeWriter, path: string, position: number, opts: { abortSignal: AbortSignal }): Promise<boolean> {
+/** Whether a flush at `position` takes: false when the file's length says otherwise (FlushPositionMismatch). */
+export async function flushes(lake: LakeWriter, path: string, position: number, opts: { abortSignal: AbortSignal }): Promise<boolean> {
   try {
     await lake.flush(path, position, opts);
     return true;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hourOf } from '../time/window';
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -28,6 +29,18 @@ export function quarantinePath(root: string, windowStart: Date, sha256: string):
   const y = String(h.getUTCFullYear()).padStart(4, '0');
   const prefix = root.replace(/\/+$/, '');
   return `${prefix}/_quarantine/year=${y}/month=${two(h.getUTCMonth() + 1)}/day=${two(h.getUTCDate())}/hour=${two(h.getUTCHours())}/event-${sha256}.ndjson`;
+}
+
+/**
+ * The name a quarantined event's file takes: the sha256 of its value, its line parsed and written compactly again, so
+ * two spellings of one event (ids with escapes) are one file. Undefined for a line that is not one JSON value.
+ */
+export function quarantineName(line: Buffer): string | undefined {
+  try {
+    return createHash('sha256').update(JSON.stringify(JSON.parse(line.toString('utf8')))).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The part number of an hour file's path. */

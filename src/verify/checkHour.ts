@@ -1,4 +1,5 @@
 import { hasCode } from '../errors';
+import { quarantineName } from '../lake/layout';
 import { createHash } from 'node:crypto';
 import type { Manifest, QuarantineFile } from '../manifest/manifest';
 import type { AuditSource } from '../ports/auditSource';
@@ -91,11 +92,13 @@ async function checkPart(part: Manifest['parts'][number], file: LakeEntry, manif
 /** A quarantine file read whole: its size, sha256 and events (lines) as its hour's manifest lists them. */
 async function checkQuarantined(q: QuarantineFile, file: LakeEntry, deps: HourDeps, result: HourResult): Promise<void> {
   const hash = createHash('sha256');
+  const bytes: Buffer[] = []; // one event's line: its value names the file
   let length = 0;
   let lines = 0;
   try {
     for await (const chunk of deps.reader.chunks(file, { abortSignal: deps.abortSignal })) {
       hash.update(chunk);
+      bytes.push(chunk);
       length += chunk.length;
       for (let at = chunk.indexOf(NL); at >= 0; at = chunk.indexOf(NL, at + 1)) lines++;
     }
@@ -110,6 +113,9 @@ async function checkQuarantined(q: QuarantineFile, file: LakeEntry, deps: HourDe
   if (length !== q.bytes) result.problems.push(`${q.path}: ${length} bytes, the manifest says ${q.bytes}`);
   if (sha256 !== q.sha256) result.problems.push(`${q.path}: its bytes differ from the manifest (sha256 ${sha256.slice(0, 12)}…, manifest ${q.sha256.slice(0, 12)}…)`);
   if (lines !== q.events) result.problems.push(`${q.path}: ${lines} events (lines), the manifest says ${q.events}`);
+  const named = /event-([0-9a-f]{64})\.ndjson$/.exec(q.path)?.[1];
+  // Bytes as listed, yet not the event the name says: the manifest and the file were made to agree.
+  if (sha256 === q.sha256 && named !== quarantineName(Buffer.concat(bytes))) result.problems.push(`${q.path}: its name is not the sha256 of the event it holds`);
 }
 
 const NL = 0x0a;

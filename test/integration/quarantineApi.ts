@@ -13,6 +13,7 @@ import { readStatus } from '../../src/status/statusView';
 import { hourOf } from '../../src/time/window';
 import { cli, summaryOf, type CliResult } from '../support/cli';
 import { expectedLine, startHarness, type Harness } from '../support/exporterHarness';
+import { quarantineName } from '../../src/lake/layout';
 
 const HOUR = 3600_000;
 const START = new Date(hourOf(new Date()).getTime() - 4 * HOUR);
@@ -83,7 +84,7 @@ describe(`events a ${kind} API serves unreadable go to quarantine, end to end`, 
     expect([...lines].sort()).toEqual(served.filter(readable).map(expectedLine).sort());
     const kept = quarantined(all, 'q-main');
     expect(kept.map(([, b]) => b.toString('utf8')).sort()).toEqual(bad.map((j) => `${expectedLine(j)}\n`).sort());
-    for (const [path, bytes] of kept) expect(path).toMatch(new RegExp(`^q-main/_quarantine/year=\\d{4}/month=\\d\\d/day=\\d\\d/hour=\\d\\d/event-${sha(bytes)}\\.ndjson$`));
+    for (const [path, bytes] of kept) expect(path).toMatch(new RegExp(`^q-main/_quarantine/year=\\d{4}/month=\\d\\d/day=\\d\\d/hour=\\d\\d/event-${quarantineName(bytes)}\\.ndjson$`));
 
     // The hours' manifests list each file with its sha256, size, events and reason, once.
     const listed = [...all].filter(([p]) => p.startsWith('q-main/_manifests/')).flatMap(([, b]) => (JSON.parse(b.toString('utf8')) as Manifest).quarantine ?? []);

@@ -22,6 +22,7 @@ import type { RunSummary } from '../../src/windows/runSummary';
 import { seededRandom } from '../../dev/seededRandom';
 import { checkLakeManifests } from '../support/lakeManifests';
 import { HostileSource, eventJson, eventsAt, type Hostility, type StoredEvent } from '../support/hostileSource';
+import { quarantineName } from '../../src/lake/layout';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const NOW = new Date(T0 + 3.5 * 3600_000);
@@ -136,12 +137,13 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
     expect(quarantineIn(w.lake)).toEqual(expectedQuarantine(w));
     const { problems } = checkLakeManifests(w.lake);
     expect(problems).toEqual([]);
-    // Each file named by the sha256 of its bytes, listed with its reason by the hour of the window that served it.
+    // Each file named by the sha256 of its value (its line parsed and written compactly again), listed with its
+    // reason and the sha256 of its bytes by the hour of the window that served it.
     const listed = manifestsOf(w.lake).flatMap((m) => (m.quarantine ?? []).map((q) => ({ hour: m.hour, ...q })));
     expect(listed).toHaveLength(6);
     for (const q of listed) {
       const bytes = w.lake.read(q.path)!;
-      expect(q.path).toBe(`audit/_quarantine/year=2026/month=06/day=01/hour=${q.hour.slice(11, 13)}/event-${sha(bytes)}.ndjson`);
+      expect(q.path).toBe(`audit/_quarantine/year=2026/month=06/day=01/hour=${q.hour.slice(11, 13)}/event-${quarantineName(bytes)}.ndjson`);
       expect(q).toMatchObject({ bytes: bytes.length, events: 1, sha256: sha(bytes) });
       const served = w.source.events.find((e) => `${JSON.stringify(serve(e, eventJson(e) as Record<string, unknown>))}\n` === bytes.toString('utf8'))!;
       expect(q.reason).toBe(UNREADABLE[served.id]![0]);
@@ -266,7 +268,7 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
     const w = world();
     const e = w.source.events.find((x) => x.id === 'e00011')!;
     const bytes = Buffer.from(`${JSON.stringify(serve(e, eventJson(e) as Record<string, unknown>))}\n`);
-    const path = `audit/_quarantine/year=2026/month=06/day=01/hour=00/event-${sha(bytes)}.ndjson`;
+    const path = `audit/_quarantine/year=2026/month=06/day=01/hour=00/event-${quarantineName(bytes)}.ndjson`;
     const foreign = w.lake.connect();
     await foreign.createFile(path, { abortSignal: new AbortController().signal });
     await foreign.append(path, Buffer.from('forged\n'), 0, { abortSignal: new AbortController().signal });
