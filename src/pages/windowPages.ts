@@ -198,7 +198,7 @@ async function beyondOf(sorted: SortedAnswer, n: number, request: PageRequest, p
         if (times[i] === stop) shown++;
         else if (times[i]! > stop) return undefined;
       }
-      if (m === 0 || m < request.size) break;
+      if (m < request.size) break;
       offset += m;
     } finally {
       page.release();
