@@ -22,6 +22,8 @@ export function checkCount(end: WindowEnd): CountCheck {
   const { rangeCount, beyond, position } = end;
   if (rangeCount === undefined || beyond === undefined || position.before === undefined) return { verified: false, missing: 0, countBelowExported: 0 };
   const held = rangeCount - position.before - beyond;
+  // A count below the events of its range shown outside the window (a count below the truth) cannot be placed.
+  if (held < 0) return { verified: false, missing: 0, countBelowExported: 0 };
   const exported = position.written + position.dropped;
   return { verified: true, missing: Math.max(0, held - exported), countBelowExported: Math.max(0, exported - held), held };
 }

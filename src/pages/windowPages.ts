@@ -12,6 +12,8 @@ import { ReadAhead } from './readAhead';
 
 /** A window whose paging has not ended after this many requests is refused (an API that never stops answering). */
 const MAX_REQUESTS = 1_000_000;
+/** Pages of the window's last millisecond asked to count the events at its end; past this, the window is unverified. */
+const END_PROBE_PAGES = 100;
 
 export interface WindowPage {
   page: AuditPage;
@@ -151,7 +153,7 @@ export async function* windowPages(source: AuditSource, window: Window, position
       position = after;
       if (sorted.done) {
         // The page is released by now: only its length and what sortAnswer found are read.
-        const beyond = pastMaxDate ? undefined : await beyondOf(sorted, n, request, () => ask(stop - 1, 0, size, stop).promise, maxInclusive);
+        const beyond = pastMaxDate ? undefined : await beyondOf(sorted, n, request, (offset) => ask(stop - 1, offset, size, stop).promise, maxInclusive);
         // The first answer's count stands if nothing was exported after it; otherwise the range is counted once more.
         if (firstCount && firstCount.exported === position.written + position.dropped) {
           return { position, rangeCount: firstCount.count, beyond, requests, shortPages };
@@ -170,30 +172,39 @@ export async function* windowPages(source: AuditSource, window: Window, position
 /**
  * Events of the window's count range [start − 1 ms, end] at or past its end, from the answer that ended the window:
  * none if it showed no event at the end; else those at the end if maxDate counts them, which an answer bounded by
- * the end tells by holding one (if none did, the last millisecond up to the end is asked). Undefined when it cannot
- * be known. An answer that is not full is taken to hold all the events at the end it shows: a page cap cutting them
- * could only make the check report events missing that are not, never hide any.
+ * the end tells by holding one. If none did, or the events at the end fill the answer that ended the window (so how
+ * many sit there is unknown), the last millisecond up to the end is asked, page by page by offset until an answer is
+ * not full, and its hits at the end are counted. Undefined when it cannot be known. An answer that is not full is
+ * taken to hold all the events at the end it shows: a page cap cutting them could only make the check report events
+ * missing that are not, never hide any.
  */
-async function beyondOf(sorted: SortedAnswer, n: number, request: PageRequest, probe: () => Promise<AuditPage>, maxInclusive: boolean): Promise<number | undefined> {
+async function beyondOf(sorted: SortedAnswer, n: number, request: PageRequest, probe: (offset: number) => Promise<AuditPage>, maxInclusive: boolean): Promise<number | undefined> {
   const { atEnd, end } = sorted;
   if (atEnd === 0) return 0;
   const stop = request.window.end.getTime();
-  let inclusive = maxInclusive || request.to.getTime() === stop;
-  let seen = end + atEnd < n || n < request.size ? atEnd : undefined;
+  const inclusive = maxInclusive || request.to.getTime() === stop;
+  const seen = end + atEnd < n || n < request.size ? atEnd : undefined;
   if (inclusive && seen !== undefined) return seen;
-  const shown = await probe();
-  try {
-    const m = shown.eventTimes.length;
-    let k = m;
-    while (k > 0 && shown.eventTimes[k - 1] === stop) k--;
-    if (k > 0 && shown.eventTimes[k - 1]! > stop) return undefined;
-    const full = m >= request.size;
-    if (m - k > 0) {
-      inclusive = true;
-      if (!full) seen = Math.max(seen ?? 0, m - k);
-    } else if (!inclusive && !full) return 0;
-    return inclusive ? seen : undefined;
-  } finally {
-    shown.release();
+  // Hits exactly at the end, over the pages of the last millisecond (only those at the end are counted: an inclusive
+  // minDate adds the millisecond before).
+  let shown = 0;
+  for (let offset = 0, pages = 0; ; pages++) {
+    if (pages >= END_PROBE_PAGES) return undefined;
+    const page = await probe(offset);
+    try {
+      const times = page.eventTimes;
+      const m = times.length;
+      for (let i = 0; i < m; i++) {
+        if (times[i] === stop) shown++;
+        else if (times[i]! > stop) return undefined;
+      }
+      if (m < request.size) break;
+      offset += m;
+    } finally {
+      page.release();
+    }
   }
+  // Events at the end in an answer bounded by it: maxDate is inclusive. None: it is exclusive, or none are there.
+  if (!inclusive && shown === 0) return 0;
+  return Math.max(seen ?? 0, shown);
 }

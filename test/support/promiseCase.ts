@@ -143,8 +143,8 @@ export function promiseCases(on: ReadonlySet<Behaviour>): fc.Arbitrary<PromiseCa
       // Order broken across pages is only seen by a count, too.
       if (out.classic && (behindPaging || c.brokenOrder || c.countOff !== undefined || c.countCap !== undefined)) out.classic = { ...out.classic, noCount: false };
       // A count below the truth hides the same (it can even equal what was exported, a gap and all): such a count
-      // goes only with APIs that page truly, and one that counts too many with any.
-      if (behindPaging) {
+      // goes only with APIs that page truly (in time order across pages too), and one that counts too many with any.
+      if (behindPaging || c.brokenOrder) {
         delete out.countCap;
         if (out.countOff !== undefined) out.countOff = Math.abs(out.countOff);
       }

@@ -225,6 +225,24 @@ describe('a count that lies ends no window and bounds no page: it is a cross-che
       else expect(check).toMatchObject({ missing: 0, countBelowExported: inWindowOf(events) - check.held! });
     });
 
+    it('more events exactly at the window\'s end than a page: the last millisecond is paged to count them, and the check is exact', async () => {
+      const atEnd = Array.from({ length: 7 }, (_, k) => ({ id: `end-${k}`, t: window.end.getTime() }));
+      const events = [...eventsAt(START, 3600_000, 12), ...atEnd];
+      const source = new HostileSource(events, { minInclusive, maxInclusive });
+      const { written, end } = await drain(source, 3);
+      expectExactlyOnce(written, events);
+      expect(end.beyond).toBe(maxInclusive ? 7 : 0);
+      expect(checkCount(end)).toEqual({ verified: true, missing: 0, countBelowExported: 0, held: 12 });
+    });
+
+    it('a count below the events its range shows outside the window: unverified, never a negative count', async () => {
+      const events = [{ id: 'end', t: window.end.getTime() }];
+      const source = new HostileSource(events, { count: (n) => Math.max(0, n - 1), minInclusive, maxInclusive });
+      const { written, end } = await drain(source, 3);
+      expect(written).toEqual([]);
+      expect(checkCount(end)).toEqual(maxInclusive ? { verified: false, missing: 0, countBelowExported: 0 } : { verified: true, missing: 0, countBelowExported: 0, held: 0 });
+    });
+
     it('a count of zero: the window is still paged to its end', async () => {
       const events = population(1, 100);
       const source = new HostileSource(events, { count: () => 0, minInclusive, maxInclusive });
