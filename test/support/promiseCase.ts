@@ -438,5 +438,9 @@ function hoursNamed(view: StatusView): Set<string> {
     }
   };
   walk(view);
+  // A lake path found emptied stops every run until a reset and says what the lake held from `from` on: every hour
+  // since is named, those the checkpoint knew no events of too (a late or re-stamped one may yet be among them).
+  const reset = view.lakeReset;
+  if (reset?.from) for (let t = Date.parse(reset.from); t <= Date.parse(reset.to ?? reset.from); t += 3600_000) named.add(new Date(t - (t % 3600_000)).toISOString());
   return named;
 }
