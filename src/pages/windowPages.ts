@@ -5,7 +5,7 @@ import type { AuditSource, PageRequest } from '../ports/auditSource';
 import type { Window } from '../time/window';
 import { advance } from './advance';
 import { isFresh, type Position } from './position';
-import { sortAnswer, type SortedAnswer } from './sortAnswer';
+import { QUARANTINE, sortAnswer, type SortedAnswer } from './sortAnswer';
 import { continuesChain, tailOf, type Tail } from './chain';
 import { PAGES_AHEAD, PAGES_AHEAD_MIN, WINDOW_END_REACH_MS } from '../config/defaults';
 import { ReadAhead } from './readAhead';
@@ -106,6 +106,8 @@ export async function* windowPages(source: AuditSource, window: Window, position
   // or one held an event past the maxDate asked (the API does not keep to it).
   let maxInclusive = false;
   let pastMaxDate = false;
+  // The next request is bounded by the end: an answer asked past it left an event that cannot be placed undecided.
+  let bounded = false;
   // The pages asked for by offset after one keyset request: all from the same minDate. `count` is the API's count of
   // the search from that minDate to the window's end, as last seen: a hint of where the window ends, never proof.
   let chain: { from: number; next: number; out: Asked[]; tail: Tail | undefined; count: number | undefined } | undefined;
@@ -124,7 +126,7 @@ export async function* windowPages(source: AuditSource, window: Window, position
       // Pages are asked for ahead only once the search has shown a full page: a small window asks none ahead.
       while (chain.out.length < (chain.tail ? Math.min(depth, ahead, readAhead.pages()) : 1)) {
         const past = chain.tail ? mayEnd(chain, chain.next) : !(first && fresh);
-        chain.out.push(ask(chain.from, chain.next, size, past ? reach : stop));
+        chain.out.push(ask(chain.from, chain.next, size, past && !bounded ? reach : stop));
         chain.next += size - 1;
       }
       const { request, promise, answered } = chain.out.shift()!;
@@ -136,6 +138,13 @@ export async function* windowPages(source: AuditSource, window: Window, position
         continue;
       }
       const sorted = sortAnswer(position, page, request, window);
+      if (undecided(page, sorted, request, stop)) {
+        page.release();
+        drop();
+        bounded = true;
+        continue;
+      }
+      bounded = false;
       const n = page.eventTimes.length;
       const after = advance(position, page, sorted, n, request);
       if (sorted.pastMaxDate) pastMaxDate = true;
@@ -167,6 +176,18 @@ export async function* windowPages(source: AuditSource, window: Window, position
   } finally {
     drop();
   }
+}
+
+/**
+ * Whether an answer asked past the window's end holds an event with no time after its last event of the window:
+ * the API may file it in the window or past its end, and quarantined with the wrong window it would be counted as
+ * exported where the API does not count it (hiding an event missing there). Such an answer is asked again bounded by
+ * the end: every event that answer holds is in the window's range.
+ */
+function undecided(page: AuditPage, sorted: SortedAnswer, request: PageRequest, stop: number): boolean {
+  if (request.to.getTime() <= stop) return false;
+  for (let k = sorted.end - 1; k >= 0 && sorted.kinds[k] === QUARANTINE; k--) if (Number.isNaN(page.eventTimes[k])) return true;
+  return false;
 }
 
 /**

@@ -40,6 +40,15 @@ describe('the promise, in the cases the property shrank to', () => {
     (kind) => expectPromiseKept({ ...base, minutes: [0, 30], runsAt: [20], unreadable: [{ kind, minute: 10 }] }),
   );
 
+  it('an event with no time served past the window\'s end is not counted as the window\'s, hiding a late event (item 5)', () =>
+    expectPromiseKept({
+      ...base, minutes: [0], runsAt: [61], late: [{ index: 0, delayMinutes: 62 }],
+      unreadable: [{ kind: 'leapSecond', minute: 60 }, { kind: 'leapSecond', minute: 0 }],
+    }));
+
+  it('an event with no time served past the window\'s end is not counted as the window\'s, hiding a crowded instant\'s gap (item 5)', () =>
+    expectPromiseKept({ ...base, minutes: [], pageSize: 3, runsAt: [20, 125], crowd: { minute: 60, size: 20 }, unreadable: [{ kind: 'leapSecond', minute: 120 }] }));
+
   it('a lake path emptied between runs stops the export loudly (item 8)', () =>
     expectPromiseKept({ ...base, minutes: [0], runsAt: [20, 20], emptyLakeBefore: 1 }));
 
