@@ -6,9 +6,7 @@ import fc from 'fast-check';
 import { BEHAVIOURS, checkPromise, promiseCases, runCase, type Behaviour } from '../support/promiseCase';
 
 /** Behaviours that still break the promise on this tree; each leaves this list once issue 22's fix for it lands. */
-const AWAITING_FIX: Behaviour[] = [
-  'unreadable', // enabled once issue 22's fix for item 5 (quarantine) lands
-];
+const AWAITING_FIX: Behaviour[] = [];
 
 const seed = Number(process.env.PROP_SEED ?? 22_013);
 const numRuns = Number(process.env.PROP_RUNS ?? 100);

@@ -35,8 +35,8 @@ describe('the promise, in the cases the property shrank to', () => {
   it('an event inserted while its hour is paged is not re-checked before its batch is in (item 3)', () =>
     expectPromiseKept({ ...base, minutes: [120, 120], runsAt: [20], inserted: [{ index: 1, fromRequest: 5 }] }));
 
-  it.skip.each(['leapSecond', 'numericId', 'noZone', 'noTime'] as const)(
-    'an event that cannot be placed (%s) goes to _quarantine/ and the export goes on (item 5; today: InvalidPage on every run)',
+  it.each(['leapSecond', 'numericId', 'noZone', 'noTime'] as const)(
+    'an event that cannot be placed (%s) goes to _quarantine/ and the export goes on (item 5)',
     (kind) => expectPromiseKept({ ...base, minutes: [0, 30], runsAt: [20], unreadable: [{ kind, minute: 10 }] }),
   );
 
@@ -60,4 +60,10 @@ describe('the promise, in the cases the property shrank to', () => {
 
   it('a count one below the truth, maxDate inclusive and an event on the window\'s end: the window is unverified, not a negative count in the checkpoint (item 1)', () =>
     expectPromiseKept({ ...base, minutes: [21], runsAt: [20, 26], countOff: -1, classic: { minInclusive: false, maxInclusive: true, duplicated: [], noCount: false } }));
+
+  // Open (see the issue 22 note): after the kill, hour 01's exported count is one too high, so the re-check finds 7
+  // late events where there are 8, appends 7 and takes the hour as whole. Without the kill it finds 8, appends 7 and
+  // keeps the hour noticed, as it should.
+  it.skip('a run killed after an append, with duplicates, a page cap, a crowded reordered instant and an insert: nothing missing behind a caught-up run', () =>
+    expectPromiseKept({"seed":654128,"minutes":[119,49,2,123,152,142,94,179,11,143,105,10,52,53,112,82,81,98,74,105,17,67,154,35,73,0,130,95,1,7,60,109,30,80,2,0,131,179,9,113,118,161],"pageSize":10,"batchMaxBytes":210,"fileMaxBytes":4177,"runsAt":[56,59,100],"pageCap":7,"crowd":{"minute":95,"size":30},"inserted":[{"index":39,"fromRequest":35}],"crash":{"run":2,"at":24,"after":true},"classic":{"minInclusive":true,"maxInclusive":true,"duplicated":[37,51,14],"noCount":false}}));
 });
