@@ -13,7 +13,7 @@ import { hourOf, type Window } from '../time/window';
 import { commitBatch, prepareFile, writeDueManifests, writeQuarantineFile, type DeliverDeps } from '../delivery/deliver';
 import { QUARANTINE_MAX_PER_HOUR, QUARANTINE_WRITES_AT_ONCE } from '../config/defaults';
 import { ExportError, hasCode } from '../errors';
-import { partOf, quarantineName, quarantinePath } from '../lake/layout';
+import { fileNameOf, partOf, quarantineName, quarantinePath } from '../lake/layout';
 import { sha256Hex } from '../manifest/manifest';
 import { IdWatch } from './idWatch';
 import { segmentName } from '../ports/idLedger';
@@ -69,11 +69,6 @@ interface OpenBatch {
 }
 
 type Step = (stored: StoredCheckpoint) => Promise<StoredCheckpoint>;
-
-/** The last segment of a lake path. */
-function fileName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
 
 function quarantineFull(hour: string, reason: string): ExportError {
   return new ExportError(
@@ -215,7 +210,7 @@ export class BatchWriter {
     const sha256 = sha256Hex(line);
     const hour = hourOf(window.start).toISOString();
     const path = quarantinePath(this.#limits.root, window.start, quarantineName(line) ?? sha256); // a line the scanner took is JSON
-    if (this.#listed(fileName(path))) return undefined;
+    if (this.#listed(fileNameOf(path))) return undefined;
     if (this.#listedIn(hour) >= QUARANTINE_MAX_PER_HOUR) throw quarantineFull(hour, reason);
     while (this.#inFlight.size >= QUARANTINE_WRITES_AT_ONCE) await Promise.race(this.#inFlight);
     if (this.failed) throw this.#failure!.error;
@@ -243,7 +238,7 @@ export class BatchWriter {
   #listed(name: string): boolean {
     const c = this.#planned;
     const lists = [this.#quarantined, c.openHour?.quarantine, c.recheck?.record.quarantine, ...(c.pendingManifests ?? []).map((m) => m.quarantine), ...(c.recent ?? []).map((r) => r.record.quarantine)];
-    return lists.some((list) => list?.some((q) => fileName(q.path) === name)) || (c.closedQuarantine?.includes(name) ?? false);
+    return lists.some((list) => list?.some((q) => fileNameOf(q.path) === name)) || (c.closedQuarantine?.some((path) => fileNameOf(path) === name) ?? false);
   }
 
   /** Quarantine files the hour lists so far, those of this move included. */

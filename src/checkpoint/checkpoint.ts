@@ -37,7 +37,7 @@ export interface Checkpoint {
   recheck?: Recheck;
   /** Events put in quarantine that no run has reported yet: the next run that is caught up ends `incomplete`. */
   quarantineUnseen?: number;
-  /** The quarantine files' names of the hour closed last: an event served again across its end is not kept twice. */
+  /** The quarantine files of the hour closed last: an event served again across its end is not kept twice. */
   closedQuarantine?: string[];
   /** This configuration's claim on ADLS_PATH: it created the `_owner` file there (delivery/claimPath.ts). */
   claim?: Claim;
@@ -220,7 +220,7 @@ export function advanceCheckpoint(from: Checkpoint, next: Next): Checkpoint {
       pendingManifests = [...(pendingManifests ?? []), manifestOf(openHour, { configId: done.configId, writtenAt: done.writtenAt, previous: chainEnd(c) })];
       const horizon = Date.parse(done.hour) - (done.keepHours - 1) * HOUR_MS;
       recent = done.keepHours > 0 ? [...(recent ?? []), { record: openHour, revision: 1 }].filter((r) => Date.parse(r.record.hour) >= horizon) : undefined;
-      closed = openHour?.quarantine?.map((q) => q.path.slice(q.path.lastIndexOf('/') + 1)) ?? [];
+      closed = openHour?.quarantine?.map((q) => q.path) ?? [];
       openHour = undefined;
     }
   }

@@ -43,6 +43,11 @@ export function quarantineName(line: Buffer): string | undefined {
   }
 }
 
+/** The last segment of a lake path: a file's name. */
+export function fileNameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
 /** The part number of an hour file's path. */
 export function partOf(path: string): number {
   const m = /-part-(\d{4})\.ndjson$/.exec(path);

@@ -15,6 +15,7 @@ import type { Logger } from '../../src/ports/logger';
 import { seededRandom } from '../../dev/seededRandom';
 import { checkLakeManifests } from '../support/lakeManifests';
 import { HostileSource, eventJson, eventsAt, type Hostility, type StoredEvent } from '../support/hostileSource';
+import { partLines } from '../support/partLines';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const NOW = new Date(T0 + 3.5 * 3600_000);
@@ -79,13 +80,6 @@ async function exportWithCrash(world: World, crashAt: number | undefined, after:
   throw new Error('not caught up after 20 runs');
 }
 
-function linesIn(lake: MemoryLake): string[] {
-  return lake.paths().filter((p) => /-part-\d{4}\.ndjson$/.test(p) && !p.includes('/_')).sort().flatMap((p) => {
-    const text = lake.read(p)!.toString('utf8');
-    return text === '' ? [] : text.slice(0, -1).split('\n');
-  });
-}
-
 /** One scenario kills a run at every storage step of a clean export, before and after it: about 20 s on a quiet 2-core machine; room for one several times slower. */
 const CRASH_EVERY_STEP_MS = 120_000;
 
@@ -115,7 +109,7 @@ describe.each([false, true])('the export on the in-memory pair, legacy records: 
       const faults = new FaultInjector();
       expect(await runOnce(clean, faults)).toMatchObject({ status: 'caught-up' });
       const steps = faults.log.length;
-      expect([...linesIn(clean.lake)].sort()).toEqual([...expected].sort());
+      expect([...partLines(clean.lake)].sort()).toEqual([...expected].sort());
 
       let crashes = 0;
       for (let at = 1; at <= steps; at++) {
@@ -123,7 +117,7 @@ describe.each([false, true])('the export on the in-memory pair, legacy records: 
           const w = world();
           const { crashed, summary } = await exportWithCrash(w, at, after);
           if (crashed) crashes++;
-          const lines = linesIn(w.lake);
+          const lines = partLines(w.lake);
           expect({ at, after, duplicated: lines.length - new Set(lines).size }).toEqual({ at, after, duplicated: 0 });
           expect({ at, after, lines: [...lines].sort() }).toEqual({ at, after, lines: [...expected].sort() });
           expect(summary.source.missing).toBe(0);

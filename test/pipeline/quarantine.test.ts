@@ -23,6 +23,7 @@ import { seededRandom } from '../../dev/seededRandom';
 import { checkLakeManifests } from '../support/lakeManifests';
 import { HostileSource, eventJson, eventsAt, type Hostility, type StoredEvent } from '../support/hostileSource';
 import { quarantineName } from '../../src/lake/layout';
+import { partLines } from '../support/partLines';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const NOW = new Date(T0 + 3.5 * 3600_000);
@@ -107,13 +108,6 @@ const exported = (w: World) => w.source.events.filter((e) => e.t < NOW.getTime()
 const expectedLines = (w: World) => exported(w).filter((e) => !UNREADABLE[e.id]).map((e) => JSON.stringify(eventJson(e))).sort();
 const expectedQuarantine = (w: World) => exported(w).filter((e) => UNREADABLE[e.id]).map((e) => `${JSON.stringify(serve(e, eventJson(e) as Record<string, unknown>))}\n`).sort();
 
-function linesIn(lake: MemoryLake): string[] {
-  return lake.paths().filter((p) => /-part-\d{4}\.ndjson$/.test(p) && !p.includes('/_')).sort().flatMap((p) => {
-    const text = lake.read(p)!.toString('utf8');
-    return text === '' ? [] : text.slice(0, -1).split('\n');
-  });
-}
-
 function quarantineIn(lake: MemoryLake): string[] {
   return lake.paths().filter((p) => p.includes('/_quarantine/')).map((p) => lake.read(p)!.toString('utf8')).sort();
 }
@@ -133,7 +127,7 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
       { hour: CLOSED_HOURS[0], events: 3 },
       { hour: CLOSED_HOURS[1], events: 3 },
     ]);
-    expect(linesIn(w.lake).sort()).toEqual(expectedLines(w));
+    expect(partLines(w.lake).sort()).toEqual(expectedLines(w));
     expect(quarantineIn(w.lake)).toEqual(expectedQuarantine(w));
     const { problems } = checkLakeManifests(w.lake);
     expect(problems).toEqual([]);
@@ -174,7 +168,7 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
         const w = world();
         const { crashed, summaries } = await exportWithCrash(w, at, after);
         if (crashed) crashes++;
-        const lines = linesIn(w.lake);
+        const lines = partLines(w.lake);
         expect({ at, after, lines: [...lines].sort() }).toEqual({ at, after, lines: expectedLines(w) });
         expect({ at, after, quarantine: quarantineIn(w.lake) }).toEqual({ at, after, quarantine: expectedQuarantine(w) });
         const { chain, problems } = checkLakeManifests(w.lake);
@@ -216,7 +210,7 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
     const stored = w.blob.read();
     const watermark = stored ? Date.parse(decodeCheckpoint(stored).watermark) : T0;
     expect(watermark).toBeLessThanOrEqual(w.source.events.find((e) => e.id === 'e00011')!.t);
-    expect(linesIn(w.lake).map((l) => (JSON.parse(l) as { id: string }).id)).not.toContain('e00012');
+    expect(partLines(w.lake).map((l) => (JSON.parse(l) as { id: string }).id)).not.toContain('e00012');
   });
 
   it('with stop, a numeric id is refused naming the id as the problem', async () => {
@@ -249,7 +243,7 @@ describe('events that cannot be placed go to quarantine, exactly once', () => {
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(QUARANTINE_WRITES_AT_ONCE);
     expect(quarantineIn(w.lake)).toHaveLength(80);
-    expect(linesIn(w.lake)).toHaveLength(40);
+    expect(partLines(w.lake)).toHaveLength(40);
     expect(checkLakeManifests(w.lake).problems).toEqual([]);
   });
 
@@ -322,7 +316,7 @@ describe('quarantine and the re-check of closed hours', () => {
     if (second instanceof SimulatedCrash) throw second;
     expect(second).toMatchObject({ status: 'incomplete', source: { quarantined: 2 } });
     expect(second.recheck!.lateFound).toBeGreaterThan(5);
-    expect(linesIn(clean.lake).sort()).toEqual(goodLines);
+    expect(partLines(clean.lake).sort()).toEqual(goodLines);
     expect(quarantineIn(clean.lake)).toEqual(badFiles);
     const steps = faults.log.length;
     for (let at = 1; at <= steps; at++) {
@@ -335,7 +329,7 @@ describe('quarantine and the re-check of closed hours', () => {
           await w.clock.advance(61_000);
           outcome = await lateRun(w);
         }
-        expect({ at, after, lines: linesIn(w.lake).sort() }).toEqual({ at, after, lines: goodLines });
+        expect({ at, after, lines: partLines(w.lake).sort() }).toEqual({ at, after, lines: goodLines });
         expect({ at, after, quarantine: quarantineIn(w.lake) }).toEqual({ at, after, quarantine: badFiles });
         const { chain, problems } = checkLakeManifests(w.lake);
         expect({ at, after, problems }).toEqual({ at, after, problems: [] });
